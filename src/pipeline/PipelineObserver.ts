@@ -26,6 +26,8 @@ export interface PipelineObserver {
   recordStage(stage: Stage, seconds: number, utterance: number | undefined): void;
   /** Text delivered: closes the root span, records latency and counters. */
   utteranceDelivered(utterance: Utterance, audioSeconds: number, processingSeconds: number): void;
+  /** Speech that yielded no text (noise, a cough): closes the root span, delivers nothing. */
+  utteranceDiscarded(index: number, reason: string): void;
   /** Utterance abandoned (error): closes the root span with an error status. */
   utteranceFailed(index: number, error: unknown): void;
   /** Audio read from the source, in seconds (counter). */
@@ -43,6 +45,7 @@ export const NOOP_OBSERVER: PipelineObserver = {
   },
   recordStage() {},
   utteranceDelivered() {},
+  utteranceDiscarded() {},
   utteranceFailed() {},
   audioProcessed() {},
   audioDropped() {},

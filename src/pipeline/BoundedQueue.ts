@@ -1,0 +1,70 @@
+// A bounded async FIFO joining two pipeline stages. Producers that may wait (file
+// sources) use `push` and feel back-pressure; producers that must never block (live
+// capture) use `offer`, which refuses when full so the caller can count the drop.
+
+export class BoundedQueue<T> implements AsyncIterable<T> {
+  readonly #items: T[] = [];
+  readonly #capacity: number;
+  #closed = false;
+  #wakeConsumer: (() => void) | undefined;
+  #wakeProducers: (() => void)[] = [];
+
+  constructor(capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(`queue capacity must be a positive integer, got ${capacity}`);
+    }
+    this.#capacity = capacity;
+  }
+
+  get depth(): number {
+    return this.#items.length;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Adds an item, waiting while the queue is full. Returns false if the queue closed. */
+  async push(item: T): Promise<boolean> {
+    while (this.#items.length >= this.#capacity && !this.#closed) {
+      await new Promise<void>((resolve) => this.#wakeProducers.push(resolve));
+    }
+    return this.offer(item);
+  }
+
+  /** Adds an item if there is room; never waits. */
+  offer(item: T): boolean {
+    if (this.#closed || this.#items.length >= this.#capacity) return false;
+    this.#items.push(item);
+    this.#wakeConsumer?.();
+    this.#wakeConsumer = undefined;
+    return true;
+  }
+
+  /** No more items will come; the consumer drains what is queued, then stops. */
+  close(): void {
+    this.#closed = true;
+    this.#wakeConsumer?.();
+    this.#wakeConsumer = undefined;
+    this.#releaseProducers();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for (;;) {
+      const item = this.#items.shift();
+      if (item !== undefined) {
+        this.#releaseProducers();
+        yield item;
+        continue;
+      }
+      if (this.#closed) return;
+      await new Promise<void>((resolve) => (this.#wakeConsumer = resolve));
+    }
+  }
+
+  #releaseProducers(): void {
+    const waiting = this.#wakeProducers;
+    this.#wakeProducers = [];
+    for (const wake of waiting) wake();
+  }
+}

@@ -57,6 +57,11 @@ export class Tokens {
     return this.#symbols[id];
   }
 
+  idOf(symbol: string): number | undefined {
+    const id = this.#symbols.indexOf(symbol);
+    return id < 0 ? undefined : id;
+  }
+
   /** Text for a token id sequence: words split at "▁", trimmed, lower-case. */
   textOf(ids: ArrayLike<number>): string {
     let text = "";

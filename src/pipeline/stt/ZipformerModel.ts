@@ -1,0 +1,149 @@
+// A loaded sherpa-onnx streaming zipformer transducer: encoder, decoder and joiner
+// sessions on the chosen execution provider, the token table and the layout read
+// from the files. Streams share one model; each carries its own state.
+
+import ort from "onnxruntime-node";
+import type { InferenceSession, Tensor } from "onnxruntime-node";
+import { VoxtraceError } from "../../errors.js";
+import {
+  chooseExecutionProvider,
+  type ExecutionProvider,
+  type ProviderRequest,
+} from "./ExecutionProvider.js";
+import { locateModelFiles, type ModelFiles } from "./ModelFiles.js";
+import { readOnnxMetadata } from "./OnnxMetadata.js";
+import { Tokens } from "./Tokens.js";
+import { readTransducerLayout, zeroStates, type TransducerLayout } from "./TransducerLayout.js";
+import { TransducerStream, type ChunkRunner } from "./TransducerStream.js";
+
+export interface ZipformerLoadOptions {
+  provider?: ProviderRequest;
+  /** Intra-op threads per session; 1 keeps several streams from fighting over cores. */
+  threads?: number;
+}
+
+interface Sessions {
+  encoder: InferenceSession;
+  decoder: InferenceSession;
+  joiner: InferenceSession;
+}
+
+export class ZipformerModel {
+  readonly name: string;
+  readonly files: ModelFiles;
+  readonly executionProvider: ExecutionProvider;
+  readonly tokens: Tokens;
+  readonly chunkFrames: number;
+  readonly shiftFrames: number;
+  readonly featureDim: number;
+  readonly contextSize: number;
+  readonly blankId = 0;
+  /** Greedy search treats <unk> like blank, as sherpa-onnx does. */
+  readonly unkId: number | undefined;
+  /** Names of the encoder's state inputs, each fed back from `new_<name>`. */
+  readonly stateNames: readonly string[];
+  readonly loadMs: number;
+  readonly encoder: InferenceSession;
+  readonly decoder: InferenceSession;
+  readonly joiner: InferenceSession;
+  readonly #layout: TransducerLayout;
+  #released: Promise<void> | undefined;
+
+  private constructor(
+    files: ModelFiles,
+    executionProvider: ExecutionProvider,
+    tokens: Tokens,
+    sessions: Sessions,
+    layout: TransducerLayout,
+    loadMs: number,
+  ) {
+    this.files = files;
+    this.name = files.name;
+    this.executionProvider = executionProvider;
+    this.tokens = tokens;
+    ({ encoder: this.encoder, decoder: this.decoder, joiner: this.joiner } = sessions);
+    this.#layout = layout;
+    ({
+      chunkFrames: this.chunkFrames,
+      shiftFrames: this.shiftFrames,
+      featureDim: this.featureDim,
+      contextSize: this.contextSize,
+    } = layout);
+    this.stateNames = layout.states.map((state) => state.name);
+    this.unkId = tokens.idOf("<unk>");
+    this.loadMs = loadMs;
+  }
+
+  static async load(dir: string, options: ZipformerLoadOptions = {}): Promise<ZipformerModel> {
+    const started = performance.now();
+    const files = locateModelFiles(dir);
+    const executionProvider = await chooseExecutionProvider(options.provider ?? "auto");
+    const tokens = await Tokens.load(files.tokens);
+    const sessionOptions: InferenceSession.SessionOptions = {
+      executionProviders: [executionProvider.name],
+      intraOpNumThreads: options.threads ?? 1,
+      interOpNumThreads: 1,
+      executionMode: "sequential",
+      graphOptimizationLevel: "all",
+    };
+    const opened: InferenceSession[] = [];
+    const open = async (path: string): Promise<InferenceSession> => {
+      const session = await openSession(path, files.name, sessionOptions);
+      opened.push(session);
+      return session;
+    };
+    try {
+      const sessions = {
+        encoder: await open(files.encoder),
+        decoder: await open(files.decoder),
+        joiner: await open(files.joiner),
+      };
+      const metadata = {
+        encoder: await readOnnxMetadata(files.encoder),
+        decoder: await readOnnxMetadata(files.decoder),
+      };
+      const layout = readTransducerLayout(sessions, metadata, files);
+      const loadMs = performance.now() - started;
+      return new ZipformerModel(files, executionProvider, tokens, sessions, layout, loadMs);
+    } catch (error) {
+      await Promise.all(opened.map((session) => session.release()));
+      throw error;
+    }
+  }
+
+  /** Fresh all-zero encoder states of the declared shapes and types. */
+  initialStates(): Record<string, Tensor> {
+    return zeroStates(this.#layout.states);
+  }
+
+  createStream(options: { runChunk?: ChunkRunner } = {}): TransducerStream {
+    if (this.#released)
+      throw new VoxtraceError("internal", `model ${this.name} used after release`);
+    return new TransducerStream(this, options.runChunk);
+  }
+
+  /** Frees the ONNX sessions; safe to call more than once. */
+  release(): Promise<void> {
+    this.#released ??= Promise.all(
+      [this.encoder, this.decoder, this.joiner].map((session) => session.release()),
+    ).then(() => undefined);
+    return this.#released;
+  }
+}
+
+async function openSession(
+  path: string,
+  name: string,
+  options: InferenceSession.SessionOptions,
+): Promise<InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(path, options);
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+    throw new VoxtraceError(
+      "model",
+      `${path}: not a valid ONNX model (${reason}) - re-download it with \`voxtrace models pull ${name}\``,
+      { cause: error },
+    );
+  }
+}

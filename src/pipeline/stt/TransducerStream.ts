@@ -10,14 +10,13 @@ import type { ZipformerModel } from "./ZipformerModel.js";
 
 export type ChunkRunner = <T>(chunkIndex: number, fn: () => Promise<T>) => Promise<T>;
 
-/** Silence appended at the end so the encoder's look-ahead covers the last word. */
-const TAIL_PADDING_SECONDS = 0.8;
-const SAMPLE_RATE = 16000;
+/** 0.8 s of silence appended at the end so the encoder's look-ahead covers the last word. */
+const TAIL_PADDING = new Float32Array(0.8 * 16000);
 
 const runDirectly: ChunkRunner = (_chunkIndex, fn) => fn();
 
 export class TransducerStream {
-  chunksRun = 0;
+  #chunksRun = 0;
   readonly #model: ZipformerModel;
   readonly #runChunk: ChunkRunner;
   readonly #fbank: Fbank;
@@ -60,6 +59,11 @@ export class TransducerStream {
     await this.#runReadyChunks();
   }
 
+  /** Encoder chunks run so far. */
+  get chunksRun(): number {
+    return this.#chunksRun;
+  }
+
   partialText(): string {
     return this.#text;
   }
@@ -96,8 +100,8 @@ export class TransducerStream {
       this.#xData.set(
         this.#pending.subarray(start * featureDim, (start + chunkFrames) * featureDim),
       );
-      await this.#runChunk(this.chunksRun, () => this.#decodeChunk());
-      this.chunksRun += 1;
+      await this.#runChunk(this.#chunksRun, () => this.#decodeChunk());
+      this.#chunksRun += 1;
       start += shiftFrames;
     }
     if (start > 0) {

@@ -71,10 +71,7 @@ export class TransducerStream {
   /** Pads trailing silence, flushes the last chunks and returns the final text. */
   async finish(): Promise<{ text: string; tokens: number }> {
     if (this.#result) return this.#result;
-    this.#fbank.accept(
-      new Float32Array(Math.round(TAIL_PADDING_SECONDS * SAMPLE_RATE)),
-      this.#onFrame,
-    );
+    this.#fbank.accept(TAIL_PADDING, this.#onFrame);
     this.#fbank.flush(this.#onFrame);
     await this.#runReadyChunks();
     this.#result = { text: this.#text, tokens: this.#hyp.length };

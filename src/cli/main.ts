@@ -1,7 +1,51 @@
-// Entry point of the `voxtrace` command: parses argv and maps errors to exit codes.
+// Entry point of the `voxtrace` command: builds the program, runs it, and turns every
+// failure into one line on stderr and an exit code (0 done, 2 bad usage/input, 1 internal).
+
+import { Command, CommanderError } from "commander";
+import { isVoxtraceError } from "../errors.js";
+import { VERSION } from "../version.js";
+import { transcribeCommand } from "./transcribeCommand.js";
 
 export async function main(argv: string[]): Promise<number> {
-  await Promise.resolve();
-  process.stdout.write(`voxtrace: ${argv.join(" ")}\n`);
-  return 0;
+  const debug = argv.includes("--debug");
+  const program = new Command("voxtrace")
+    .description("Streaming speech-to-text with OpenTelemetry: traces, metrics and alerts")
+    .version(VERSION)
+    .option("--debug", "print stack traces for errors")
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) })
+    .showHelpAfterError("(run with --help for usage)");
+  program.addCommand(transcribeCommand());
+  for (const command of program.commands) command.exitOverride();
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (error) {
+    return report(error, debug);
+  }
+}
+
+function report(error: unknown, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    // Help and version are not failures; commander already printed its message.
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return 0;
+    if (error.code === "commander.help") return 0;
+    return 2;
+  }
+  if (isVoxtraceError(error)) {
+    process.stderr.write(`voxtrace: ${error.message}\n`);
+    if (debug && error.cause) process.stderr.write(`${String(describe(error.cause))}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(
+    debug
+      ? `voxtrace: internal error: ${describe(error)}\n`
+      : `voxtrace: internal error: ${error instanceof Error ? error.message : String(error)} (run with --debug for details)\n`,
+  );
+  return 1;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

@@ -1,0 +1,125 @@
+// The orchestrator: source ─queue─▶ VAD + STT ─queue─▶ sinks. Each stage runs as its own
+// async loop joined by bounded queues, and reports what it does through a
+// PipelineObserver so telemetry stays out of the pipeline's code.
+
+import type { AudioSource } from "./audio/AudioSource.js";
+import { PIPELINE_SAMPLE_RATE } from "./audio/AudioSource.js";
+import { BoundedQueue } from "./BoundedQueue.js";
+import type { PipelineObserver } from "./PipelineObserver.js";
+import { NOOP_OBSERVER } from "./PipelineObserver.js";
+import type { Sink } from "./sinks/Sink.js";
+import { pumpSource, type CapturedChunk } from "./SourcePump.js";
+import { Recognizer, type RecognizerModel, type SpeechSegmenter } from "./Recognizer.js";
+import type { Utterance } from "./Utterance.js";
+
+export interface PipelineOptions {
+  source: AudioSource;
+  segmenter: SpeechSegmenter;
+  model: RecognizerModel;
+  sinks: readonly Sink[];
+  observer?: PipelineObserver;
+  /** Pace a file at real-time speed; implies live behaviour (drops instead of waiting). */
+  realtime?: boolean;
+  /** The source is live (microphone): never block it. */
+  live?: boolean;
+  /** Abort to stop reading: the current utterance is finished and sinks flushed. */
+  signal?: AbortSignal;
+  /** Chunks buffered between capture and recognition. */
+  queueCapacity?: number;
+  onPartial?(index: number, text: string): void;
+  onProgress?(secondsRead: number): void;
+}
+
+export interface PipelineResult {
+  utterances: number;
+  audioSeconds: number;
+  droppedSeconds: number;
+  wallSeconds: number;
+  warnings: readonly string[];
+}
+
+export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
+  const observer = options.observer ?? NOOP_OBSERVER;
+  const live = options.live === true || options.realtime === true;
+  const signal = options.signal ?? new AbortController().signal;
+  const captured = new BoundedQueue<CapturedChunk>(options.queueCapacity ?? 64);
+  const recognised = new BoundedQueue<Utterance>(16);
+  const started = performance.now();
+  let droppedSeconds = 0;
+  let readSeconds = 0;
+
+  const pump = pumpSource(options.source, captured, {
+    realtime: options.realtime === true,
+    live,
+    signal,
+    onDropped(seconds) {
+      droppedSeconds += seconds;
+      observer.audioDropped(seconds);
+    },
+    onRead(seconds) {
+      readSeconds += seconds;
+      observer.audioProcessed(seconds);
+      observer.queueDepth("capture", captured.depth);
+      options.onProgress?.(readSeconds);
+    },
+  });
+
+  const recognizer = new Recognizer(options.segmenter, options.model, observer, options.onPartial);
+  // Any loop failing closes both queues so the others stop instead of waiting forever.
+  const stopAll = (): void => {
+    captured.close();
+    recognised.close();
+  };
+  const recognise = (async () => {
+    try {
+      for await (const chunk of captured) {
+        observer.queueDepth("capture", captured.depth);
+        for (const utterance of await recognizer.accept(chunk)) await recognised.push(utterance);
+      }
+      for (const utterance of await recognizer.flush()) await recognised.push(utterance);
+    } catch (error) {
+      stopAll();
+      throw error;
+    } finally {
+      recognised.close();
+    }
+  })();
+
+  let delivered = 0;
+  const deliver = (async () => {
+    try {
+      await deliverAll();
+    } catch (error) {
+      stopAll();
+      throw error;
+    }
+  })();
+  async function deliverAll(): Promise<void> {
+    for await (const utterance of recognised) {
+      observer.queueDepth("inject", recognised.depth);
+      // Latency runs to the moment the text is handed to the sinks.
+      utterance.latencyMs = performance.now() - recognizer.speechEndArrival(utterance.index);
+      await observer.work("inject", "inject", utterance.index, {}, async () => {
+        for (const sink of options.sinks) await sink.write(utterance);
+      });
+      const audioSeconds = utterance.end - utterance.start;
+      observer.utteranceDelivered(utterance, audioSeconds, utterance.finalizeMs / 1000);
+      delivered += 1;
+    }
+  }
+
+  // Settle all three loops before reporting, so a failure in one never leaves another
+  // running against a closed queue.
+  const outcomes = await Promise.allSettled([pump, recognise, deliver]);
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+  if (failure) throw failure.reason;
+  return {
+    utterances: delivered,
+    audioSeconds: readSeconds,
+    droppedSeconds,
+    wallSeconds: (performance.now() - started) / 1000,
+    warnings: options.source.warnings,
+  };
+}
+
+export { PIPELINE_SAMPLE_RATE };

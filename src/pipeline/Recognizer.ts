@@ -1,0 +1,191 @@
+// The recognition stage: feeds captured audio through the VAD segmenter and, while
+// speech lasts, into a streaming transducer; turns each finished segment into an
+// Utterance. It also remembers when audio arrived, for end-of-speech latency.
+
+import { PIPELINE_SAMPLE_RATE } from "./audio/AudioSource.js";
+import { ATTR_CHUNK_INDEX } from "../instrumentation/semconv.js";
+import type { PipelineObserver } from "./PipelineObserver.js";
+import type { CapturedChunk } from "./SourcePump.js";
+import type { Utterance } from "./Utterance.js";
+
+export type SegmentEvent =
+  | { type: "start"; sample: number }
+  | { type: "audio"; samples: Float32Array }
+  | { type: "end"; sample: number; reason: string };
+
+export interface SpeechSegmenter {
+  push(samples: Float32Array): Promise<readonly SegmentEvent[]>;
+  flush(): readonly SegmentEvent[];
+}
+
+export interface RecognitionStream {
+  accept(samples: Float32Array): Promise<void>;
+  partialText(): string;
+  finish(): Promise<{ text: string; tokens: number }>;
+  readonly chunksRun: number;
+}
+
+export interface RecognizerModel {
+  createStream(options?: {
+    runChunk?: <T>(chunkIndex: number, fn: () => Promise<T>) => Promise<T>;
+  }): RecognitionStream;
+}
+
+interface OpenUtterance {
+  index: number;
+  startSample: number;
+  stream: RecognitionStream;
+  lastPartial: string;
+}
+
+/** How many chunk arrival times to remember: far more than any trailing-silence wait. */
+const ARRIVALS_KEPT = 2048;
+
+export class Recognizer {
+  readonly #segmenter: SpeechSegmenter;
+  readonly #model: RecognizerModel;
+  readonly #observer: PipelineObserver;
+  readonly #onPartial: ((index: number, text: string) => void) | undefined;
+  #open: OpenUtterance | undefined;
+  #nextIndex = 0;
+  // Parallel rings: end sample (exclusive) and arrival time of recent chunks.
+  readonly #arrivalEnds = new Float64Array(ARRIVALS_KEPT);
+  readonly #arrivalTimes = new Float64Array(ARRIVALS_KEPT);
+  #arrivalCount = 0;
+  readonly #speechEndArrivals = new Map<number, number>();
+
+  constructor(
+    segmenter: SpeechSegmenter,
+    model: RecognizerModel,
+    observer: PipelineObserver,
+    onPartial?: (index: number, text: string) => void,
+  ) {
+    this.#segmenter = segmenter;
+    this.#model = model;
+    this.#observer = observer;
+    this.#onPartial = onPartial;
+  }
+
+  /** Processes one captured chunk; returns the utterances it completed. */
+  async accept(chunk: CapturedChunk): Promise<Utterance[]> {
+    const slot = this.#arrivalCount % ARRIVALS_KEPT;
+    this.#arrivalEnds[slot] = chunk.firstSample + chunk.samples.length;
+    this.#arrivalTimes[slot] = chunk.arrivedAt;
+    this.#arrivalCount += 1;
+    const open = this.#open;
+    const events = open
+      ? await this.#observer.work("vad", "vad.frames", open.index, {}, () =>
+          this.#segmenter.push(chunk.samples),
+        )
+      : await this.#timedPush(chunk.samples);
+    return this.#handle(events);
+  }
+
+  /** End of input: closes any open utterance. */
+  async flush(): Promise<Utterance[]> {
+    return this.#handle(this.#segmenter.flush());
+  }
+
+  /** performance.now() at which the last speech sample of an utterance arrived. */
+  speechEndArrival(index: number): number {
+    const time = this.#speechEndArrivals.get(index) ?? performance.now();
+    this.#speechEndArrivals.delete(index);
+    return time;
+  }
+
+  async #timedPush(samples: Float32Array): Promise<readonly SegmentEvent[]> {
+    const started = performance.now();
+    const events = await this.#segmenter.push(samples);
+    this.#observer.recordStage("vad", (performance.now() - started) / 1000, undefined);
+    return events;
+  }
+
+  async #handle(events: readonly SegmentEvent[]): Promise<Utterance[]> {
+    const done: Utterance[] = [];
+    for (const event of events) {
+      switch (event.type) {
+        case "start":
+          this.#begin(event.sample);
+          break;
+        case "audio":
+          await this.#feed(event.samples);
+          break;
+        case "end": {
+          const utterance = await this.#end(event.sample);
+          if (utterance) done.push(utterance);
+          break;
+        }
+        default: {
+          const unexpected: never = event;
+          throw new Error(`unknown segment event ${JSON.stringify(unexpected)}`);
+        }
+      }
+    }
+    return done;
+  }
+
+  #begin(startSample: number): void {
+    const index = this.#nextIndex++;
+    const observer = this.#observer;
+    const stream = this.#model.createStream({
+      runChunk: (chunkIndex, fn) =>
+        observer.work("stt", "stt.chunk", index, { [ATTR_CHUNK_INDEX]: chunkIndex }, fn),
+    });
+    this.#open = { index, startSample, stream, lastPartial: "" };
+    observer.utteranceStarted(index, startSample / PIPELINE_SAMPLE_RATE);
+  }
+
+  async #feed(samples: Float32Array): Promise<void> {
+    const open = this.#open;
+    if (!open) return;
+    await open.stream.accept(samples);
+    if (this.#onPartial) {
+      const partial = open.stream.partialText();
+      if (partial !== open.lastPartial) {
+        open.lastPartial = partial;
+        this.#onPartial(open.index, partial);
+      }
+    }
+  }
+
+  async #end(endSample: number): Promise<Utterance | undefined> {
+    const open = this.#open;
+    if (!open) return undefined;
+    this.#open = undefined;
+    const decided = performance.now();
+    try {
+      const result = await this.#observer.work("stt", "stt.final", open.index, {}, () =>
+        open.stream.finish(),
+      );
+      if (result.text.length === 0) {
+        this.#observer.utteranceDiscarded(open.index, "no text recognised");
+        return undefined;
+      }
+      this.#speechEndArrivals.set(open.index, this.#arrivalOf(endSample));
+      return {
+        index: open.index,
+        start: open.startSample / PIPELINE_SAMPLE_RATE,
+        end: endSample / PIPELINE_SAMPLE_RATE,
+        text: result.text,
+        tokens: result.tokens,
+        latencyMs: 0,
+        finalizeMs: performance.now() - decided,
+      };
+    } catch (error) {
+      this.#observer.utteranceFailed(open.index, error);
+      throw error;
+    }
+  }
+
+  /** Arrival time of the chunk holding `sample`; the oldest remembered if it is gone. */
+  #arrivalOf(sample: number): number {
+    const newest = this.#arrivalCount - 1;
+    const oldest = Math.max(0, this.#arrivalCount - ARRIVALS_KEPT);
+    for (let i = newest; i >= oldest; i--) {
+      const slot = i % ARRIVALS_KEPT;
+      const previousEnd = i > oldest ? this.#arrivalEnds[(i - 1) % ARRIVALS_KEPT]! : -Infinity;
+      if (sample >= previousEnd) return this.#arrivalTimes[slot]!;
+    }
+    return this.#arrivalTimes[oldest % ARRIVALS_KEPT]!;
+  }
+}

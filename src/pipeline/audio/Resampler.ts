@@ -1,0 +1,42 @@
+// Streaming band-limited resampling to the pipeline rate with libsamplerate (sinc), its
+// filter state carried across chunks so chunk boundaries leave no clicks.
+
+import libsamplerate from "@alexanderolsen/libsamplerate-js";
+import { PIPELINE_SAMPLE_RATE } from "./AudioSource.js";
+
+// A CommonJS package: named imports do not resolve under Node ESM.
+const { ConverterType, create } = libsamplerate;
+type SrcInstance = Awaited<ReturnType<typeof create>>;
+
+export interface Resampler {
+  process(samples: Float32Array): Float32Array;
+  close(): void;
+}
+
+const IDENTITY: Resampler = {
+  process: (samples) => samples,
+  close() {},
+};
+
+/**
+ * A resampler from `inputRate` to 16 kHz mono. SRC_SINC_MEDIUM_QUALITY keeps aliasing
+ * far below what the recogniser can hear at a small fraction of the pipeline's time.
+ */
+export async function createResampler(inputRate: number): Promise<Resampler> {
+  if (inputRate === PIPELINE_SAMPLE_RATE) return IDENTITY;
+  const src: SrcInstance = await create(1, inputRate, PIPELINE_SAMPLE_RATE, {
+    converterType: ConverterType.SRC_SINC_MEDIUM_QUALITY,
+  });
+  let closed = false;
+  return {
+    process(samples) {
+      if (samples.length === 0) return samples;
+      return src.full(samples);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      src.destroy();
+    },
+  };
+}

@@ -1,0 +1,186 @@
+// Turns a stream of samples into speech segments with a VAD: start and end thresholds
+// with hysteresis, minimum speech and silence durations, pre-roll, and a maximum
+// utterance length that forces a split. Times are 16 kHz sample indices.
+
+import { VoxtraceError } from "../../errors.js";
+import type { SegmentEvent } from "../Recognizer.js";
+import { VAD_FRAME_SAMPLES } from "./SileroVad.js";
+
+export interface VadConfig {
+  /** Probability at or above which speech starts (and a silence run is broken). */
+  threshold: number;
+  /** Probability below which a frame counts as silence; lower than threshold. */
+  negThreshold: number;
+  /** Shorter bursts are ignored. */
+  minSpeechMs: number;
+  /** Silence this long ends an utterance. */
+  minSilenceMs: number;
+  /** Audio kept from before the detected start and sent with it. */
+  preRollMs: number;
+  /** An utterance this long is split, so text keeps flowing in a monologue. */
+  maxUtteranceMs: number;
+}
+
+export const DEFAULT_VAD_CONFIG: Readonly<VadConfig> = {
+  threshold: 0.5,
+  negThreshold: 0.35,
+  minSpeechMs: 250,
+  minSilenceMs: 500,
+  preRollMs: 300,
+  maxUtteranceMs: 30_000,
+};
+
+export interface FrameClassifier {
+  probability(frame: Float32Array): Promise<number>;
+}
+
+const msToSamples = (ms: number): number => Math.round((ms * 16000) / 1000);
+
+type Phase = "idle" | "candidate" | "speech";
+
+export class VadSegmenter {
+  readonly #vad: FrameClassifier;
+  readonly #config: VadConfig;
+  readonly #frame = new Float32Array(VAD_FRAME_SAMPLES);
+  #filled = 0;
+  #position = 0; // sample index of the frame being filled
+  #phase: Phase = "idle";
+  #start = 0;
+  #silenceStart: number | undefined;
+  /** Recent frames before speech (pre-roll) and frames of an unconfirmed candidate. */
+  #held: Float32Array[] = [];
+  readonly #preRollFrames: number;
+
+  constructor(vad: FrameClassifier, config: Partial<VadConfig> = {}) {
+    this.#vad = vad;
+    this.#config = validate({ ...DEFAULT_VAD_CONFIG, ...config });
+    this.#preRollFrames = Math.ceil(msToSamples(this.#config.preRollMs) / VAD_FRAME_SAMPLES);
+  }
+
+  get config(): Readonly<VadConfig> {
+    return this.#config;
+  }
+
+  async push(samples: Float32Array): Promise<SegmentEvent[]> {
+    const events: SegmentEvent[] = [];
+    for (let at = 0; at < samples.length;) {
+      const take = Math.min(VAD_FRAME_SAMPLES - this.#filled, samples.length - at);
+      this.#frame.set(samples.subarray(at, at + take), this.#filled);
+      this.#filled += take;
+      at += take;
+      if (this.#filled === VAD_FRAME_SAMPLES) {
+        const frame = this.#frame.slice();
+        const probability = await this.#vad.probability(frame);
+        this.#step(frame, probability, events);
+        this.#position += VAD_FRAME_SAMPLES;
+        this.#filled = 0;
+      }
+    }
+    return events;
+  }
+
+  /** End of input: closes an open utterance with the audio that is left. */
+  flush(): SegmentEvent[] {
+    const events: SegmentEvent[] = [];
+    if (this.#phase === "speech") {
+      if (this.#filled > 0)
+        events.push({ type: "audio", samples: this.#frame.slice(0, this.#filled) });
+      const end = this.#silenceStart ?? this.#position + this.#filled;
+      events.push({ type: "end", sample: end, reason: "eof" });
+    }
+    this.#phase = "idle";
+    this.#held = [];
+    this.#filled = 0;
+    return events;
+  }
+
+  #step(frame: Float32Array, probability: number, events: SegmentEvent[]): void {
+    const c = this.#config;
+    const frameEnd = this.#position + VAD_FRAME_SAMPLES;
+    const speechy = probability >= c.threshold;
+    const silent = probability < c.negThreshold;
+    switch (this.#phase) {
+      case "idle":
+        this.#hold(frame, this.#preRollFrames);
+        if (speechy) {
+          this.#phase = "candidate";
+          this.#start = this.#position;
+          this.#silenceStart = undefined;
+        }
+        return;
+      case "candidate":
+        this.#held.push(frame);
+        this.#trackSilence(speechy, silent);
+        if (
+          this.#silenceStart !== undefined &&
+          frameEnd - this.#silenceStart >= msToSamples(c.minSilenceMs)
+        ) {
+          this.#phase = "idle"; // too short to be speech: forget it, keep pre-roll only
+          this.#held = this.#held.slice(-this.#preRollFrames);
+          return;
+        }
+        if (
+          frameEnd - this.#start >= msToSamples(c.minSpeechMs) &&
+          this.#silenceStart === undefined
+        ) {
+          this.#phase = "speech";
+          events.push({ type: "start", sample: this.#start });
+          for (const held of this.#held) events.push({ type: "audio", samples: held });
+          this.#held = [];
+        }
+        return;
+      case "speech":
+        events.push({ type: "audio", samples: frame });
+        this.#trackSilence(speechy, silent);
+        if (
+          this.#silenceStart !== undefined &&
+          frameEnd - this.#silenceStart >= msToSamples(c.minSilenceMs)
+        ) {
+          events.push({ type: "end", sample: this.#silenceStart, reason: "silence" });
+          this.#phase = "idle";
+          this.#held = [];
+        } else if (frameEnd - this.#start >= msToSamples(c.maxUtteranceMs)) {
+          events.push({ type: "end", sample: frameEnd, reason: "max-length" });
+          // Speech goes on: the next utterance starts right here, with no pre-roll,
+          // since that audio has already been recognised.
+          this.#start = frameEnd;
+          this.#silenceStart = undefined;
+          events.push({ type: "start", sample: frameEnd });
+        }
+        return;
+      default: {
+        const unexpected: never = this.#phase;
+        throw new Error(`unknown VAD phase ${String(unexpected)}`);
+      }
+    }
+  }
+
+  #trackSilence(speechy: boolean, silent: boolean): void {
+    if (speechy) this.#silenceStart = undefined;
+    else if (silent && this.#silenceStart === undefined) this.#silenceStart = this.#position;
+  }
+
+  #hold(frame: Float32Array, limit: number): void {
+    this.#held.push(frame);
+    if (this.#held.length > limit) this.#held.shift();
+  }
+}
+
+function validate(config: VadConfig): VadConfig {
+  const bad = (what: string): never => {
+    throw new VoxtraceError("usage", `VAD setting ${what}`);
+  };
+  if (!(config.threshold > 0 && config.threshold < 1))
+    bad(`threshold ${config.threshold}: expected 0 < p < 1`);
+  if (!(config.negThreshold > 0 && config.negThreshold <= config.threshold)) {
+    bad(
+      `end threshold ${config.negThreshold}: expected 0 < p <= start threshold ${config.threshold}`,
+    );
+  }
+  for (const key of ["minSpeechMs", "minSilenceMs", "preRollMs"] as const) {
+    if (!(config[key] >= 0)) bad(`${key} ${config[key]}: expected a duration >= 0`);
+  }
+  if (!(config.maxUtteranceMs >= 1000))
+    bad(`maxUtteranceMs ${config.maxUtteranceMs}: expected at least 1000 ms`);
+  return config;
+}

@@ -1,0 +1,129 @@
+// Assembles one transcription run from its parts: audio source, VAD, model, sinks,
+// and runs the pipeline with signal handling and progress. The CLI's `transcribe`
+// calls this; the live daemon reuses the same parts.
+
+import { VoxtraceError } from "../errors.js";
+import type { AudioSource } from "../pipeline/audio/AudioSource.js";
+import { openPcmSource } from "../pipeline/audio/openPcmSource.js";
+import { openWavSource } from "../pipeline/audio/openWavSource.js";
+import { runPipeline, type PipelineResult } from "../pipeline/Pipeline.js";
+import type { PipelineObserver } from "../pipeline/PipelineObserver.js";
+import { createSinks, type SinkOptions } from "../pipeline/sinks/createSinks.js";
+import type { Sink } from "../pipeline/sinks/Sink.js";
+import { ZipformerModel } from "../pipeline/stt/ZipformerModel.js";
+import { SileroVad } from "../pipeline/vad/SileroVad.js";
+import { VadSegmenter, type VadConfig } from "../pipeline/vad/VadSegmenter.js";
+import { ProgressReporter } from "./ProgressReporter.js";
+
+export interface TranscriptionConfig {
+  input: string;
+  modelDir: string | undefined;
+  pcm: { format: "s16le" | "f32le"; rate: number | undefined; channels: number | undefined };
+  realtime: boolean;
+  sinks: SinkOptions;
+  threads: number;
+  provider: "auto" | "cpu" | "cuda";
+  partials: boolean;
+  progress: boolean;
+  vad: { minSilenceMs?: number; maxUtteranceSeconds?: number; threshold?: number };
+  observer?: PipelineObserver;
+  stderr?: NodeJS.WritableStream;
+}
+
+export async function runTranscription(config: TranscriptionConfig): Promise<PipelineResult> {
+  const stderr = config.stderr ?? process.stderr;
+  if (!config.modelDir) {
+    throw new VoxtraceError(
+      "model",
+      "no model given: pass --model DIR or set VOXTRACE_MODEL_DIR (get one with `voxtrace models pull NAME`; `voxtrace models list` shows names)",
+    );
+  }
+  // Cheap checks first, so bad input fails before a model loads.
+  const source = await openSource(config);
+  const sinks = createSinks(config.sinks);
+  const opened: Sink[] = [];
+  let model: ZipformerModel | undefined;
+  let vad: SileroVad | undefined;
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    for (const sink of sinks) {
+      await sink.open();
+      opened.push(sink);
+    }
+    model = await ZipformerModel.load(config.modelDir, {
+      provider: config.provider,
+      threads: config.threads,
+    });
+    vad = await SileroVad.load({ threads: 1 });
+    const segmenter = new VadSegmenter(vad, vadConfig(config.vad));
+    stderr.write(
+      `voxtrace: model ${model.name} on ${model.executionProvider.name} (${model.executionProvider.reason}), loaded in ${Math.round(model.loadMs)} ms\n`,
+    );
+    const progress = new ProgressReporter(stderr, config.progress, source.durationSeconds);
+    let result: PipelineResult;
+    try {
+      result = await runPipeline({
+        source,
+        segmenter,
+        model,
+        sinks,
+        realtime: config.realtime,
+        signal: abort.signal,
+        ...(config.observer ? { observer: config.observer } : {}),
+        onProgress: (seconds) => progress.update(seconds),
+        ...(config.partials
+          ? { onPartial: (index: number, text: string) => progress.partial(index, text) }
+          : {}),
+      });
+    } finally {
+      progress.stop();
+    }
+    for (const warning of result.warnings) stderr.write(`voxtrace: warning: ${warning}\n`);
+    if (result.droppedSeconds > 0) {
+      stderr.write(
+        `voxtrace: warning: dropped ${result.droppedSeconds.toFixed(2)} s of audio: the pipeline fell behind real time\n`,
+      );
+    }
+    stderr.write(
+      `voxtrace: ${result.utterances} utterance(s) from ${result.audioSeconds.toFixed(1)} s of audio in ${result.wallSeconds.toFixed(2)} s (${(result.audioSeconds / Math.max(result.wallSeconds, 1e-9)).toFixed(1)}x real time)\n`,
+    );
+    return result;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await Promise.allSettled([
+      ...opened.map((sink) => sink.close()),
+      source.close(),
+      model?.release(),
+      vad?.release(),
+    ]);
+  }
+}
+
+async function openSource(config: TranscriptionConfig): Promise<AudioSource> {
+  if (config.input !== "-") return openWavSource(config.input);
+  if (config.pcm.rate === undefined) {
+    throw new VoxtraceError(
+      "usage",
+      "stdin: raw PCM needs --rate N (and --channels N, --format s16le|f32le if not mono s16le)",
+    );
+  }
+  return openPcmSource(process.stdin, {
+    format: config.pcm.format,
+    rate: config.pcm.rate,
+    channels: config.pcm.channels ?? 1,
+    description: "stdin",
+  });
+}
+
+function vadConfig(flags: TranscriptionConfig["vad"]): Partial<VadConfig> {
+  const config: Partial<VadConfig> = {};
+  if (flags.minSilenceMs !== undefined) config.minSilenceMs = flags.minSilenceMs;
+  if (flags.maxUtteranceSeconds !== undefined)
+    config.maxUtteranceMs = flags.maxUtteranceSeconds * 1000;
+  if (flags.threshold !== undefined) config.threshold = flags.threshold;
+  return config;
+}

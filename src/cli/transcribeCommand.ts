@@ -15,6 +15,7 @@ interface TranscribeFlags {
   inject?: "wtype" | "xdotool" | "ydotool" | "clipboard";
   injectCommand?: string;
   threads: number;
+  beam: number;
   provider: "auto" | "cpu" | "cuda";
   partials?: boolean;
   progress: boolean;
@@ -46,6 +47,12 @@ export function transcribeCommand(): Command {
     )
     .option("--inject-command <cmd>", "pipe each utterance's text to CMD's stdin")
     .option("--threads <n>", "ONNX Runtime intra-op threads", integerOption("--threads", 1, 64), 1)
+    .option(
+      "--beam <n>",
+      "modified beam search with N hypotheses (1 = greedy search)",
+      integerOption("--beam", 1, 32),
+      1,
+    )
     .addOption(
       new Option("--provider <name>", "execution provider")
         .argParser(choiceOption("--provider", ["auto", "cpu", "cuda"] as const))
@@ -82,6 +89,7 @@ export function transcribeCommand(): Command {
           injectCommand: flags.injectCommand,
         },
         threads: flags.threads,
+        beam: flags.beam,
         provider: flags.provider,
         partials: flags.partials === true,
         progress: flags.progress,

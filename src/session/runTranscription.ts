@@ -22,6 +22,8 @@ export interface TranscriptionConfig {
   realtime: boolean;
   sinks: SinkOptions;
   threads: number;
+  /** Beam width for modified beam search; 1 means greedy search. */
+  beam: number;
   provider: "auto" | "cpu" | "cuda";
   partials: boolean;
   progress: boolean;
@@ -56,6 +58,10 @@ export async function runTranscription(config: TranscriptionConfig): Promise<Pip
     model = await ZipformerModel.load(config.modelDir, {
       provider: config.provider,
       threads: config.threads,
+      decoding:
+        config.beam > 1
+          ? { method: "modified_beam_search", beam: config.beam }
+          : { method: "greedy" },
     });
     vad = await SileroVad.load({ threads: 1 });
     const segmenter = new VadSegmenter(vad, vadConfig(config.vad));

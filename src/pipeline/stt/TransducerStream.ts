@@ -6,9 +6,13 @@ import ort from "onnxruntime-node";
 import type { Tensor } from "onnxruntime-node";
 import { VoxtraceError } from "../../errors.js";
 import { Fbank } from "./Fbank.js";
+import { ModifiedBeamSearch } from "./ModifiedBeamSearch.js";
 import type { ZipformerModel } from "./ZipformerModel.js";
 
 export type ChunkRunner = <T>(chunkIndex: number, fn: () => Promise<T>) => Promise<T>;
+
+/** How tokens are searched: greedy (one best path) or a beam of hypotheses. */
+export type Decoding = { method: "greedy" } | { method: "modified_beam_search"; beam: number };
 
 /** 0.8 s of silence appended at the end so the encoder's look-ahead covers the last word. */
 const TAIL_PADDING = new Float32Array(0.8 * 16000);
@@ -35,8 +39,13 @@ export class TransducerStream {
   #encoderRowTensor: Tensor | undefined;
   #text = "";
   #result: { text: string; tokens: number } | undefined;
+  readonly #beamSearch: ModifiedBeamSearch | undefined;
 
-  constructor(model: ZipformerModel, runChunk: ChunkRunner = runDirectly) {
+  constructor(
+    model: ZipformerModel,
+    runChunk: ChunkRunner = runDirectly,
+    decoding: Decoding = { method: "greedy" },
+  ) {
     this.#model = model;
     this.#runChunk = runChunk;
     const dim = model.featureDim;
@@ -50,6 +59,9 @@ export class TransducerStream {
     this.#context = new BigInt64Array(model.contextSize).fill(-1n);
     this.#context[model.contextSize - 1] = BigInt(model.blankId);
     this.#contextTensor = new ort.Tensor("int64", this.#context, [1, model.contextSize]);
+    if (decoding.method === "modified_beam_search") {
+      this.#beamSearch = new ModifiedBeamSearch(model, decoding.beam);
+    }
   }
 
   /** Feeds 16 kHz mono samples in [-1, 1]; runs every encoder chunk now complete. */
@@ -74,7 +86,8 @@ export class TransducerStream {
     this.#fbank.accept(TAIL_PADDING, this.#onFrame);
     this.#fbank.flush(this.#onFrame);
     await this.#runReadyChunks();
-    this.#result = { text: this.#text, tokens: this.#hyp.length };
+    const tokens = this.#beamSearch ? this.#beamSearch.best().length : this.#hyp.length;
+    this.#result = { text: this.#text, tokens };
     return this.#result;
   }
 
@@ -113,7 +126,12 @@ export class TransducerStream {
     for (const name of model.stateNames) this.#states[name] = outputs[`new_${name}`]!;
     const encoderOut = outputs.encoder_out!;
     const [, frames = 1, dim = encoderOut.size] = encoderOut.dims;
-    await this.#greedySearch(encoderOut.data as Float32Array, frames, dim);
+    if (this.#beamSearch) {
+      await this.#beamSearch.decode(encoderOut.data as Float32Array, frames, dim);
+      this.#text = model.tokens.textOf(this.#beamSearch.best());
+    } else {
+      await this.#greedySearch(encoderOut.data as Float32Array, frames, dim);
+    }
   }
 
   async #greedySearch(encoderOut: Float32Array, frames: number, dim: number): Promise<void> {

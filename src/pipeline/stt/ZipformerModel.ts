@@ -14,12 +14,14 @@ import { locateModelFiles, type ModelFiles } from "./ModelFiles.js";
 import { readOnnxMetadata } from "./OnnxMetadata.js";
 import { Tokens } from "./Tokens.js";
 import { readTransducerLayout, zeroStates, type TransducerLayout } from "./TransducerLayout.js";
-import { TransducerStream, type ChunkRunner } from "./TransducerStream.js";
+import { TransducerStream, type ChunkRunner, type Decoding } from "./TransducerStream.js";
 
 export interface ZipformerLoadOptions {
   provider?: ProviderRequest;
   /** Intra-op threads per session; 1 keeps several streams from fighting over cores. */
   threads?: number;
+  /** Default search for new streams (greedy unless asked). */
+  decoding?: Decoding;
 }
 
 interface Sessions {
@@ -43,6 +45,8 @@ export class ZipformerModel {
   /** Names of the encoder's state inputs, each fed back from `new_<name>`. */
   readonly stateNames: readonly string[];
   readonly loadMs: number;
+  /** Default search for new streams; set from the load options. */
+  readonly decoding: Decoding;
   readonly encoder: InferenceSession;
   readonly decoder: InferenceSession;
   readonly joiner: InferenceSession;
@@ -56,7 +60,9 @@ export class ZipformerModel {
     sessions: Sessions,
     layout: TransducerLayout,
     loadMs: number,
+    decoding: Decoding,
   ) {
+    this.decoding = decoding;
     this.files = files;
     this.name = files.name;
     this.executionProvider = executionProvider;
@@ -104,7 +110,15 @@ export class ZipformerModel {
       };
       const layout = readTransducerLayout(sessions, metadata, files);
       const loadMs = performance.now() - started;
-      return new ZipformerModel(files, executionProvider, tokens, sessions, layout, loadMs);
+      return new ZipformerModel(
+        files,
+        executionProvider,
+        tokens,
+        sessions,
+        layout,
+        loadMs,
+        options.decoding ?? { method: "greedy" },
+      );
     } catch (error) {
       await Promise.all(opened.map((session) => session.release()));
       throw error;
@@ -116,10 +130,10 @@ export class ZipformerModel {
     return zeroStates(this.#layout.states);
   }
 
-  createStream(options: { runChunk?: ChunkRunner } = {}): TransducerStream {
+  createStream(options: { runChunk?: ChunkRunner; decoding?: Decoding } = {}): TransducerStream {
     if (this.#released)
       throw new VoxtraceError("internal", `model ${this.name} used after release`);
-    return new TransducerStream(this, options.runChunk);
+    return new TransducerStream(this, options.runChunk, options.decoding ?? this.decoding);
   }
 
   /** Frees the ONNX sessions; safe to call more than once. */

@@ -1,0 +1,59 @@
+// Runs the built `voxtrace` command (bin/voxtrace.js over dist/) as a user would.
+
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const REPO = fileURLToPath(new URL("../../", import.meta.url));
+export const SHARED = fileURLToPath(new URL("../../../shared/", import.meta.url));
+export const MODEL_DIR = `${SHARED}models/zipformer-gigaspeech-3.3m-int8`;
+export const AUDIO_DIR = `${SHARED}audio`;
+const BIN = `${REPO}bin/voxtrace.js`;
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(
+  args: readonly string[],
+  options: { input?: Buffer; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: REPO,
+      env: { ...process.env, OTEL_SDK_DISABLED: undefined, ...options.env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (data: Buffer) => stdout.push(data));
+    child.stderr.on("data", (data: Buffer) => stderr.push(data));
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 90_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({
+        code,
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8"),
+      });
+    });
+    child.stdin.end(options.input);
+  });
+}
+
+export interface JsonUtterance {
+  index: number;
+  start: number;
+  end: number;
+  text: string;
+  latency_ms: number;
+}
+
+export function parseJsonLines(stdout: string): JsonUtterance[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line.trim().length > 0)
+    .map((line) => JSON.parse(line) as JsonUtterance);
+}

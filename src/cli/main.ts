@@ -4,6 +4,7 @@
 import { Command, CommanderError } from "commander";
 import { isVoxtraceError } from "../errors.js";
 import { VERSION } from "../version.js";
+import { modelsCommand } from "./modelsCommand.js";
 import { transcribeCommand } from "./transcribeCommand.js";
 
 export async function main(argv: string[]): Promise<number> {
@@ -16,7 +17,12 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ outputError: (text, write) => write(text) })
     .showHelpAfterError("(run with --help for usage)");
   program.addCommand(transcribeCommand());
-  for (const command of program.commands) command.exitOverride();
+  program.addCommand(modelsCommand());
+  const exitOverrideAll = (command: Command): void => {
+    command.exitOverride();
+    command.commands.forEach(exitOverrideAll);
+  };
+  exitOverrideAll(program);
 
   try {
     await program.parseAsync(argv, { from: "user" });

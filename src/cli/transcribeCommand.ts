@@ -29,7 +29,10 @@ export function transcribeCommand(): Command {
   return new Command("transcribe")
     .description("transcribe a WAV file (or raw PCM on stdin with '-') to text")
     .argument("<input>", "a WAV file, or - to read raw PCM from stdin")
-    .option("--model <dir>", "model directory (default: $VOXTRACE_MODEL_DIR)")
+    .option(
+      "--model <dir>",
+      "model directory (default: $VOXTRACE_MODEL_DIR, else the pulled default model)",
+    )
     .addOption(
       new Option("--format <format>", "raw PCM sample format on stdin")
         .argParser(choiceOption("--format", ["s16le", "f32le"] as const))
@@ -79,7 +82,7 @@ export function transcribeCommand(): Command {
     .action(async (input: string, flags: TranscribeFlags) => {
       const config: TranscriptionConfig = {
         input,
-        modelDir: flags.model ?? process.env.VOXTRACE_MODEL_DIR,
+        modelDir: flags.model,
         pcm: { format: flags.format, rate: flags.rate, channels: flags.channels },
         realtime: flags.realtime === true,
         sinks: {

@@ -3,6 +3,7 @@
 // calls this; the live daemon reuses the same parts.
 
 import { VoxtraceError } from "../errors.js";
+import { resolveModelDir } from "../models/resolveModelDir.js";
 import type { AudioSource } from "../pipeline/audio/AudioSource.js";
 import { openPcmSource } from "../pipeline/audio/openPcmSource.js";
 import { openWavSource } from "../pipeline/audio/openWavSource.js";
@@ -34,12 +35,7 @@ export interface TranscriptionConfig {
 
 export async function runTranscription(config: TranscriptionConfig): Promise<PipelineResult> {
   const stderr = config.stderr ?? process.stderr;
-  if (!config.modelDir) {
-    throw new VoxtraceError(
-      "model",
-      "no model given: pass --model DIR or set VOXTRACE_MODEL_DIR (get one with `voxtrace models pull NAME`; `voxtrace models list` shows names)",
-    );
-  }
+  const modelDir = resolveModelDir(config.modelDir);
   // Cheap checks first, so bad input fails before a model loads.
   const source = await openSource(config);
   const sinks = createSinks(config.sinks);
@@ -55,7 +51,7 @@ export async function runTranscription(config: TranscriptionConfig): Promise<Pip
       await sink.open();
       opened.push(sink);
     }
-    model = await ZipformerModel.load(config.modelDir, {
+    model = await ZipformerModel.load(modelDir, {
       provider: config.provider,
       threads: config.threads,
       decoding:

@@ -166,7 +166,7 @@ describe("voxtrace transcribe on bad input", () => {
 
   it("tells how to get a model when none is given", async () => {
     const result = await runCli(["transcribe", audio("utt-01.wav")], {
-      env: { VOXTRACE_MODEL_DIR: "" },
+      env: { VOXTRACE_MODEL_DIR: "", VOXTRACE_CACHE_DIR: path.join(tmp, "no-cache") },
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/models pull/);

@@ -1,0 +1,111 @@
+// `voxtrace models pull NAME`: download a catalog archive, check its SHA-256, unpack it
+// into a temporary folder and move it into the cache in one rename, so the cache never
+// holds half a model. Anything partial is removed on failure.
+
+import { createWriteStream } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { VoxtraceError } from "../errors.js";
+import { archiveUrl, catalogEntry, MODEL_CATALOG } from "./ModelCatalog.js";
+import { extractArchive } from "./extractArchive.js";
+import { sha256File } from "./sha256File.js";
+
+export interface PullOptions {
+  cacheDir: string;
+  sha256?: string;
+  onProgress?: (received: number, total: number | undefined) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface PullResult {
+  dir: string;
+  sha256: string;
+  bytes: number;
+  verified: "pinned" | "given" | "recorded";
+}
+
+export async function pullModel(name: string, options: PullOptions): Promise<PullResult> {
+  const entry = catalogEntry(name);
+  if (!entry) {
+    throw new VoxtraceError(
+      "usage",
+      `unknown model '${name}' - known: ${MODEL_CATALOG.map((e) => e.name).join(", ")}`,
+    );
+  }
+  const url = archiveUrl(entry, options.env);
+  const expected = (options.sha256 ?? entry.sha256)?.toLowerCase();
+  const target = path.join(options.cacheDir, name);
+  const work = path.join(options.cacheDir, `.${name}.partial-${process.pid}`);
+  await mkdir(work, { recursive: true, mode: 0o700 });
+  const archive = path.join(work, `${name}.tar.bz2`);
+  try {
+    const bytes = await download(url, archive, options.onProgress);
+    const actual = await sha256File(archive);
+    if (expected && actual !== expected) {
+      throw new VoxtraceError(
+        "bad_input",
+        `${url}: checksum mismatch (expected ${expected}, got ${actual}) - the download is corrupt or was tampered with; nothing was kept`,
+      );
+    }
+    const unpacked = path.join(work, "model");
+    const files = await extractArchive(archive, unpacked);
+    // Record checksums of what was unpacked so `models verify` can check it later.
+    const sums = await Promise.all(
+      files
+        .filter((f) => f !== "SHA256SUMS")
+        .sort()
+        .map(async (f) => `${await sha256File(path.join(unpacked, f))}  ${f}`),
+    );
+    await writeFile(path.join(unpacked, "SHA256SUMS"), `${sums.join("\n")}\n`);
+    await rm(target, { recursive: true, force: true });
+    await rename(unpacked, target);
+    return {
+      dir: target,
+      sha256: actual,
+      bytes,
+      verified: options.sha256 ? "given" : entry.sha256 ? "pinned" : "recorded",
+    };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function download(
+  url: string,
+  file: string,
+  onProgress: PullOptions["onProgress"],
+): Promise<number> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(60 * 60 * 1000) });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    throw new VoxtraceError(
+      "unavailable",
+      `${url}: download failed (${cause}) - check the network, or download the archive elsewhere, unpack it and pass --model DIR`,
+    );
+  }
+  if (!response.ok || !response.body) {
+    throw new VoxtraceError(
+      "unavailable",
+      `${url}: download failed (HTTP ${response.status}) - check the model name, or download it elsewhere and pass --model DIR`,
+    );
+  }
+  const total = Number(response.headers.get("content-length")) || undefined;
+  let received = 0;
+  const count = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      received += chunk.length;
+      onProgress?.(received, total);
+      callback(null, chunk);
+    },
+  });
+  await pipeline(
+    Readable.fromWeb(response.body as import("node:stream/web").ReadableStream),
+    count,
+    createWriteStream(file, { mode: 0o600 }),
+  );
+  return received;
+}

@@ -102,10 +102,6 @@ async function download(
       callback(null, chunk);
     },
   });
-  await pipeline(
-    Readable.fromWeb(response.body as import("node:stream/web").ReadableStream),
-    count,
-    createWriteStream(file, { mode: 0o600 }),
-  );
+  await pipeline(Readable.fromWeb(response.body), count, createWriteStream(file, { mode: 0o600 }));
   return received;
 }

@@ -64,7 +64,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     },
   });
 
-  const recognizer = new Recognizer(options.segmenter, options.model, observer, options.onPartial);
+  const onPartial = options.onPartial?.bind(options);
+  const recognizer = new Recognizer(options.segmenter, options.model, observer, onPartial);
   // Any loop failing closes both queues so the others stop instead of waiting forever.
   const stopAll = (): void => {
     captured.close();

@@ -20,7 +20,7 @@ export class ProgressReporter {
     if (enabled && tty && durationSeconds !== undefined && durationSeconds >= MIN_SECONDS_FOR_BAR) {
       this.#bar = new cliProgress.SingleBar(
         {
-          stream: stream as NodeJS.WriteStream,
+          stream,
           format: "transcribing [{bar}] {percentage}% | {value}/{total} s audio | eta {eta}s",
           hideCursor: true,
           clearOnComplete: true,

@@ -103,5 +103,5 @@ function parseFormat(
   }
   if (!encoding)
     fail(`unsupported sample size of ${bits} bits`, "convert it to 16-bit PCM, e.g. with sox");
-  return { encoding: encoding!, sampleRate, channels };
+  return { encoding, sampleRate, channels };
 }

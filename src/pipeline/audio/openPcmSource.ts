@@ -25,11 +25,13 @@ export async function openPcmSource(
     description: options.description,
     durationSeconds: undefined,
     warnings,
-    async close() {
-      if (closed) return;
-      closed = true;
-      resampler.close();
-      stream.destroy();
+    close() {
+      if (!closed) {
+        closed = true;
+        resampler.close();
+        stream.destroy();
+      }
+      return Promise.resolve();
     },
     async *chunks() {
       for await (const data of stream) {

@@ -1,0 +1,101 @@
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { VoxtraceError } from "../../../src/errors.js";
+import { openWavSource } from "../../../src/pipeline/audio/openWavSource.js";
+import type { SegmentEvent } from "../../../src/pipeline/Recognizer.js";
+import { SileroVad } from "../../../src/pipeline/vad/SileroVad.js";
+import { VadSegmenter, type VadConfig } from "../../../src/pipeline/vad/VadSegmenter.js";
+import { AUDIO_DIR } from "../../support/runCli.js";
+
+let vad: SileroVad;
+beforeAll(async () => {
+  vad = await SileroVad.load();
+});
+afterAll(() => vad.release());
+
+async function samplesOf(name: string): Promise<Float32Array> {
+  const source = await openWavSource(path.join(AUDIO_DIR, name));
+  const parts: Float32Array[] = [];
+  for await (const chunk of source.chunks()) parts.push(chunk);
+  await source.close();
+  const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (all.set(p, at), at + p.length), 0);
+  return all;
+}
+
+async function segment(
+  samples: Float32Array,
+  chunk: number,
+  config: Partial<VadConfig> = {},
+): Promise<SegmentEvent[]> {
+  vad.reset();
+  const segmenter = new VadSegmenter(vad, config);
+  const events: SegmentEvent[] = [];
+  for (let at = 0; at < samples.length; at += chunk) {
+    events.push(...(await segmenter.push(samples.subarray(at, at + chunk))));
+  }
+  events.push(...segmenter.flush());
+  return events;
+}
+
+const spans = (events: SegmentEvent[]): [number, number][] => {
+  const out: [number, number][] = [];
+  let start = 0;
+  for (const e of events) {
+    if (e.type === "start") start = e.sample;
+    if (e.type === "end") out.push([start, e.sample]);
+  }
+  return out;
+};
+
+describe("VadSegmenter with Silero VAD", () => {
+  it("finds the 8 utterances of the dictation session, in order, separated by their pauses", async () => {
+    const found = spans(await segment(await samplesOf("session-dictation.wav"), 4096));
+    expect(found).toHaveLength(8);
+    for (let i = 1; i < found.length; i++) {
+      const gap = (found[i]![0] - found[i - 1]![1]) / 16000;
+      expect(gap).toBeGreaterThan(0.3); // manifest pauses are 0.9 to 1.9 s
+    }
+  });
+
+  it.each(["silence-10s.wav", "noise-10s.wav"])("finds no speech in %s", async (name) => {
+    expect(spans(await segment(await samplesOf(name), 4096))).toHaveLength(0);
+  });
+
+  it.each(["utt-01.wav", "utt-05.wav", "utt-08.wav"])(
+    "finds exactly one utterance in %s",
+    async (name) => {
+      expect(spans(await segment(await samplesOf(name), 4096))).toHaveLength(1);
+    },
+  );
+
+  it("gives identical events whatever the chunk size", async () => {
+    const samples = await samplesOf("utt-02.wav");
+    const small = spans(await segment(samples, 100));
+    const large = spans(await segment(samples, 16000));
+    expect(small).toEqual(large);
+  });
+
+  it("sends pre-roll audio before the speech start and every sample once", async () => {
+    const samples = await samplesOf("utt-03.wav");
+    const events = await segment(samples, 4096, { preRollMs: 256 });
+    const audio = events
+      .filter((e) => e.type === "audio")
+      .reduce((n, e) => n + e.samples.length, 0);
+    const [start, end] = spans(events)[0]!;
+    expect(audio).toBeGreaterThanOrEqual(end - start + 256 * 16);
+  });
+
+  it("splits speech longer than the maximum utterance length", async () => {
+    const events = await segment(await samplesOf("utt-02.wav"), 4096, { maxUtteranceMs: 1000 });
+    const ends = events.filter((e) => e.type === "end");
+    expect(ends.length).toBeGreaterThanOrEqual(3);
+    expect(ends.some((e) => e.type === "end" && e.reason === "max-length")).toBe(true);
+  });
+
+  it("rejects an end threshold above the start threshold at construction", () => {
+    expect(() => new VadSegmenter(vad, { threshold: 0.3, negThreshold: 0.5 })).toThrow(
+      VoxtraceError,
+    );
+  });
+});

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wordErrorRate } from "../helpers/wer.js";
-import { AUDIO_DIR, MODEL_DIR, parseJsonLines, runCli } from "../support/runCli.js";
+import { AUDIO_DIR, MODEL_DIR, parseJsonLines, REPO, runCli } from "../support/runCli.js";
 
 interface ManifestEntry {
   text?: string;
@@ -185,3 +185,47 @@ function copyModel(target: string, files: readonly string[]): void {
   mkdirSync(target, { recursive: true });
   for (const file of files) copyFileSync(path.join(MODEL_DIR, file), path.join(target, file));
 }
+
+describe("voxtrace transcribe in real time", () => {
+  it("paces a file at real-time speed, as a microphone would", async () => {
+    const started = performance.now();
+    const result = await runCli([
+      "transcribe",
+      audio("utt-03.wav"),
+      "--model",
+      MODEL_DIR,
+      "--realtime",
+      "--json",
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(parseJsonLines(result.stdout)).toHaveLength(1);
+    expect(performance.now() - started).toBeGreaterThan(2700); // utt-03 lasts 2.8 s
+  });
+
+  it("on SIGINT finishes the utterance in progress, flushes the sinks and exits 0", async () => {
+    const { spawn } = await import("node:child_process");
+    const child = spawn(
+      process.execPath,
+      [
+        "bin/voxtrace.js",
+        "transcribe",
+        audio("session-dictation.wav"),
+        "--model",
+        MODEL_DIR,
+        "--realtime",
+        "--json",
+      ],
+      { cwd: REPO },
+    );
+    let stdout = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    // Interrupt in the middle of the second sentence (5.6 s to 9.3 s).
+    await new Promise((resolve) => setTimeout(resolve, 7000));
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code).toBe(0);
+    const delivered = parseJsonLines(stdout);
+    expect(delivered).toHaveLength(2);
+    expect(delivered[1]!.text.length).toBeGreaterThan(0);
+  });
+});

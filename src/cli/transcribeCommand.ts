@@ -23,6 +23,9 @@ interface TranscribeFlags {
   maxUtterance?: number;
   vadThreshold?: number;
   set?: string[];
+  prometheusPort: number;
+  prometheusHost: string;
+  recordTranscripts?: boolean;
 }
 
 export function transcribeCommand(): Command {
@@ -78,6 +81,17 @@ export function transcribeCommand(): Command {
       "speech probability that starts speech",
       numberOption("--vad-threshold", 0.01, 0.99),
     )
+    .option(
+      "--prometheus-port <n>",
+      "Prometheus metrics endpoint port (0 disables)",
+      integerOption("--prometheus-port", 0, 65535),
+      9464,
+    )
+    .option("--prometheus-host <host>", "address the metrics endpoint listens on", "127.0.0.1")
+    .option(
+      "--record-transcripts",
+      "put recognised text on telemetry (off: transcripts stay private)",
+    )
     .option("--set <rule.field=value>", "override an alert rule setting (repeatable)", collect)
     .action(async (input: string, flags: TranscribeFlags) => {
       const config: TranscriptionConfig = {
@@ -96,6 +110,11 @@ export function transcribeCommand(): Command {
         provider: flags.provider,
         partials: flags.partials === true,
         progress: flags.progress,
+        telemetry: {
+          prometheusPort: flags.prometheusPort,
+          prometheusHost: flags.prometheusHost,
+          recordTranscripts: flags.recordTranscripts === true,
+        },
         vad: {
           minSilenceMs: flags.minSilence,
           maxUtteranceSeconds: flags.maxUtterance,

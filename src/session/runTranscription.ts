@@ -14,6 +14,12 @@ import type { Sink } from "../pipeline/sinks/Sink.js";
 import { ZipformerModel } from "../pipeline/stt/ZipformerModel.js";
 import { SileroVad } from "../pipeline/vad/SileroVad.js";
 import { VadSegmenter, type VadConfig } from "../pipeline/vad/VadSegmenter.js";
+import { OtelPipelineObserver } from "../instrumentation/OtelPipelineObserver.js";
+import {
+  startResourceSamplers,
+  type ResourceSamplers,
+} from "../instrumentation/samplers/startResourceSamplers.js";
+import { startTelemetry, type Telemetry } from "../instrumentation/startTelemetry.js";
 import { ProgressReporter } from "./ProgressReporter.js";
 
 export interface TranscriptionConfig {
@@ -29,6 +35,12 @@ export interface TranscriptionConfig {
   partials: boolean;
   progress: boolean;
   vad: { minSilenceMs?: number; maxUtteranceSeconds?: number; threshold?: number };
+  telemetry: {
+    prometheusPort: number;
+    prometheusHost: string;
+    recordTranscripts: boolean;
+  };
+  /** Replaces the OpenTelemetry observer (library use, tests). */
   observer?: PipelineObserver;
   stderr?: NodeJS.WritableStream;
 }
@@ -42,6 +54,8 @@ export async function runTranscription(config: TranscriptionConfig): Promise<Pip
   const opened: Sink[] = [];
   let model: ZipformerModel | undefined;
   let vad: SileroVad | undefined;
+  let telemetry: Telemetry | undefined;
+  let samplers: ResourceSamplers | undefined;
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once("SIGINT", onSignal);
@@ -64,6 +78,27 @@ export async function runTranscription(config: TranscriptionConfig): Promise<Pip
     stderr.write(
       `voxtrace: model ${model.name} on ${model.executionProvider.name} (${model.executionProvider.reason}), loaded in ${Math.round(model.loadMs)} ms\n`,
     );
+    telemetry = await startTelemetry({
+      prometheusPort: config.telemetry.prometheusPort,
+      prometheusHost: config.telemetry.prometheusHost,
+      modelName: model.name,
+      executionProvider: model.executionProvider.name,
+      stderr,
+    });
+    samplers = await startResourceSamplers({
+      meter: telemetry.meter,
+      gpu: { info: (line) => stderr.write(`${line}\n`) },
+    });
+    const observer =
+      config.observer ??
+      new OtelPipelineObserver({
+        tracer: telemetry.tracer,
+        meter: telemetry.meter,
+        modelName: model.name,
+        executionProvider: model.executionProvider.name,
+        recordTranscripts: config.telemetry.recordTranscripts,
+      });
+    if (telemetry.prometheusUrl) stderr.write(`voxtrace: metrics at ${telemetry.prometheusUrl}\n`);
     const progress = new ProgressReporter(stderr, config.progress, source.durationSeconds);
     let result: PipelineResult;
     try {
@@ -74,7 +109,7 @@ export async function runTranscription(config: TranscriptionConfig): Promise<Pip
         sinks,
         realtime: config.realtime,
         signal: abort.signal,
-        ...(config.observer ? { observer: config.observer } : {}),
+        observer,
         onProgress: (seconds) => progress.update(seconds),
         ...(config.partials
           ? { onPartial: (index: number, text: string) => progress.partial(index, text) }
@@ -96,6 +131,8 @@ export async function runTranscription(config: TranscriptionConfig): Promise<Pip
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    samplers?.stop();
+    await telemetry?.shutdown();
     await Promise.allSettled([
       ...opened.map((sink) => sink.close()),
       source.close(),

@@ -19,8 +19,14 @@ export function runCli(
   args: readonly string[],
   options: { input?: Buffer; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<CliResult> {
+  // Test files run in parallel: keep transcriptions off the default metrics port
+  // unless a test asks for one.
+  const full =
+    args[0] === "transcribe" && !args.includes("--prometheus-port")
+      ? [...args, "--prometheus-port", "0"]
+      : args;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [BIN, ...full], {
       cwd: REPO,
       env: { ...process.env, OTEL_SDK_DISABLED: undefined, ...options.env },
       stdio: ["pipe", "pipe", "pipe"],

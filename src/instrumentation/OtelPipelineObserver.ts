@@ -1,0 +1,209 @@
+// The PipelineObserver backed by OpenTelemetry: one trace per utterance (a root span
+// from speech start to text delivered, with a child span per unit of stage work) and
+// the stage, latency, throughput, queue and dropped-audio metrics. Instruments and
+// attribute sets are made once here; the per-call path only records.
+
+import {
+  context,
+  metrics,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Counter,
+  type Histogram,
+  type Meter,
+  type Span,
+  type Tracer,
+} from "@opentelemetry/api";
+import type { PipelineObserver, WorkAttributes } from "../pipeline/PipelineObserver.js";
+import type { Utterance } from "../pipeline/Utterance.js";
+import { VERSION } from "../version.js";
+import {
+  ATTR_AUDIO_SECONDS,
+  ATTR_EXECUTION_PROVIDER,
+  ATTR_MODEL_NAME,
+  ATTR_REAL_TIME_FACTOR,
+  ATTR_STAGE,
+  ATTR_TOKEN_COUNT,
+  ATTR_TRANSCRIPT,
+  ATTR_UTTERANCE_INDEX,
+  INSTRUMENTATION_SCOPE,
+  METRIC_AUDIO_DROPPED,
+  METRIC_AUDIO_PROCESSED,
+  METRIC_QUEUE_DEPTH,
+  METRIC_REAL_TIME_FACTOR,
+  METRIC_STAGE_DURATION,
+  METRIC_UTTERANCE_LATENCY,
+  METRIC_UTTERANCES,
+  type Stage,
+} from "./semconv.js";
+
+export interface OtelPipelineObserverConfig {
+  tracer?: Tracer;
+  meter?: Meter;
+  modelName?: string;
+  executionProvider?: string;
+  /** Put recognised text on utterance spans. Off by default: transcripts are private. */
+  recordTranscripts?: boolean;
+}
+
+interface OpenUtterance {
+  span: Span;
+  context: Context;
+}
+
+export class OtelPipelineObserver implements PipelineObserver {
+  readonly #tracer: Tracer;
+  readonly #stageDuration: Histogram;
+  readonly #latency: Histogram;
+  readonly #realTimeFactor: Histogram;
+  readonly #utterances: Counter;
+  readonly #audioProcessed: Counter;
+  readonly #audioDropped: Counter;
+  readonly #stageAttributes: Record<Stage, Attributes>;
+  readonly #queueDepths = new Map<string, number>();
+  readonly #open = new Map<number, OpenUtterance>();
+  readonly #rootAttributes: Attributes;
+  readonly #recordTranscripts: boolean;
+
+  constructor(config: OtelPipelineObserverConfig = {}) {
+    this.#tracer = config.tracer ?? trace.getTracer(INSTRUMENTATION_SCOPE, VERSION);
+    const meter = config.meter ?? metrics.getMeter(INSTRUMENTATION_SCOPE, VERSION);
+    this.#recordTranscripts = config.recordTranscripts === true;
+    this.#stageDuration = meter.createHistogram(METRIC_STAGE_DURATION, {
+      unit: "s",
+      description: "Time spent in one unit of work of a pipeline stage",
+    });
+    this.#latency = meter.createHistogram(METRIC_UTTERANCE_LATENCY, {
+      unit: "s",
+      description: "End of speech to text delivered",
+    });
+    this.#realTimeFactor = meter.createHistogram(METRIC_REAL_TIME_FACTOR, {
+      unit: "1",
+      description: "Processing time over audio duration, per utterance",
+      advice: { explicitBucketBoundaries: [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2] },
+    });
+    this.#utterances = meter.createCounter(METRIC_UTTERANCES, {
+      unit: "1",
+      description: "Utterances delivered",
+    });
+    this.#audioProcessed = meter.createCounter(METRIC_AUDIO_PROCESSED, {
+      unit: "s",
+      description: "Audio read",
+    });
+    this.#audioDropped = meter.createCounter(METRIC_AUDIO_DROPPED, {
+      unit: "s",
+      description: "Live audio dropped because the pipeline fell behind",
+    });
+    meter
+      .createObservableGauge(METRIC_QUEUE_DEPTH, {
+        unit: "1",
+        description: "Items waiting between stages",
+      })
+      .addCallback((result) => {
+        for (const [queue, depth] of this.#queueDepths)
+          result.observe(depth, { "voxtrace.queue": queue });
+      });
+    this.#stageAttributes = {
+      capture: { [ATTR_STAGE]: "capture" },
+      vad: { [ATTR_STAGE]: "vad" },
+      stt: { [ATTR_STAGE]: "stt" },
+      inject: { [ATTR_STAGE]: "inject" },
+    };
+    this.#rootAttributes = {
+      ...(config.modelName ? { [ATTR_MODEL_NAME]: config.modelName } : {}),
+      ...(config.executionProvider ? { [ATTR_EXECUTION_PROVIDER]: config.executionProvider } : {}),
+    };
+  }
+
+  utteranceStarted(index: number, startSeconds: number): void {
+    const span = this.#tracer.startSpan("utterance", {
+      attributes: {
+        ...this.#rootAttributes,
+        [ATTR_UTTERANCE_INDEX]: index,
+        "voxtrace.utterance.start": startSeconds,
+      },
+    });
+    this.#open.set(index, { span, context: trace.setSpan(context.active(), span) });
+  }
+
+  async work<T>(
+    stage: Stage,
+    name: string,
+    utterance: number | undefined,
+    attributes: WorkAttributes,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const parent = utterance === undefined ? undefined : this.#open.get(utterance);
+    const span = parent ? this.#tracer.startSpan(name, { attributes }, parent.context) : undefined;
+    const started = performance.now();
+    try {
+      return await fn();
+    } catch (error) {
+      span?.recordException(error as Error);
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      throw error;
+    } finally {
+      this.#stageDuration.record(
+        (performance.now() - started) / 1000,
+        this.#stageAttributes[stage],
+      );
+      span?.end();
+    }
+  }
+
+  recordStage(stage: Stage, seconds: number): void {
+    this.#stageDuration.record(seconds, this.#stageAttributes[stage]);
+  }
+
+  utteranceDelivered(utterance: Utterance, audioSeconds: number, processingSeconds: number): void {
+    const rtf = audioSeconds > 0 ? processingSeconds / audioSeconds : 0;
+    this.#latency.record(utterance.latencyMs / 1000);
+    this.#realTimeFactor.record(rtf);
+    this.#utterances.add(1);
+    const open = this.#open.get(utterance.index);
+    if (!open) return;
+    this.#open.delete(utterance.index);
+    open.span.setAttributes({
+      [ATTR_AUDIO_SECONDS]: audioSeconds,
+      [ATTR_REAL_TIME_FACTOR]: rtf,
+      [ATTR_TOKEN_COUNT]: utterance.tokens,
+      "voxtrace.utterance.latency_ms": utterance.latencyMs,
+      ...(this.#recordTranscripts ? { [ATTR_TRANSCRIPT]: utterance.text } : {}),
+    });
+    open.span.end();
+  }
+
+  utteranceDiscarded(index: number, reason: string): void {
+    const open = this.#open.get(index);
+    if (!open) return;
+    this.#open.delete(index);
+    open.span.setAttribute("voxtrace.utterance.discarded", reason);
+    open.span.end();
+  }
+
+  utteranceFailed(index: number, error: unknown): void {
+    const open = this.#open.get(index);
+    if (!open) return;
+    this.#open.delete(index);
+    open.span.recordException(error as Error);
+    open.span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: String((error as Error).message ?? error),
+    });
+    open.span.end();
+  }
+
+  audioProcessed(seconds: number): void {
+    this.#audioProcessed.add(seconds);
+  }
+
+  audioDropped(seconds: number): void {
+    this.#audioDropped.add(seconds);
+  }
+
+  queueDepth(queue: string, depth: number): void {
+    this.#queueDepths.set(queue, depth);
+  }
+}

@@ -1,0 +1,139 @@
+import path from "node:path";
+import {
+  MeterProvider,
+  InMemoryMetricExporter,
+  AggregationTemporality,
+  PeriodicExportingMetricReader,
+  type HistogramMetricData,
+} from "@opentelemetry/sdk-metrics";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OtelPipelineObserver } from "../../src/instrumentation/OtelPipelineObserver.js";
+import { openWavSource } from "../../src/pipeline/audio/openWavSource.js";
+import { runPipeline } from "../../src/pipeline/Pipeline.js";
+import type { Utterance } from "../../src/pipeline/Utterance.js";
+import { ZipformerModel } from "../../src/pipeline/stt/ZipformerModel.js";
+import { SileroVad } from "../../src/pipeline/vad/SileroVad.js";
+import { VadSegmenter } from "../../src/pipeline/vad/VadSegmenter.js";
+import { AUDIO_DIR, MODEL_DIR } from "../support/runCli.js";
+
+let model: ZipformerModel;
+let vad: SileroVad;
+beforeAll(async () => {
+  model = await ZipformerModel.load(MODEL_DIR);
+  vad = await SileroVad.load();
+});
+afterAll(async () => {
+  await model.release();
+  await vad.release();
+});
+
+async function transcribeWithTelemetry(recordTranscripts: boolean) {
+  const spans = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(spans)],
+  });
+  const metricsOut = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+  const reader = new PeriodicExportingMetricReader({
+    exporter: metricsOut,
+    exportIntervalMillis: 3_600_000,
+  });
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const observer = new OtelPipelineObserver({
+    tracer: tracerProvider.getTracer("test"),
+    meter: meterProvider.getMeter("test"),
+    modelName: model.name,
+    executionProvider: "cpu",
+    recordTranscripts,
+  });
+  const delivered: Utterance[] = [];
+  vad.reset();
+  const source = await openWavSource(path.join(AUDIO_DIR, "session-dictation.wav"));
+  await runPipeline({
+    source,
+    segmenter: new VadSegmenter(vad),
+    model,
+    observer,
+    sinks: [
+      { open: async () => {}, close: async () => {}, write: async (u) => void delivered.push(u) },
+    ],
+  });
+  await source.close();
+  await reader.forceFlush();
+  const metrics = metricsOut
+    .getMetrics()
+    .flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics));
+  return { spans: spans.getFinishedSpans(), metrics, delivered };
+}
+
+describe("OtelPipelineObserver on a real transcription", () => {
+  it("makes one trace per utterance with stage spans as children of the utterance span", async () => {
+    const { spans, delivered } = await transcribeWithTelemetry(false);
+    const roots = spans.filter((s) => s.name === "utterance");
+    expect(roots).toHaveLength(8);
+    expect(new Set(roots.map((r) => r.spanContext().traceId)).size).toBe(8);
+    for (const root of roots) {
+      const children = spans.filter(
+        (s) => s.parentSpanContext?.spanId === root.spanContext().spanId,
+      );
+      const names = new Set(children.map((c) => c.name));
+      expect(names).toContain("stt.chunk");
+      expect(names).toContain("stt.final");
+      expect(names).toContain("inject");
+      expect(children.every((c) => c.spanContext().traceId === root.spanContext().traceId)).toBe(
+        true,
+      );
+      expect(root.attributes["voxtrace.audio.seconds"]).toBeGreaterThan(1);
+      expect(root.attributes["voxtrace.stt.tokens"]).toBeGreaterThan(0);
+      expect(root.attributes["voxtrace.model.name"]).toBe(model.name);
+      expect(root.attributes["voxtrace.execution_provider"]).toBe("cpu");
+    }
+    const chunkSpans = spans.filter((s) => s.name === "stt.chunk");
+    expect(
+      chunkSpans.every((s) => typeof s.attributes["voxtrace.stt.chunk.index"] === "number"),
+    ).toBe(true);
+    expect(delivered).toHaveLength(8);
+  });
+
+  it("counts in each stage histogram exactly the units of work it recorded", async () => {
+    const { spans, metrics } = await transcribeWithTelemetry(false);
+    const stage = metrics.find(
+      (m) => m.descriptor.name === "voxtrace.stage.duration",
+    ) as HistogramMetricData;
+    const count = (name: string) =>
+      stage.dataPoints.find((p) => p.attributes["voxtrace.stage"] === name)?.value.count ?? 0;
+    expect(count("inject")).toBe(8);
+    // Every STT chunk and final decode is in the histogram; all of them are inside utterances here.
+    expect(count("stt")).toBe(
+      spans.filter((s) => s.name === "stt.chunk" || s.name === "stt.final").length,
+    );
+    const latency = metrics.find(
+      (m) => m.descriptor.name === "voxtrace.utterance.latency",
+    ) as HistogramMetricData;
+    expect(latency.dataPoints[0]!.value.count).toBe(8);
+    const utterances = metrics.find((m) => m.descriptor.name === "voxtrace.utterances");
+    expect(utterances?.dataPoints[0]?.value).toBe(8);
+    const audio = metrics.find((m) => m.descriptor.name === "voxtrace.audio.processed");
+    expect(audio?.dataPoints[0]?.value).toBeCloseTo(38.1, 0);
+  });
+
+  it("keeps transcript text out of spans and metrics unless asked", async () => {
+    const quiet = await transcribeWithTelemetry(false);
+    const words = quiet.delivered.flatMap((u) => u.text.split(" ")).filter((w) => w.length > 5);
+    const dump = JSON.stringify([
+      quiet.spans.map((s) => [s.name, s.attributes, s.events]),
+      quiet.metrics,
+    ]);
+    for (const word of words) expect(dump).not.toContain(word);
+
+    const loud = await transcribeWithTelemetry(true);
+    const texts = loud.spans
+      .filter((s) => s.name === "utterance")
+      .map((s) => s.attributes["voxtrace.transcript"]);
+    expect(texts).toEqual(loud.delivered.map((u) => u.text));
+  });
+});

@@ -112,7 +112,8 @@ export async function startTelemetry(config: TelemetryConfig = {}): Promise<Tele
     failures,
     shutdown() {
       shutdown ??= Promise.race([
-        sdk.shutdown().catch(() => undefined),
+        // The last flush happens here: its failure is an export failure like any other.
+        sdk.shutdown().catch((error: unknown) => failures.error("final export failed", error)),
         new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_TIMEOUT_MS).unref()),
       ]).then(() => {
         failures.uninstall();

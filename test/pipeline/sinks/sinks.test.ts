@@ -32,10 +32,7 @@ function collect(stream: PassThrough): () => string {
 function fakeTool(name: string): { dir: string; log: string } {
   const dir = mkdtempSync(path.join(tmp, "bin-"));
   const log = path.join(dir, "calls.log");
-  writeFileSync(
-    path.join(dir, name),
-    `#!/bin/sh\nprintf 'ARGS:%s|\\n' "$*" >> ${log}\n`,
-  );
+  writeFileSync(path.join(dir, name), `#!/bin/sh\nprintf 'ARGS:%s|\\n' "$*" >> ${log}\n`);
   chmodSync(path.join(dir, name), 0o755);
   return { dir, log };
 }

@@ -4,6 +4,7 @@
 import { Command, CommanderError } from "commander";
 import { isVoxtraceError } from "../errors.js";
 import { VERSION } from "../version.js";
+import { analyzeCommand } from "./analyzeCommand.js";
 import { modelsCommand } from "./modelsCommand.js";
 import { transcribeCommand } from "./transcribeCommand.js";
 
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError("(run with --help for usage)");
   program.addCommand(transcribeCommand());
   program.addCommand(modelsCommand());
+  program.addCommand(analyzeCommand());
   const exitOverrideAll = (command: Command): void => {
     command.exitOverride();
     command.commands.forEach(exitOverrideAll);

@@ -1,6 +1,8 @@
 // `voxtrace transcribe FILE|-`: transcribes a WAV file or raw PCM on stdin.
 
 import { Command, Option } from "commander";
+import { applyRuleOverrides } from "../analysis/RulesConfig.js";
+import { parseFaults } from "../session/FaultInjector.js";
 import { runTranscription, type TranscriptionConfig } from "../session/runTranscription.js";
 import { choiceOption, collect, integerOption, numberOption } from "./options.js";
 
@@ -24,6 +26,9 @@ interface TranscribeFlags {
   vadThreshold?: number;
   set?: string[];
   prometheusPort: number;
+  events?: string;
+  fault?: string[];
+  analysisInterval: number;
   prometheusHost: string;
   recordTranscripts?: boolean;
 }
@@ -93,6 +98,21 @@ export function transcribeCommand(): Command {
       "put recognised text on telemetry (off: transcripts stay private)",
     )
     .option("--set <rule.field=value>", "override an alert rule setting (repeatable)", collect)
+    .option(
+      "--events <log>",
+      "event log path (default: a new file under $XDG_STATE_HOME/voxtrace/sessions)",
+    )
+    .option(
+      "--analysis-interval <ms>",
+      "how often the analyzer reads the metrics",
+      integerOption("--analysis-interval", 100, 600000),
+      5000,
+    )
+    .option(
+      "--fault <kind=value>",
+      "fire drill: leak=MBps, cpu=FRACTION or stt-delay=MS (repeatable)",
+      collect,
+    )
     .action(async (input: string, flags: TranscribeFlags) => {
       const config: TranscriptionConfig = {
         input,
@@ -110,6 +130,12 @@ export function transcribeCommand(): Command {
         provider: flags.provider,
         partials: flags.partials === true,
         progress: flags.progress,
+        analysis: {
+          eventsPath: flags.events,
+          rules: applyRuleOverrides(flags.set ?? []),
+          intervalMs: flags.analysisInterval,
+        },
+        faults: parseFaults(flags.fault ?? []),
         telemetry: {
           prometheusPort: flags.prometheusPort,
           prometheusHost: flags.prometheusHost,

@@ -20,7 +20,9 @@ import {
   type ResourceSamplers,
 } from "../instrumentation/samplers/startResourceSamplers.js";
 import { startTelemetry, type Telemetry } from "../instrumentation/startTelemetry.js";
+import { FaultInjector, type FaultConfig } from "./FaultInjector.js";
 import { ProgressReporter } from "./ProgressReporter.js";
+import { startAnalysis, type AnalysisConfig, type AnalysisSession } from "./startAnalysis.js";
 
 export interface TranscriptionConfig {
   input: string;
@@ -40,6 +42,8 @@ export interface TranscriptionConfig {
     prometheusHost: string;
     recordTranscripts: boolean;
   };
+  analysis: AnalysisConfig;
+  faults: FaultConfig;
   /** Replaces the OpenTelemetry observer (library use, tests). */
   observer?: PipelineObserver;
   stderr?: NodeJS.WritableStream;
@@ -56,6 +60,8 @@ export async function runTranscription(config: TranscriptionConfig): Promise<Pip
   let vad: SileroVad | undefined;
   let telemetry: Telemetry | undefined;
   let samplers: ResourceSamplers | undefined;
+  let analysis: AnalysisSession | undefined;
+  const faults = new FaultInjector(config.faults);
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once("SIGINT", onSignal);
@@ -78,7 +84,13 @@ export async function runTranscription(config: TranscriptionConfig): Promise<Pip
     stderr.write(
       `voxtrace: model ${model.name} on ${model.executionProvider.name} (${model.executionProvider.reason}), loaded in ${Math.round(model.loadMs)} ms\n`,
     );
+    analysis = await startAnalysis(config.analysis, {
+      model: model.name,
+      executionProvider: model.executionProvider.name,
+    });
     telemetry = await startTelemetry({
+      sessionId: analysis.sessionId,
+      extraMetricReaders: [analysis.reader],
       prometheusPort: config.telemetry.prometheusPort,
       prometheusHost: config.telemetry.prometheusHost,
       modelName: model.name,
@@ -98,6 +110,12 @@ export async function runTranscription(config: TranscriptionConfig): Promise<Pip
         executionProvider: model.executionProvider.name,
         recordTranscripts: config.telemetry.recordTranscripts,
       });
+    analysis.connect(telemetry, stderr);
+    stderr.write(`voxtrace: event log ${analysis.logPath}\n`);
+    if (faults.active) {
+      stderr.write(`voxtrace: fire drill: ${faults.describe()}\n`);
+      faults.start();
+    }
     if (telemetry.prometheusUrl) stderr.write(`voxtrace: metrics at ${telemetry.prometheusUrl}\n`);
     const progress = new ProgressReporter(stderr, config.progress, source.durationSeconds);
     let result: PipelineResult;
@@ -105,7 +123,7 @@ export async function runTranscription(config: TranscriptionConfig): Promise<Pip
       result = await runPipeline({
         source,
         segmenter,
-        model,
+        model: faults.wrapModel(model),
         sinks,
         realtime: config.realtime,
         signal: abort.signal,
@@ -132,7 +150,16 @@ export async function runTranscription(config: TranscriptionConfig): Promise<Pip
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     samplers?.stop();
+    await faults.stop();
+    // The SDK's shutdown makes a last collection, which reaches the analyzer first.
     await telemetry?.shutdown();
+    if (analysis) {
+      const active = analysis.analyzer.activeAlerts();
+      analysis.end("completed");
+      stderr.write(
+        `voxtrace: analyzer: ${active.length === 0 ? "no active alerts" : `active alerts: ${active.join(", ")}`}; replay with voxtrace analyze ${analysis.logPath}\n`,
+      );
+    }
     await Promise.allSettled([
       ...opened.map((sink) => sink.close()),
       source.close(),

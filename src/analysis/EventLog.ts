@@ -1,0 +1,124 @@
+// The append-only event log on disk: newline-delimited JSON, one event a line, file mode
+// 0600, one writer at a time (a lock file holding the writer's pid), rotation by size.
+// Durability: lines are written as they come and fsync'd at most once a second and at
+// close, so a crash loses at most the last second and can tear at most the last line.
+
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { VoxtraceError } from "../errors.js";
+import { serializeEvent, type RecordedEvent } from "./AnalyzerEvent.js";
+
+export interface EventLogOptions {
+  /** Rotate when the current file passes this size; 0 never rotates. Default 10 MB. */
+  maxBytes?: number;
+  /** How often buffered writes are made durable. Default 1000 ms. */
+  fsyncIntervalMs?: number;
+}
+
+export class EventLog {
+  readonly path: string;
+  readonly #lockPath: string;
+  readonly #maxBytes: number;
+  #fd: number;
+  #bytes = 0;
+  #dirty = false;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+  #rotations = 0;
+
+  private constructor(file: string, fd: number, options: EventLogOptions) {
+    this.path = file;
+    this.#lockPath = `${file}.lock`;
+    this.#fd = fd;
+    this.#maxBytes = options.maxBytes ?? 10e6;
+    const interval = options.fsyncIntervalMs ?? 1000;
+    this.#timer = setInterval(() => this.sync(), interval);
+    this.#timer.unref();
+  }
+
+  static async open(file: string, options: EventLogOptions = {}): Promise<EventLog> {
+    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    takeLock(`${file}.lock`, file);
+    try {
+      const fd = openSync(file, "a", 0o600);
+      return new EventLog(file, fd, options);
+    } catch (error) {
+      rmSync(`${file}.lock`, { force: true });
+      throw new VoxtraceError(
+        "bad_input",
+        `${file}: cannot open the event log (${(error as NodeJS.ErrnoException).code ?? String(error)}) - choose another --events path`,
+      );
+    }
+  }
+
+  append(event: RecordedEvent): void {
+    if (this.#closed) return;
+    const line = `${serializeEvent(event)}\n`;
+    this.#bytes += writeSync(this.#fd, line);
+    this.#dirty = true;
+    if (this.#maxBytes > 0 && this.#bytes >= this.#maxBytes) this.#rotate();
+  }
+
+  /** Makes everything appended so far durable. */
+  sync(): void {
+    if (!this.#dirty || this.#closed) return;
+    fsyncSync(this.#fd);
+    this.#dirty = false;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.sync();
+    this.#closed = true;
+    if (this.#timer) clearInterval(this.#timer);
+    closeSync(this.#fd);
+    rmSync(this.#lockPath, { force: true });
+  }
+
+  /** Rotated parts are LOG.1, LOG.2, ... in order; the live file is always LOG. */
+  #rotate(): void {
+    this.sync();
+    closeSync(this.#fd);
+    this.#rotations++;
+    renameSync(this.path, `${this.path}.${this.#rotations}`);
+    this.#fd = openSync(this.path, "a", 0o600);
+    this.#bytes = 0;
+  }
+}
+
+function takeLock(lock: string, file: string): void {
+  try {
+    const fd = openSync(lock, "wx", 0o600);
+    writeSync(fd, String(process.pid));
+    closeSync(fd);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    const pid = Number(readFileSync(lock, "utf8"));
+    if (pid > 0 && isAlive(pid)) {
+      throw new VoxtraceError(
+        "unavailable",
+        `${file} is being written by pid ${pid} - use another --events path`,
+      );
+    }
+    rmSync(lock, { force: true }); // left by a writer that died: take it over
+    takeLock(lock, file);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -3,7 +3,8 @@
 //    — the post-GC floor — which removes saw-tooth cycles shorter than the horizon.
 // 2. For each window (60 s, 10 min, 30 min), a Theil–Sen slope of the floors (the median
 //    of pairwise slopes: one GC outlier cannot move it) and the share of rising pairs
-//    (a Mann–Kendall-style trend test: noise gives ~50 %, a leak nearly 100 %).
+//    among pairs that moved (a Mann–Kendall-style trend test: noise gives ~50 %, a leak
+//    nearly 100 %).
 // 3. A window reports a leak when it is mostly covered by data, its slope exceeds that
 //    window's minimum, and its pairs rise consistently. Short windows catch fast leaks
 //    quickly; long windows catch slow ones with their higher minimum evidence.
@@ -105,6 +106,7 @@ function lowerEnvelope(
 function theilSen(points: readonly Sample[]): { slope: number; risingShare: number } {
   const slopes: number[] = [];
   let rising = 0;
+  let falling = 0;
   for (let i = 0; i < points.length; i++) {
     for (let j = i + 1; j < points.length; j++) {
       const dt = (points[j]!.t - points[i]!.t) / 1000;
@@ -112,9 +114,11 @@ function theilSen(points: readonly Sample[]): { slope: number; risingShare: numb
       const dv = points[j]!.v - points[i]!.v;
       slopes.push(dv / dt);
       if (dv > 0) rising++;
+      else if (dv < 0) falling++;
     }
   }
   if (slopes.length === 0) return { slope: 0, risingShare: 0 };
   slopes.sort((a, b) => a - b);
-  return { slope: medianSorted(slopes), risingShare: rising / slopes.length };
+  // Ties (a floor that held between two GCs) say nothing about direction.
+  return { slope: medianSorted(slopes), risingShare: rising + falling === 0 ? 0 : rising / (rising + falling) };
 }

@@ -1,0 +1,145 @@
+import {
+  appendFileSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { Analyzer } from "../../src/analysis/Analyzer.js";
+import { EventLog } from "../../src/analysis/EventLog.js";
+import { readEventLog } from "../../src/analysis/readEventLog.js";
+import { replay } from "../../src/analysis/replay.js";
+import { applyRuleOverrides, DEFAULT_RULES } from "../../src/analysis/RulesConfig.js";
+import { serializeEvent } from "../../src/analysis/AnalyzerEvent.js";
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), "voxtrace-log-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+let n = 0;
+const fresh = () => path.join(tmp, `session-${++n}.ndjson`);
+
+/** Records a session whose CPU goes high then low, and GPU memory stays high. */
+async function recordSession(file: string, options: { maxBytes?: number } = {}): Promise<void> {
+  const log = await EventLog.open(file, options);
+  const analyzer = new Analyzer({
+    rules: DEFAULT_RULES,
+    sessionId: "s",
+    intervalMs: 5000,
+    log,
+    now: () => 1_000,
+  });
+  for (let i = 0; i < 200; i++) {
+    const t = 1_000 + i * 5000;
+    const cpu = i > 40 && i < 100 ? 0.9 : 0.1;
+    analyzer.observe(
+      [
+        { type: "GaugeObserved", data: { metric: "process.cpu.utilization", value: cpu } },
+        {
+          type: "GaugeObserved",
+          data: { metric: "process.memory.usage", value: 2e8 + (i % 7) * 1e6 },
+        },
+        {
+          type: "GaugeObserved",
+          data: {
+            metric: "process.gpu.memory.usage",
+            value: i > 150 ? 5e9 : 1e9,
+            attributes: { "hw.id": "0" },
+          },
+        },
+      ],
+      t,
+    );
+  }
+  analyzer.end("completed");
+}
+
+describe("event log", () => {
+  it("is private (0600) and one JSON object a line with seq, time, type and data", async () => {
+    const file = fresh();
+    await recordSession(file);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const lines = readFileSync(file, "utf8").trim().split("\n");
+    expect(lines.length).toBeGreaterThan(600);
+    lines.forEach((line, i) => {
+      const event = JSON.parse(line) as { seq: number; time: number; type: string; data: unknown };
+      expect(event.seq).toBe(i + 1);
+      expect(Object.keys(event)).toEqual(["seq", "time", "type", "data"]);
+    });
+  });
+
+  it("replays to alert events byte-identical to the recorded ones", async () => {
+    const file = fresh();
+    await recordSession(file);
+    const { events } = await readEventLog(file);
+    const recorded = readFileSync(file, "utf8")
+      .split("\n")
+      .filter((l) => /"type":"Alert/.test(l));
+    expect(recorded.length).toBeGreaterThanOrEqual(3); // cpu fired + resolved, gpu fired
+    expect(replay(events).alerts.map(serializeEvent)).toEqual(recorded);
+  });
+
+  it("answers what would have fired with other thresholds", async () => {
+    const file = fresh();
+    await recordSession(file);
+    const { events } = await readEventLog(file);
+    const lenient = replay(events, (r) =>
+      applyRuleOverrides(["cpu.threshold=0.95", "gpu_memory.threshold=8GB"], r),
+    );
+    expect(lenient.alerts).toHaveLength(0);
+    const strict = replay(events, (r) => applyRuleOverrides(["gpu_memory.threshold=512MB"], r));
+    expect(strict.alerts.filter((a) => a.data.rule === "gpu_memory")[0]!.time).toBeLessThan(
+      replay(events).alerts.filter((a) => a.data.rule === "gpu_memory")[0]!.time,
+    );
+  });
+
+  it("reads back everything before a torn last line and reports it", async () => {
+    const file = fresh();
+    await recordSession(file);
+    const whole = (await readEventLog(file)).events.length;
+    appendFileSync(file, '{"seq":9999,"time":1,"type":"Gauge');
+    const torn = await readEventLog(file);
+    expect(torn.events).toHaveLength(whole);
+    expect(torn.damage?.message).toMatch(/torn last line/);
+    truncateSync(file, statSync(file).size - 500);
+    const truncated = await readEventLog(file);
+    expect(truncated.events.length).toBeGreaterThan(whole - 10);
+    expect(truncated.damage).toBeDefined();
+  });
+
+  it("refuses a log damaged in the middle, naming file and line", async () => {
+    const file = fresh();
+    writeFileSync(
+      file,
+      '{"seq":1,"time":1,"type":"SessionEnded","data":{}}\nnot json\n{"seq":2,"time":1,"type":"SessionEnded","data":{}}\n',
+    );
+    await expect(readEventLog(file)).rejects.toThrow(
+      new RegExp(`${path.basename(file)}:2: not JSON`),
+    );
+  });
+
+  it("lets only one writer hold a log, and takes over the lock of a dead one", async () => {
+    const file = fresh();
+    const first = await EventLog.open(file);
+    await expect(EventLog.open(file)).rejects.toThrow(
+      new RegExp(`being written by pid ${process.pid}`),
+    );
+    first.close();
+    first.close();
+    writeFileSync(`${file}.lock`, "999999"); // a writer that no longer exists
+    const second = await EventLog.open(file);
+    second.close();
+  });
+
+  it("rotates by size and still reads every event in order", async () => {
+    const file = fresh();
+    await recordSession(file, { maxBytes: 20_000 });
+    const { events } = await readEventLog(file);
+    expect(statSync(`${file}.1`).size).toBeGreaterThan(0);
+    events.forEach((e, i) => expect(e.seq).toBe(i + 1));
+    expect(events[events.length - 1]!.type).toBe("SessionEnded");
+  });
+});

@@ -1,0 +1,171 @@
+import { describe, expect, it } from "vitest";
+import type {
+  ObservationEvent,
+  RecordedEvent,
+  AlertEvent,
+} from "../../src/analysis/AnalyzerEvent.js";
+import { Analyzer } from "../../src/analysis/Analyzer.js";
+import { applyRuleOverrides, DEFAULT_RULES } from "../../src/analysis/RulesConfig.js";
+import { DURATION_BUCKETS_S } from "../../src/instrumentation/semconv.js";
+
+const gauge = (metric: string, value: number): ObservationEvent => ({
+  type: "GaugeObserved",
+  data: { metric, value },
+});
+
+/** A latency histogram delta holding `count` utterances of `seconds` each. */
+function latency(seconds: number, count: number): ObservationEvent {
+  const counts = new Array<number>(DURATION_BUCKETS_S.length + 1).fill(0);
+  const bucket = DURATION_BUCKETS_S.findIndex((b) => seconds <= b);
+  counts[bucket === -1 ? DURATION_BUCKETS_S.length : bucket] = count;
+  return {
+    type: "HistogramObserved",
+    data: {
+      metric: "voxtrace.utterance.latency",
+      count,
+      sum: seconds * count,
+      max: seconds,
+      buckets: { kind: "explicit", boundaries: DURATION_BUCKETS_S, counts },
+    },
+  };
+}
+
+/** Feeds one observation list every `stepMs` for `seconds`, starting at `start`. */
+function run(
+  analyzer: Analyzer,
+  from: number,
+  seconds: number,
+  stepMs: number,
+  observe: (t: number) => ObservationEvent[],
+): number {
+  let t = from;
+  for (; t < from + seconds * 1000; t += stepMs) analyzer.observe(observe(t), t);
+  return t;
+}
+
+function analyzerWith(sets: string[] = []) {
+  const alerts: RecordedEvent<AlertEvent>[] = [];
+  const analyzer = new Analyzer({
+    rules: applyRuleOverrides(sets),
+    sessionId: "test",
+    intervalMs: 5000,
+    now: () => 0,
+  });
+  analyzer.onAlert((a) => alerts.push(a));
+  return { analyzer, alerts };
+}
+
+describe("gpu_memory", () => {
+  it("fires once after 30 s above 4 GB, does not repeat, and resolves below 90 % for 30 s", () => {
+    const { analyzer, alerts } = analyzerWith();
+    let t = run(analyzer, 0, 60, 5000, () => [gauge("process.gpu.memory.usage", 3e9)]);
+    expect(alerts).toHaveLength(0);
+    const high = t;
+    t = run(analyzer, t, 25, 5000, () => [gauge("process.gpu.memory.usage", 4.5e9)]);
+    expect(alerts).toHaveLength(0); // held 20 s so far
+    t = run(analyzer, t, 120, 5000, () => [gauge("process.gpu.memory.usage", 4.5e9)]);
+    expect(alerts.map((a) => a.type)).toEqual(["AlertFired"]);
+    expect(alerts[0]!.time - high).toBe(30_000);
+    expect(alerts[0]!.data).toMatchObject({
+      rule: "gpu_memory",
+      value: 4.5e9,
+      threshold: 4e9,
+      forMs: 30_000,
+    });
+    // Hysteresis: just under the threshold is not enough to resolve.
+    t = run(analyzer, t, 120, 5000, () => [gauge("process.gpu.memory.usage", 3.9e9)]);
+    expect(alerts).toHaveLength(1);
+    run(analyzer, t, 60, 5000, () => [gauge("process.gpu.memory.usage", 2e9)]);
+    expect(alerts.map((a) => a.type)).toEqual(["AlertFired", "AlertResolved"]);
+  });
+
+  it("falls back to device memory when this process's share is unknown", () => {
+    const { analyzer, alerts } = analyzerWith();
+    run(analyzer, 0, 60, 5000, () => [gauge("hw.gpu.memory.usage", 5e9)]);
+    expect(alerts[0]?.data.rule).toBe("gpu_memory");
+  });
+
+  it("stays quiet on a stable 3 GB", () => {
+    const { analyzer, alerts } = analyzerWith();
+    run(analyzer, 0, 3600, 5000, () => [gauge("process.gpu.memory.usage", 3e9)]);
+    expect(alerts).toHaveLength(0);
+  });
+});
+
+describe("cpu", () => {
+  it("fires when the 60 s mean passes 0.5 and resolves when it has stayed below 0.45 for 60 s", () => {
+    const { analyzer, alerts } = analyzerWith();
+    let t = run(analyzer, 0, 120, 5000, () => [gauge("process.cpu.utilization", 0.3)]);
+    t = run(analyzer, t, 120, 5000, () => [gauge("process.cpu.utilization", 0.8)]);
+    expect(alerts.map((a) => a.type)).toEqual(["AlertFired"]);
+    t = run(analyzer, t, 300, 5000, () => [gauge("process.cpu.utilization", 0.2)]);
+    expect(alerts.map((a) => a.type)).toEqual(["AlertFired", "AlertResolved"]);
+  });
+
+  it("stays quiet on a steady 0.4 with spikes", () => {
+    const { analyzer, alerts } = analyzerWith();
+    run(analyzer, 0, 3600, 5000, (t) => [
+      gauge("process.cpu.utilization", t % 60_000 === 0 ? 0.95 : 0.4),
+    ]);
+    expect(alerts).toHaveLength(0);
+  });
+});
+
+describe("latency_p95", () => {
+  it("fires after P95 over 5 min passes 2 s with at least 20 utterances", () => {
+    const { analyzer, alerts } = analyzerWith();
+    let t = run(analyzer, 0, 60, 5000, () => [latency(2.4, 1)]); // 12 utterances: too few to judge
+    expect(alerts).toHaveLength(0);
+    t = run(analyzer, t, 60, 5000, () => [latency(2.4, 1)]);
+    expect(alerts.map((a) => a.type)).toEqual(["AlertFired"]);
+    expect(alerts[0]!.data.value).toBeGreaterThan(2);
+    run(analyzer, t, 600, 5000, () => [latency(0.3, 2)]);
+    expect(alerts.map((a) => a.type)).toEqual(["AlertFired", "AlertResolved"]);
+  });
+
+  it("stays quiet when only a few utterances are slow", () => {
+    const { analyzer, alerts } = analyzerWith();
+    run(analyzer, 0, 1800, 5000, (t) => [latency(t % 300_000 === 150_000 ? 3 : 0.4, 2)]);
+    expect(alerts).toHaveLength(0);
+  });
+
+  it("with --set min_samples lowered, judges sooner", () => {
+    const { analyzer, alerts } = analyzerWith(["latency_p95.min_samples=3"]);
+    run(analyzer, 0, 15, 5000, () => [latency(2.4, 1)]);
+    expect(alerts).toHaveLength(1);
+  });
+});
+
+describe("memory_leak", () => {
+  it("fires on a 1 MB/s leak under a GC saw-tooth and not on the saw-tooth alone", () => {
+    const sawTooth = (t: number) => 300e6 + ((t % 30_000) / 30_000) * 100e6 - 50e6;
+    const quiet = analyzerWith();
+    run(quiet.analyzer, 0, 3 * 3600, 5000, (t) => [gauge("process.memory.usage", sawTooth(t))]);
+    expect(quiet.alerts).toHaveLength(0);
+
+    const leaky = analyzerWith();
+    const start = 600_000;
+    run(leaky.analyzer, 0, 1200, 5000, (t) => [
+      gauge("process.memory.usage", sawTooth(t) + Math.max(0, t - start) * 1000),
+    ]);
+    expect(leaky.alerts[0]?.data.rule).toBe("memory_leak");
+    expect(leaky.alerts[0]!.time - start).toBeLessThanOrEqual(120_000);
+  });
+});
+
+describe("rules config", () => {
+  it("parses durations and sizes and refuses unknown rules and fields", () => {
+    const rules = applyRuleOverrides([
+      "latency_p95.threshold=1.5",
+      "gpu_memory.threshold=512MB",
+      "cpu.window=2m",
+    ]);
+    expect(rules.latency_p95.threshold).toBe(1.5);
+    expect(rules.gpu_memory.threshold).toBe(512e6);
+    expect(rules.cpu.window).toBe(120_000);
+    expect(DEFAULT_RULES.cpu.window).toBe(60_000);
+    expect(() => applyRuleOverrides(["nope.threshold=1"])).toThrow(/unknown rule/);
+    expect(() => applyRuleOverrides(["cpu.nope=1"])).toThrow(/unknown field/);
+    expect(() => applyRuleOverrides(["cpu.threshold=abc"])).toThrow(/not a number/);
+  });
+});

@@ -120,5 +120,8 @@ function theilSen(points: readonly Sample[]): { slope: number; risingShare: numb
   if (slopes.length === 0) return { slope: 0, risingShare: 0 };
   slopes.sort((a, b) => a - b);
   // Ties (a floor that held between two GCs) say nothing about direction.
-  return { slope: medianSorted(slopes), risingShare: rising + falling === 0 ? 0 : rising / (rising + falling) };
+  return {
+    slope: medianSorted(slopes),
+    risingShare: rising + falling === 0 ? 0 : rising / (rising + falling),
+  };
 }

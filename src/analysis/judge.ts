@@ -66,7 +66,11 @@ export function judge(rule: RuleName, state: AnalyzerState): Judgement | undefin
       );
       // A window shorter than the GC horizon would see only the envelope's lag.
       const gcHorizonMs = Math.min(DEFAULT_LEAK_DETECTOR_CONFIG.gcHorizonMs, config.window / 2);
-      const verdict = detectLeak(state.memory, { ...DEFAULT_LEAK_DETECTOR_CONFIG, windows, gcHorizonMs });
+      const verdict = detectLeak(state.memory, {
+        ...DEFAULT_LEAK_DETECTOR_CONFIG,
+        windows,
+        gcHorizonMs,
+      });
       return {
         value: verdict.slopeBytesPerSecond,
         holds: verdict.leaking,

@@ -29,6 +29,7 @@ interface TranscribeFlags {
   events?: string;
   fault?: string[];
   analysisInterval: number;
+  reportEvery: number;
   prometheusHost: string;
   recordTranscripts?: boolean;
 }
@@ -109,6 +110,12 @@ export function transcribeCommand(): Command {
       5000,
     )
     .option(
+      "--report-every <minutes>",
+      "status line on stderr every N minutes (0: never)",
+      numberOption("--report-every", 0, 1440),
+      5,
+    )
+    .option(
       "--fault <kind=value>",
       "fire drill: leak=MBps, cpu=FRACTION or stt-delay=MS (repeatable)",
       collect,
@@ -136,6 +143,7 @@ export function transcribeCommand(): Command {
           intervalMs: flags.analysisInterval,
         },
         faults: parseFaults(flags.fault ?? []),
+        reportEveryMs: flags.reportEvery * 60_000,
         telemetry: {
           prometheusPort: flags.prometheusPort,
           prometheusHost: flags.prometheusHost,

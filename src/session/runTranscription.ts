@@ -20,6 +20,7 @@ import {
   type ResourceSamplers,
 } from "../instrumentation/samplers/startResourceSamplers.js";
 import { startTelemetry, type Telemetry } from "../instrumentation/startTelemetry.js";
+import { statusLine } from "../analysis/statusLine.js";
 import { FaultInjector, type FaultConfig } from "./FaultInjector.js";
 import { ProgressReporter } from "./ProgressReporter.js";
 import { startAnalysis, type AnalysisConfig, type AnalysisSession } from "./startAnalysis.js";
@@ -44,6 +45,8 @@ export interface TranscriptionConfig {
   };
   analysis: AnalysisConfig;
   faults: FaultConfig;
+  /** Status line on stderr this often (0: never). */
+  reportEveryMs: number;
   /** Replaces the OpenTelemetry observer (library use, tests). */
   observer?: PipelineObserver;
   stderr?: NodeJS.WritableStream;
@@ -62,6 +65,7 @@ export async function runTranscription(config: TranscriptionConfig): Promise<Pip
   let samplers: ResourceSamplers | undefined;
   let analysis: AnalysisSession | undefined;
   const faults = new FaultInjector(config.faults);
+  let statusTimer: NodeJS.Timeout | undefined;
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once("SIGINT", onSignal);
@@ -111,6 +115,14 @@ export async function runTranscription(config: TranscriptionConfig): Promise<Pip
         recordTranscripts: config.telemetry.recordTranscripts,
       });
     analysis.connect(telemetry, stderr);
+    const session = analysis;
+    if (config.reportEveryMs > 0) {
+      statusTimer = setInterval(
+        () => stderr.write(`voxtrace: status: ${statusLine(session.analyzer.state)}\n`),
+        config.reportEveryMs,
+      );
+      statusTimer.unref();
+    }
     stderr.write(`voxtrace: event log ${analysis.logPath}\n`);
     if (faults.active) {
       stderr.write(`voxtrace: fire drill: ${faults.describe()}\n`);
@@ -153,12 +165,11 @@ export async function runTranscription(config: TranscriptionConfig): Promise<Pip
     await faults.stop();
     // The SDK's shutdown makes a last collection, which reaches the analyzer first.
     await telemetry?.shutdown();
+    if (statusTimer) clearInterval(statusTimer);
     if (analysis) {
-      const active = analysis.analyzer.activeAlerts();
-      analysis.end("completed");
-      stderr.write(
-        `voxtrace: analyzer: ${active.length === 0 ? "no active alerts" : `active alerts: ${active.join(", ")}`}; replay with voxtrace analyze ${analysis.logPath}\n`,
-      );
+      stderr.write(`voxtrace: summary: ${statusLine(analysis.analyzer.state)}\n`);
+      analysis.end(abort.signal.aborted ? "interrupted" : "completed");
+      stderr.write(`voxtrace: replay with: voxtrace analyze ${analysis.logPath}\n`);
     }
     await Promise.allSettled([
       ...opened.map((sink) => sink.close()),

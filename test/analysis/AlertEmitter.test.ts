@@ -22,7 +22,9 @@ import type { AlertEvent, RecordedEvent } from "../../src/analysis/AnalyzerEvent
 describe("AlertEmitter", () => {
   it("delivers an alert as a log event, a span, the active gauge, a counter and one stderr line", async () => {
     const logs = new InMemoryLogRecordExporter();
-    const loggerProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: logs })] });
+    const loggerProvider = new LoggerProvider({
+      processors: [new SimpleLogRecordProcessor({ exporter: logs })],
+    });
     const spans = new InMemorySpanExporter();
     const tracerProvider = new BasicTracerProvider({
       spanProcessors: [new SimpleSpanProcessor(spans)],

@@ -1,6 +1,8 @@
 // Runs the built `voxtrace` command (bin/voxtrace.js over dist/) as a user would.
 
 import { spawn } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -28,7 +30,13 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...full], {
       cwd: REPO,
-      env: { ...process.env, OTEL_SDK_DISABLED: undefined, ...options.env },
+      // Session event logs go to a scratch state directory, not the user's.
+      env: {
+        ...process.env,
+        OTEL_SDK_DISABLED: undefined,
+        XDG_STATE_HOME: path.join(os.tmpdir(), "voxtrace-test-state"),
+        ...options.env,
+      },
       stdio: ["pipe", "pipe", "pipe"],
     });
     const stdout: Buffer[] = [];

@@ -42,7 +42,7 @@ export const DEFAULT_LEAK_DETECTOR_CONFIG: Readonly<LeakDetectorConfig> = {
   ],
   minRisingShare: 0.8,
   minCoverage: 0.8,
-  maxPoints: 40,
+  maxPoints: 20,
 };
 
 export interface LeakVerdict {

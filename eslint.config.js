@@ -1,18 +1,33 @@
-// Type-aware linting: floating promises and misused promises are the bugs that hurt a
-// streaming pipeline most, so the type-checked rule set is on for all TypeScript.
+// Type-aware linting for TypeScript: floating and misused promises are the bugs that hurt a
+// streaming pipeline most. Plain JavaScript (bench scripts, examples, the bin launcher)
+// gets the recommended rules without type information.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+
+const nodeGlobals = Object.fromEntries(
+  [
+    "process",
+    "console",
+    "URL",
+    "Buffer",
+    "performance",
+    "setTimeout",
+    "clearTimeout",
+    "setInterval",
+    "clearInterval",
+    "fetch",
+    "global",
+  ].map((name) => [name, "readonly"]),
+);
 
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "coverage/", "test-output/", "deploy/", "**/*.cjs"] },
   js.configs.recommended,
-  ...tseslint.configs.recommendedTypeChecked,
   {
+    files: ["**/*.ts"],
+    extends: [...tseslint.configs.recommendedTypeChecked],
     languageOptions: {
-      parserOptions: {
-        projectService: { allowDefaultProject: ["*.js", "bin/*.js", "bench/*.js"] },
-        tsconfigRootDir: import.meta.dirname,
-      },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
@@ -25,22 +40,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/*.js"],
-    ...tseslint.configs.disableTypeChecked,
-    languageOptions: {
-      globals: {
-        process: "readonly",
-        console: "readonly",
-        URL: "readonly",
-        Buffer: "readonly",
-        performance: "readonly",
-        setTimeout: "readonly",
-        clearTimeout: "readonly",
-        setInterval: "readonly",
-        clearInterval: "readonly",
-        fetch: "readonly",
-        global: "readonly",
-      },
-    },
+    files: ["**/*.js", "**/*.mjs"],
+    languageOptions: { globals: nodeGlobals },
   },
 );

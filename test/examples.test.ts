@@ -17,7 +17,7 @@ describe("examples", () => {
         process.execPath,
         ["examples/instrument-your-pipeline.mjs"],
         { cwd: REPO, env: { ...process.env, PORT: String(port) } },
-        (error, out) => (error ? reject(error) : resolve(out)),
+        (error, out) => (error ? reject(new Error(error.message)) : resolve(out)),
       ),
     );
     expect(stdout).toMatch(/^voxtrace_utterances_total\{.*\} 3$/m);

@@ -89,7 +89,7 @@ export class Analyzer {
   }
 
   #record(event: AnalyzerEvent, time: number): RecordedEvent {
-    const recorded = { ...event, seq: ++this.#seq, time } as RecordedEvent;
+    const recorded: RecordedEvent = { ...event, seq: ++this.#seq, time };
     this.#log?.append(recorded);
     this.#state = evolve(this.#state, recorded);
     return recorded;

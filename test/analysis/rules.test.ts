@@ -98,7 +98,7 @@ describe("cpu", () => {
     let t = run(analyzer, 0, 120, 5000, () => [gauge("process.cpu.utilization", 0.3)]);
     t = run(analyzer, t, 120, 5000, () => [gauge("process.cpu.utilization", 0.8)]);
     expect(alerts.map((a) => a.type)).toEqual(["AlertFired"]);
-    t = run(analyzer, t, 300, 5000, () => [gauge("process.cpu.utilization", 0.2)]);
+    run(analyzer, t, 300, 5000, () => [gauge("process.cpu.utilization", 0.2)]);
     expect(alerts.map((a) => a.type)).toEqual(["AlertFired", "AlertResolved"]);
   });
 

@@ -87,7 +87,7 @@ describe("telemetry through the command line", () => {
       const cpu = sum(metrics, "process_cpu_utilization");
       expect(cpu).toBeGreaterThanOrEqual(0);
       expect(cpu).toBeLessThanOrEqual(1);
-      expect([...metrics.keys()].some((k) => k.includes("gpu"))).toBe(false);
+      expect([...metrics.keys()].some((k) => /^(hw|process)_gpu/.test(k))).toBe(false);
     } finally {
       child.kill("SIGINT");
       await new Promise((resolve) => child.on("close", resolve));

@@ -59,7 +59,11 @@ async function transcribeWithTelemetry(recordTranscripts: boolean) {
     model,
     observer,
     sinks: [
-      { open: async () => {}, close: async () => {}, write: async (u) => void delivered.push(u) },
+      {
+        open: async () => {},
+        close: async () => {},
+        write: (u) => Promise.resolve(void delivered.push(u)),
+      },
     ],
   });
   await source.close();

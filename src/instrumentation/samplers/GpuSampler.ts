@@ -141,13 +141,13 @@ function rows(csv: string): string[][] {
 function run(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile("nvidia-smi", args, { timeout: 5000 }, (error, stdout) =>
-      error ? reject(error) : resolve(stdout),
+      error ? reject(new Error(error.message, { cause: error })) : resolve(stdout),
     );
   });
 }
 
 function describe(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
+  const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
   return code === "ENOENT"
     ? "nvidia-smi not on PATH"
     : ((error as Error).message.split("\n")[0] ?? String(error));

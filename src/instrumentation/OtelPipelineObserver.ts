@@ -96,6 +96,8 @@ export class OtelPipelineObserver implements PipelineObserver {
       unit: "s",
       description: "Live audio dropped because the pipeline fell behind",
     });
+    // Present from the start at zero, so "no audio dropped" is a series, not a gap.
+    this.#audioDropped.add(0);
     meter
       .createObservableGauge(METRIC_QUEUE_DEPTH, {
         unit: "1",

@@ -52,8 +52,13 @@ describe("telemetry through the command line", () => {
     let stdout = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     try {
-      // After the third sentence has been delivered (it ends at 14.1 s).
-      await new Promise((resolve) => setTimeout(resolve, 16_000));
+      // Once the third sentence has been delivered (it ends at 14.1 s of audio).
+      const deadline = Date.now() + 60_000;
+      while (parseJsonLines(stdout).length < 3 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      // One more collection so the counters include the third utterance.
+      await new Promise((resolve) => setTimeout(resolve, 300));
       const response = await fetch(`http://127.0.0.1:${port}/metrics`);
       const metrics = parseMetrics(await response.text());
       const delivered = parseJsonLines(stdout).length;

@@ -214,14 +214,18 @@ describe("voxtrace transcribe in real time", () => {
         MODEL_DIR,
         "--realtime",
         "--json",
+        "--partials",
+        "--prometheus-port",
+        "0",
       ],
       { cwd: REPO },
     );
     let stdout = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    // Interrupt in the middle of the second sentence (5.6 s to 9.3 s).
-    await new Promise((resolve) => setTimeout(resolve, 7000));
-    child.kill("SIGINT");
+    // Interrupt as soon as the second sentence is being recognised (its first partial).
+    child.stderr.on("data", (d: Buffer) => {
+      if (d.toString().includes("[1] ")) child.kill("SIGINT");
+    });
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     expect(code).toBe(0);
     const delivered = parseJsonLines(stdout);

@@ -48,7 +48,7 @@ describe("Prometheus scraping a live voxtrace", () => {
         "--events",
         path.join(tmp, "events.ndjson"),
         "--fault",
-        "cpu=0.9",
+        "cpu=1",
       ],
       {
         cwd: REPO,

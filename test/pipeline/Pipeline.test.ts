@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import type { AudioSource } from "../../src/pipeline/audio/AudioSource.js";
+import { runPipeline } from "../../src/pipeline/Pipeline.js";
+import { NOOP_OBSERVER, type PipelineObserver } from "../../src/pipeline/PipelineObserver.js";
+import type {
+  RecognizerModel,
+  SegmentEvent,
+  SpeechSegmenter,
+} from "../../src/pipeline/Recognizer.js";
+import type { Utterance } from "../../src/pipeline/Utterance.js";
+
+/** A source of `seconds` of silence in 100 ms chunks. */
+function silence(seconds: number): AudioSource {
+  return {
+    description: "silence",
+    durationSeconds: seconds,
+    warnings: [],
+    close: () => Promise.resolve(),
+    async *chunks() {
+      for (let i = 0; i < seconds * 10; i++) yield await Promise.resolve(new Float32Array(1600));
+    },
+  };
+}
+
+/** A segmenter that takes `ms` per chunk: a pipeline slower than real time. */
+function slowSegmenter(ms: number): SpeechSegmenter {
+  return {
+    push: (): Promise<SegmentEvent[]> =>
+      new Promise((resolve) => setTimeout(() => resolve([]), ms)),
+    flush: () => [],
+  };
+}
+
+const unusedModel: RecognizerModel = {
+  createStream() {
+    throw new Error("no speech expected");
+  },
+};
+
+describe("runPipeline", () => {
+  it("with a live source never blocks capture: audio it cannot take is dropped and counted", async () => {
+    let dropped = 0;
+    const observer: PipelineObserver = {
+      ...NOOP_OBSERVER,
+      audioDropped: (s) => void (dropped += s),
+    };
+    const result = await runPipeline({
+      source: silence(2),
+      segmenter: slowSegmenter(40),
+      model: unusedModel,
+      sinks: [],
+      observer,
+      live: true,
+      queueCapacity: 2,
+    });
+    expect(result.droppedSeconds).toBeGreaterThan(1);
+    expect(dropped).toBeCloseTo(result.droppedSeconds);
+    expect(result.audioSeconds).toBeCloseTo(2);
+  });
+
+  it("with a file applies back-pressure instead and drops nothing", async () => {
+    const result = await runPipeline({
+      source: silence(1),
+      segmenter: slowSegmenter(5),
+      model: unusedModel,
+      sinks: [],
+      queueCapacity: 2,
+    });
+    expect(result.droppedSeconds).toBe(0);
+  });
+
+  it("stops the other stages and reports the error when a sink fails", async () => {
+    const segmenter: SpeechSegmenter = {
+      push: () =>
+        Promise.resolve([
+          { type: "start", sample: 0 },
+          { type: "end", sample: 1600, reason: "silence" },
+        ]),
+      flush: () => [],
+    };
+    const model: RecognizerModel = {
+      createStream: () => ({
+        accept: () => Promise.resolve(),
+        partialText: () => "",
+        finish: () => Promise.resolve({ text: "hello", tokens: 1 }),
+        chunksRun: 0,
+      }),
+    };
+    const failing = {
+      open: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+      write: (_u: Utterance) => Promise.reject(new Error("disk full")),
+    };
+    await expect(
+      runPipeline({ source: silence(5), segmenter, model, sinks: [failing] }),
+    ).rejects.toThrow("disk full");
+  });
+});

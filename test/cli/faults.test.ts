@@ -1,23 +1,13 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import net from "node:net";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { AUDIO_DIR, MODEL_DIR, REPO, runCli } from "../support/runCli.js";
+import { freePort } from "../support/freePort.js";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "voxtrace-faults-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Drill {
   fault: string;

@@ -5,17 +5,9 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { AUDIO_DIR, MODEL_DIR, parseJsonLines, REPO, runCli } from "../support/runCli.js";
+import { freePort } from "../support/freePort.js";
 
 const audio = (name: string): string => path.join(AUDIO_DIR, name);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Parses Prometheus text exposition into name{labels} -> value. */
 function parseMetrics(text: string): Map<string, number> {

@@ -3,26 +3,18 @@
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { REPO } from "../support/runCli.js";
 import { requireTool } from "./tools.js";
+import { freePort } from "../support/freePort.js";
+
+export { freePort };
 
 export interface RunningPrometheus {
   url: string;
   query(expr: string): Promise<{ status: string; data: { result: unknown[] } }>;
   stop(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startPrometheus(targets: string[]): Promise<RunningPrometheus> {

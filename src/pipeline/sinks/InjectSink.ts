@@ -99,6 +99,9 @@ function run(invocation: Invocation, text: string): Promise<void> {
             ),
           ),
     );
+    // A tool that exits without reading its stdin makes the write fail with EPIPE; its
+    // exit status already reports the failure, so the stream error must not escape.
+    child.stdin?.on("error", () => undefined);
     if (invocation.stdin) child.stdin?.end(text);
   });
 }

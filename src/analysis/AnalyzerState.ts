@@ -33,6 +33,10 @@ export interface AnalyzerState {
   deviceGpu: Sample[];
   memory: Sample[];
   latency: { t: number; buckets: ExplicitBuckets; max: number | undefined }[];
+  /** The latency window's buckets summed, kept up to date as deltas enter and leave. */
+  latencyTotal: ExplicitBuckets | undefined;
+  /** Event time of the last leak judgement (it is re-judged at most every 10 s). */
+  leakJudgedAt: number;
   alerts: Record<RuleName, AlertState>;
 }
 
@@ -59,6 +63,8 @@ export function initialState(rules: RulesConfig = DEFAULT_RULES): AnalyzerState 
     deviceGpu: [],
     memory: [],
     latency: [],
+    latencyTotal: undefined,
+    leakJudgedAt: -Infinity,
     alerts,
   };
 }
@@ -97,11 +103,13 @@ export function evolve(state: AnalyzerState, event: RecordedEvent): AnalyzerStat
     case "HistogramObserved":
       if (event.data.metric !== METRIC_UTTERANCE_LATENCY) return state;
       state.latency.push({ t: event.time, buckets: event.data.buckets, max: event.data.max });
+      state.latencyTotal = addBuckets(state.latencyTotal, event.data.buckets, 1);
       while (
         state.latency.length > 0 &&
         state.latency[0]!.t <= event.time - state.rules.latency_p95.window
       ) {
-        state.latency.shift();
+        const expired = state.latency.shift()!;
+        state.latencyTotal = addBuckets(state.latencyTotal, expired.buckets, -1);
       }
       return rejudge(state, "latency_p95");
     case "AlertFired": {
@@ -126,8 +134,15 @@ export function evolve(state: AnalyzerState, event: RecordedEvent): AnalyzerStat
   }
 }
 
+/** Memory arrives every interval; its trend changes slowly, and judging it is the costliest. */
+const LEAK_JUDGE_EVERY_MS = 10_000;
+
 function rejudge(state: AnalyzerState, rule: RuleName | undefined): AnalyzerState {
   if (!rule) return state;
+  if (rule === "memory_leak") {
+    if (state.time - state.leakJudgedAt < LEAK_JUDGE_EVERY_MS) return state;
+    state.leakJudgedAt = state.time;
+  }
   const judgement = judge(rule, state);
   const alert = state.alerts[rule];
   alert.judgement = judgement;
@@ -150,6 +165,22 @@ function retention(state: AnalyzerState, metric: string): number {
   return metric === METRIC_PROCESS_CPU_UTILIZATION
     ? state.rules.cpu.window
     : state.rules.gpu_memory.window;
+}
+
+/** Adds (sign 1) or removes (sign -1) a delta; a new bucket layout starts the sum afresh. */
+function addBuckets(
+  total: ExplicitBuckets | undefined,
+  delta: ExplicitBuckets,
+  sign: 1 | -1,
+): ExplicitBuckets | undefined {
+  if (!total || total.boundaries.length !== delta.boundaries.length) {
+    return sign === 1
+      ? { kind: "explicit", boundaries: [...delta.boundaries], counts: [...delta.counts] }
+      : total;
+  }
+  for (let i = 0; i < total.counts.length; i++)
+    total.counts[i] = (total.counts[i] ?? 0) + sign * (delta.counts[i] ?? 0);
+  return total;
 }
 
 function trim(series: Sample[], before: number): void {

@@ -2,10 +2,9 @@
 // condition holds, and whether the resolving (hysteresis) condition holds.
 
 import type { AnalyzerState } from "./AnalyzerState.js";
-import { histogramQuantile, mergeBuckets } from "./histogramQuantile.js";
+import { histogramQuantile } from "./histogramQuantile.js";
 import { DEFAULT_LEAK_DETECTOR_CONFIG, detectLeak } from "./LeakDetector.js";
 import type { RuleName } from "./RulesConfig.js";
-import type { ExplicitBuckets } from "./AnalyzerEvent.js";
 
 export interface Judgement {
   value: number;
@@ -44,10 +43,9 @@ export function judge(rule: RuleName, state: AnalyzerState): Judgement | undefin
       };
     }
     case "latency_p95": {
-      let merged: ExplicitBuckets | undefined;
+      const merged = state.latencyTotal;
       let max: number | undefined;
       for (const delta of state.latency) {
-        merged = mergeBuckets(merged, delta.buckets);
         if (delta.max !== undefined) max = Math.max(max ?? 0, delta.max);
       }
       const count = merged ? merged.counts.reduce((a, b) => a + b, 0) : 0;

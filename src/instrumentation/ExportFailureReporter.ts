@@ -1,6 +1,6 @@
 // Telemetry export failures must never break transcription or flood stderr: the SDK
 // reports them through its diagnostic logger, where this class counts them and prints
-// one line the first time (and a total at shutdown).
+// one line the first time; the voxtrace.telemetry.export.failures counter has the rest.
 
 import { diag, DiagLogLevel, type DiagLogger } from "@opentelemetry/api";
 
@@ -24,9 +24,6 @@ export class ExportFailureReporter implements DiagLogger {
   }
 
   error(message: string, ...args: unknown[]): void {
-    // The SDK also reports, as an error, reading resource attributes that host and
-    // process detectors are still filling in: harmless, and not an export failure.
-    if (message.includes("async attributes settled")) return;
     this.#failures++;
     if (this.#failures === 1) {
       const detail = args.map((a) => (a instanceof Error ? a.message : String(a))).join(" ");

@@ -22,9 +22,12 @@ export function otlpMetricReaderFromEnv(env: NodeJS.ProcessEnv): IMetricReader |
       : protocol === "http/json"
         ? new HttpJsonExporter()
         : new ProtoExporter();
+  const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL) || 60_000;
+  // As sdk-node does: a timeout past the interval is clamped rather than refused.
+  const timeout = Math.min(Number(env.OTEL_METRIC_EXPORT_TIMEOUT) || 30_000, interval);
   return new PeriodicExportingMetricReader({
     exporter,
-    exportIntervalMillis: Number(env.OTEL_METRIC_EXPORT_INTERVAL) || 60_000,
-    exportTimeoutMillis: Number(env.OTEL_METRIC_EXPORT_TIMEOUT) || 30_000,
+    exportIntervalMillis: interval,
+    exportTimeoutMillis: timeout,
   });
 }

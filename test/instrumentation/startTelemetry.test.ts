@@ -1,0 +1,251 @@
+import http from "node:http";
+import net from "node:net";
+import type { AddressInfo } from "node:net";
+import { PassThrough } from "node:stream";
+import { afterEach, describe, expect, it } from "vitest";
+import { VoxtraceError } from "../../src/errors.js";
+import { OtelPipelineObserver } from "../../src/instrumentation/OtelPipelineObserver.js";
+import { startTelemetry, type Telemetry } from "../../src/instrumentation/startTelemetry.js";
+import { freePort } from "../support/freePort.js";
+
+let running: Telemetry | undefined;
+afterEach(async () => {
+  await running?.shutdown();
+  running = undefined;
+});
+
+/** Captures what startTelemetry writes to its stderr. */
+function captureStderr(): { stream: PassThrough; lines: () => string[] } {
+  const stream = new PassThrough();
+  let text = "";
+  stream.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  return { stream, lines: () => text.split("\n").filter((l) => l.length > 0) };
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Runs a few utterances' worth of stage work through the observer. */
+async function recordWork(telemetry: Telemetry, utterances: number): Promise<void> {
+  const observer = new OtelPipelineObserver({ tracer: telemetry.tracer, meter: telemetry.meter });
+  for (let index = 0; index < utterances; index++) {
+    observer.utteranceStarted(index, index);
+    await observer.work("stt", "stt.chunk", index, { "voxtrace.stt.chunk.index": 0 }, () =>
+      Promise.resolve(),
+    );
+    observer.utteranceDelivered(
+      { index, start: index, end: index + 1, text: "a b", tokens: 2, latencyMs: 30, finalizeMs: 9 },
+      1,
+      0.1,
+    );
+  }
+}
+
+const settledWithin = (promise: Promise<void>, ms: number): Promise<boolean> =>
+  Promise.race([
+    promise.then(() => true),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref()),
+  ]);
+
+describe("startTelemetry", () => {
+  it("serves our metrics on the Prometheus endpoint without unit suffixes", async () => {
+    const port = await freePort();
+    running = await startTelemetry({ prometheusPort: port, env: {}, modelName: "tiny" });
+    await recordWork(running, 2);
+    expect(running.prometheusUrl).toBe(`http://127.0.0.1:${port}/metrics`);
+    const body = await (await fetch(running.prometheusUrl!)).text();
+    expect(body).toMatch(/^voxtrace_stage_duration_count\{.*voxtrace_stage="stt".*\} 2$/m);
+    expect(body).toMatch(/^voxtrace_stage_duration_bucket\{.*le="0.001".*\} \d+$/m);
+    expect(body).toMatch(/^voxtrace_utterance_latency_count\{.*\} 2$/m);
+    expect(body).toMatch(/^voxtrace_utterances_total\{.*\} 2$/m);
+    expect(body).toMatch(/^voxtrace_telemetry_export_failures_total\{.*\} 0$/m);
+    expect(body).not.toMatch(/_seconds/);
+    expect(body).toMatch(/^target_info\{.*service_name="voxtrace".*\} 1$/m);
+    expect(body).toMatch(/voxtrace_model_name="tiny"/);
+  });
+
+  it("refuses a busy Prometheus port with a VoxtraceError naming it", async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const error = await startTelemetry({ prometheusPort: port, env: {} }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(VoxtraceError);
+      expect((error as VoxtraceError).code).toBe("unavailable");
+      expect((error as VoxtraceError).message).toBe(
+        `127.0.0.1:${port} is in use - pass --prometheus-port N or 0 to disable, or --prometheus-host ADDR`,
+      );
+    } finally {
+      blocker.close();
+    }
+    // Nothing was left registered: a second start on a free port works.
+    running = await startTelemetry({ prometheusPort: 0, env: {} });
+    expect(running.enabled).toBe(true);
+  });
+
+  it("builds the resource from our facts, the detectors and the OTEL_* variables", async () => {
+    running = await startTelemetry({
+      prometheusPort: 0,
+      sessionId: "s-1",
+      modelName: "tiny",
+      executionProvider: "cpu",
+      env: { OTEL_RESOURCE_ATTRIBUTES: "deployment.environment=test,team=asr" },
+    });
+    const attributes = running.resource.attributes;
+    expect(attributes["service.name"]).toBe("voxtrace");
+    expect(attributes["service.version"]).toMatch(/^\d+\.\d+\.\d+/);
+    expect(attributes["voxtrace.session.id"]).toBe("s-1");
+    expect(attributes["voxtrace.model.name"]).toBe("tiny");
+    expect(attributes["voxtrace.execution_provider"]).toBe("cpu");
+    expect(attributes["host.name"]).toBeTypeOf("string");
+    expect(attributes["process.pid"]).toBe(process.pid);
+    expect(attributes["deployment.environment"]).toBe("test");
+    await running.shutdown();
+
+    running = await startTelemetry({ prometheusPort: 0, env: { OTEL_SERVICE_NAME: "dictation" } });
+    expect(running.resource.attributes["service.name"]).toBe("dictation");
+  });
+
+  it("leaves process.env as it found it", async () => {
+    const before = JSON.stringify(process.env);
+    running = await startTelemetry({ prometheusPort: 0 });
+    expect(JSON.stringify(process.env)).toBe(before);
+  });
+
+  it("does nothing, not even the endpoint, when OTEL_SDK_DISABLED=true", async () => {
+    running = await startTelemetry({ prometheusPort: 9464, env: { OTEL_SDK_DISABLED: "true" } });
+    expect(running.enabled).toBe(false);
+    expect(running.prometheusUrl).toBeUndefined();
+    await recordWork(running, 1);
+  });
+
+  it("sends traces and metrics as OTLP http/json to OTEL_EXPORTER_OTLP_ENDPOINT", async () => {
+    const received: { path: string; body: string }[] = [];
+    const collector = http.createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      request.on("end", () => {
+        received.push({ path: request.url ?? "", body });
+        response.writeHead(200, { "content-type": "application/json" }).end("{}");
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, "127.0.0.1", resolve));
+    const { port } = collector.address() as AddressInfo;
+    try {
+      running = await startTelemetry({
+        prometheusPort: 0,
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+          OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+          OTEL_METRICS_EXPORTER: "otlp",
+        },
+      });
+      await recordWork(running, 1);
+      await running.shutdown();
+      const traces = received.filter((r) => r.path === "/v1/traces").map((r) => r.body);
+      const metrics = received.filter((r) => r.path === "/v1/metrics").map((r) => r.body);
+      expect(traces.join()).toContain('"name":"utterance"');
+      expect(metrics.join()).toContain('"name":"voxtrace.stage.duration"');
+      expect(running.failures.failures).toBe(0);
+    } finally {
+      collector.close();
+    }
+  });
+});
+
+describe("startTelemetry with a broken OTLP endpoint", () => {
+  it("keeps recording against a closed port, reports the failure once and counts every one", async () => {
+    const stderr = captureStderr();
+    const port = await freePort();
+    running = await startTelemetry({
+      prometheusPort: 0,
+      stderr: stderr.stream,
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+        OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+        OTEL_BSP_SCHEDULE_DELAY: "20",
+        OTEL_EXPORTER_OTLP_TIMEOUT: "500",
+      },
+    });
+    const telemetry = running;
+    await recordWork(telemetry, 3);
+    await until(() => telemetry.failures.failures >= 1, "a first failed export");
+    await recordWork(telemetry, 3);
+    await until(() => telemetry.failures.failures >= 2, "a second failed export");
+    expect(await settledWithin(telemetry.shutdown(), 10_000)).toBe(true);
+    const reports = stderr.lines().filter((l) => l.includes("telemetry export failed"));
+    expect(reports).toHaveLength(1);
+    expect(stderr.lines()).toHaveLength(1);
+  });
+
+  it("returns from shutdown within its bound while the endpoint accepts and never answers", async () => {
+    const sockets = new Set<net.Socket>();
+    const hanging = net.createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    const { port } = hanging.address() as AddressInfo;
+    const stderr = captureStderr();
+    try {
+      running = await startTelemetry({
+        prometheusPort: 0,
+        stderr: stderr.stream,
+        shutdownTimeoutMs: 500,
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+          OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+          OTEL_METRICS_EXPORTER: "otlp",
+          OTEL_BSP_SCHEDULE_DELAY: "20",
+          // Far longer than the test: only shutdown's own bound can end the wait.
+          OTEL_EXPORTER_OTLP_TIMEOUT: "600000",
+          OTEL_METRIC_EXPORT_TIMEOUT: "600000",
+        },
+      });
+      const telemetry = running;
+      await recordWork(telemetry, 3);
+      await until(() => sockets.size > 0, "the exporter to connect");
+      // Stage work is never held up by the export in flight.
+      expect(await settledWithin(recordWork(telemetry, 50), 10_000)).toBe(true);
+      expect(await settledWithin(telemetry.shutdown(), 10_000)).toBe(true);
+      expect(await settledWithin(telemetry.shutdown(), 10)).toBe(true);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      hanging.close();
+    }
+  });
+
+  it("reports a hanging endpoint's timeouts once", async () => {
+    const sockets = new Set<net.Socket>();
+    const hanging = net.createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    const { port } = hanging.address() as AddressInfo;
+    const stderr = captureStderr();
+    try {
+      running = await startTelemetry({
+        prometheusPort: 0,
+        stderr: stderr.stream,
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+          OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+          OTEL_BSP_SCHEDULE_DELAY: "20",
+          OTEL_EXPORTER_OTLP_TIMEOUT: "200",
+        },
+      });
+      const telemetry = running;
+      await recordWork(telemetry, 3);
+      await until(() => telemetry.failures.failures >= 1, "a first timed-out export");
+      await recordWork(telemetry, 3);
+      await until(() => telemetry.failures.failures >= 2, "a second timed-out export");
+      await telemetry.shutdown();
+      expect(stderr.lines().filter((l) => l.includes("telemetry export failed"))).toHaveLength(1);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      hanging.close();
+    }
+  });
+});

@@ -23,11 +23,15 @@ import {
   ATTR_AUDIO_SECONDS,
   ATTR_EXECUTION_PROVIDER,
   ATTR_MODEL_NAME,
+  ATTR_QUEUE,
   ATTR_REAL_TIME_FACTOR,
   ATTR_STAGE,
   ATTR_TOKEN_COUNT,
   ATTR_TRANSCRIPT,
+  ATTR_UTTERANCE_DISCARDED,
   ATTR_UTTERANCE_INDEX,
+  ATTR_UTTERANCE_LATENCY_MS,
+  ATTR_UTTERANCE_START,
   INSTRUMENTATION_SCOPE,
   METRIC_AUDIO_DROPPED,
   METRIC_AUDIO_PROCESSED,
@@ -62,7 +66,8 @@ export class OtelPipelineObserver implements PipelineObserver {
   readonly #audioProcessed: Counter;
   readonly #audioDropped: Counter;
   readonly #stageAttributes: Record<Stage, Attributes>;
-  readonly #queueDepths = new Map<string, number>();
+  /** Depth and its attribute set per queue; the set is made once per queue name. */
+  readonly #queueDepths = new Map<string, { depth: number; attributes: Attributes }>();
   readonly #open = new Map<number, OpenUtterance>();
   readonly #rootAttributes: Attributes;
   readonly #recordTranscripts: boolean;
@@ -104,8 +109,8 @@ export class OtelPipelineObserver implements PipelineObserver {
         description: "Items waiting between stages",
       })
       .addCallback((result) => {
-        for (const [queue, depth] of this.#queueDepths)
-          result.observe(depth, { "voxtrace.queue": queue });
+        for (const queue of this.#queueDepths.values())
+          result.observe(queue.depth, queue.attributes);
       });
     this.#stageAttributes = {
       capture: { [ATTR_STAGE]: "capture" },
@@ -120,11 +125,13 @@ export class OtelPipelineObserver implements PipelineObserver {
   }
 
   utteranceStarted(index: number, startSeconds: number): void {
+    // A trace of its own, whatever span the caller happens to be in.
     const span = this.#tracer.startSpan("utterance", {
+      root: true,
       attributes: {
         ...this.#rootAttributes,
         [ATTR_UTTERANCE_INDEX]: index,
-        "voxtrace.utterance.start": startSeconds,
+        [ATTR_UTTERANCE_START]: startSeconds,
       },
     });
     this.#open.set(index, { span, context: trace.setSpan(context.active(), span) });
@@ -143,8 +150,7 @@ export class OtelPipelineObserver implements PipelineObserver {
     try {
       return await fn();
     } catch (error) {
-      span?.recordException(error as Error);
-      span?.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      if (span) markFailed(span, error);
       throw error;
     } finally {
       this.#stageDuration.record(
@@ -171,7 +177,7 @@ export class OtelPipelineObserver implements PipelineObserver {
       [ATTR_AUDIO_SECONDS]: audioSeconds,
       [ATTR_REAL_TIME_FACTOR]: rtf,
       [ATTR_TOKEN_COUNT]: utterance.tokens,
-      "voxtrace.utterance.latency_ms": utterance.latencyMs,
+      [ATTR_UTTERANCE_LATENCY_MS]: utterance.latencyMs,
       ...(this.#recordTranscripts ? { [ATTR_TRANSCRIPT]: utterance.text } : {}),
     });
     open.span.end();
@@ -181,7 +187,7 @@ export class OtelPipelineObserver implements PipelineObserver {
     const open = this.#open.get(index);
     if (!open) return;
     this.#open.delete(index);
-    open.span.setAttribute("voxtrace.utterance.discarded", reason);
+    open.span.setAttribute(ATTR_UTTERANCE_DISCARDED, reason);
     open.span.end();
   }
 
@@ -189,11 +195,7 @@ export class OtelPipelineObserver implements PipelineObserver {
     const open = this.#open.get(index);
     if (!open) return;
     this.#open.delete(index);
-    open.span.recordException(error as Error);
-    open.span.setStatus({
-      code: SpanStatusCode.ERROR,
-      message: String((error as Error).message ?? error),
-    });
+    markFailed(open.span, error);
     open.span.end();
   }
 
@@ -206,6 +208,17 @@ export class OtelPipelineObserver implements PipelineObserver {
   }
 
   queueDepth(queue: string, depth: number): void {
-    this.#queueDepths.set(queue, depth);
+    const known = this.#queueDepths.get(queue);
+    if (known) known.depth = depth;
+    else this.#queueDepths.set(queue, { depth, attributes: { [ATTR_QUEUE]: queue } });
   }
+}
+
+function markFailed(span: Span, error: unknown): void {
+  if (error instanceof Error) span.recordException(error);
+  else span.recordException(String(error));
+  span.setStatus({
+    code: SpanStatusCode.ERROR,
+    message: error instanceof Error ? error.message : String(error),
+  });
 }

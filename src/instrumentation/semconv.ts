@@ -39,6 +39,10 @@ export const ATTR_MODEL_NAME = "voxtrace.model.name";
 export const ATTR_EXECUTION_PROVIDER = "voxtrace.execution_provider";
 export const ATTR_SESSION_ID = "voxtrace.session.id";
 export const ATTR_TRANSCRIPT = "voxtrace.transcript";
+export const ATTR_QUEUE = "voxtrace.queue";
+export const ATTR_UTTERANCE_START = "voxtrace.utterance.start";
+export const ATTR_UTTERANCE_LATENCY_MS = "voxtrace.utterance.latency_ms";
+export const ATTR_UTTERANCE_DISCARDED = "voxtrace.utterance.discarded";
 export const ATTR_HW_ID = "hw.id";
 export const ATTR_HW_NAME = "hw.name";
 

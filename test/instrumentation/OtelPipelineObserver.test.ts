@@ -11,6 +11,7 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
+import { context, SpanStatusCode, trace } from "@opentelemetry/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OtelPipelineObserver } from "../../src/instrumentation/OtelPipelineObserver.js";
 import { openWavSource } from "../../src/pipeline/audio/openWavSource.js";
@@ -23,14 +24,6 @@ import { AUDIO_DIR, MODEL_DIR } from "../support/runCli.js";
 
 let model: ZipformerModel;
 let vad: SileroVad;
-beforeAll(async () => {
-  model = await ZipformerModel.load(MODEL_DIR);
-  vad = await SileroVad.load();
-});
-afterAll(async () => {
-  await model.release();
-  await vad.release();
-});
 
 async function transcribeWithTelemetry(recordTranscripts: boolean) {
   const spans = new InMemorySpanExporter();
@@ -75,6 +68,15 @@ async function transcribeWithTelemetry(recordTranscripts: boolean) {
 }
 
 describe("OtelPipelineObserver on a real transcription", () => {
+  beforeAll(async () => {
+    model = await ZipformerModel.load(MODEL_DIR);
+    vad = await SileroVad.load();
+  });
+  afterAll(async () => {
+    await model.release();
+    await vad.release();
+  });
+
   it("makes one trace per utterance with stage spans as children of the utterance span", async () => {
     const { spans, delivered } = await transcribeWithTelemetry(false);
     const roots = spans.filter((s) => s.name === "utterance");
@@ -139,5 +141,123 @@ describe("OtelPipelineObserver on a real transcription", () => {
       .filter((s) => s.name === "utterance")
       .map((s) => s.attributes["voxtrace.transcript"]);
     expect(texts).toEqual(loud.delivered.map((u) => u.text));
+  });
+});
+
+function inMemoryObserver() {
+  const spans = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(spans)],
+  });
+  const metricsOut = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+  const reader = new PeriodicExportingMetricReader({
+    exporter: metricsOut,
+    exportIntervalMillis: 3_600_000,
+  });
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const tracer = tracerProvider.getTracer("test");
+  const observer = new OtelPipelineObserver({ tracer, meter: meterProvider.getMeter("test") });
+  const metrics = async () => {
+    await reader.forceFlush();
+    const last = metricsOut.getMetrics().at(-1);
+    return last?.scopeMetrics.flatMap((sm) => sm.metrics) ?? [];
+  };
+  return { observer, tracer, spans, metrics };
+}
+
+const utterance = (index: number): Utterance => ({
+  index,
+  start: 0,
+  end: 1,
+  text: "x",
+  tokens: 1,
+  latencyMs: 10,
+  finalizeMs: 5,
+});
+
+describe("OtelPipelineObserver", () => {
+  it("marks a failing stage and its utterance ERROR with the exception, and rethrows", async () => {
+    const { observer, spans, metrics } = inMemoryObserver();
+    observer.utteranceStarted(0, 0);
+    const boom = new Error("encoder exploded");
+    await expect(observer.work("stt", "stt.chunk", 0, {}, () => Promise.reject(boom))).rejects.toBe(
+      boom,
+    );
+    observer.utteranceFailed(0, boom);
+    for (const name of ["stt.chunk", "utterance"]) {
+      const span = spans.getFinishedSpans().find((s) => s.name === name)!;
+      expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: "encoder exploded" });
+      expect(span.events.map((e) => e.attributes?.["exception.message"])).toEqual([
+        "encoder exploded",
+      ]);
+    }
+    const stage = (await metrics()).find(
+      (m) => m.descriptor.name === "voxtrace.stage.duration",
+    ) as HistogramMetricData;
+    expect(stage.dataPoints[0]!.value.count).toBe(1);
+  });
+
+  it("records work outside an utterance in the histogram without a span", async () => {
+    const { observer, spans, metrics } = inMemoryObserver();
+    expect(await observer.work("vad", "vad.frames", undefined, {}, () => Promise.resolve(7))).toBe(
+      7,
+    );
+    observer.recordStage("vad", 0.004, undefined);
+    expect(spans.getFinishedSpans()).toEqual([]);
+    const stage = (await metrics()).find(
+      (m) => m.descriptor.name === "voxtrace.stage.duration",
+    ) as HistogramMetricData;
+    expect(stage.dataPoints[0]!.attributes).toEqual({ "voxtrace.stage": "vad" });
+    expect(stage.dataPoints[0]!.value.count).toBe(2);
+  });
+
+  it("starts each utterance in a trace of its own even inside a caller's span", () => {
+    const { observer, tracer, spans } = inMemoryObserver();
+    const outer = tracer.startSpan("caller");
+    context.with(trace.setSpan(context.active(), outer), () => observer.utteranceStarted(0, 0));
+    observer.utteranceDelivered(utterance(0), 1, 0.1);
+    outer.end();
+    const root = spans.getFinishedSpans().find((s) => s.name === "utterance")!;
+    expect(root.parentSpanContext).toBeUndefined();
+    expect(root.spanContext().traceId).not.toBe(outer.spanContext().traceId);
+  });
+
+  it("ends a discarded utterance's span with the reason and counts no utterance", async () => {
+    const { observer, spans, metrics } = inMemoryObserver();
+    observer.utteranceStarted(3, 1.5);
+    observer.utteranceDiscarded(3, "no text recognised");
+    const span = spans.getFinishedSpans()[0]!;
+    expect(span.attributes["voxtrace.utterance.discarded"]).toBe("no text recognised");
+    expect(span.attributes["voxtrace.utterance.start"]).toBe(1.5);
+    expect((await metrics()).find((m) => m.descriptor.name === "voxtrace.utterances")).toBe(
+      undefined,
+    );
+  });
+
+  it("reports the latest depth per queue, dropped audio from zero, and the real-time factor", async () => {
+    const { observer, metrics } = inMemoryObserver();
+    const dropped = () =>
+      metrics().then(
+        (all) => all.find((m) => m.descriptor.name === "voxtrace.audio.dropped")?.dataPoints[0],
+      );
+    expect((await dropped())?.value).toBe(0);
+    observer.queueDepth("capture", 4);
+    observer.queueDepth("inject", 1);
+    observer.queueDepth("capture", 2);
+    observer.audioDropped(0.25);
+    observer.audioDropped(0.5);
+    observer.utteranceStarted(0, 0);
+    observer.utteranceDelivered(utterance(0), 2, 0.5);
+    const all = await metrics();
+    const depth = all.find((m) => m.descriptor.name === "voxtrace.queue.depth")!;
+    expect(depth.dataPoints.map((p) => [p.attributes["voxtrace.queue"], p.value])).toEqual([
+      ["capture", 2],
+      ["inject", 1],
+    ]);
+    expect((await dropped())?.value).toBe(0.75);
+    const rtf = all.find(
+      (m) => m.descriptor.name === "voxtrace.real_time_factor",
+    ) as HistogramMetricData;
+    expect(rtf.dataPoints[0]!.value.sum).toBe(0.25);
   });
 });

@@ -161,7 +161,7 @@ export class OtelPipelineObserver implements PipelineObserver {
     }
   }
 
-  recordStage(stage: Stage, seconds: number): void {
+  recordStage(stage: Stage, seconds: number, _utterance?: number): void {
     this.#stageDuration.record(seconds, this.#stageAttributes[stage]);
   }
 

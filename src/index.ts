@@ -27,11 +27,19 @@ export type { VadConfig } from "./pipeline/vad/VadSegmenter.js";
 export { createSinks } from "./pipeline/sinks/createSinks.js";
 export { startTelemetry } from "./instrumentation/startTelemetry.js";
 export type { Telemetry, TelemetryConfig } from "./instrumentation/startTelemetry.js";
+export { DEFAULT_TELEMETRY_CONFIG } from "./instrumentation/startTelemetry.js";
 export { OtelPipelineObserver } from "./instrumentation/OtelPipelineObserver.js";
 export type { OtelPipelineObserverConfig } from "./instrumentation/OtelPipelineObserver.js";
 export { startResourceSamplers } from "./instrumentation/samplers/startResourceSamplers.js";
-export type { ResourceSamplers } from "./instrumentation/samplers/startResourceSamplers.js";
+export type {
+  ResourceSamplers,
+  ResourceSamplersConfig,
+} from "./instrumentation/samplers/startResourceSamplers.js";
 export { GpuSampler } from "./instrumentation/samplers/GpuSampler.js";
-export { ProcessSampler } from "./instrumentation/samplers/ProcessSampler.js";
-export type { ResourceSampler } from "./instrumentation/samplers/ResourceSampler.js";
+export type { GpuSamplerConfig } from "./instrumentation/samplers/GpuSampler.js";
+export { ProcessCpuSampler } from "./instrumentation/samplers/ProcessCpuSampler.js";
+export { ProcessMemorySampler } from "./instrumentation/samplers/ProcessMemorySampler.js";
+export { EventLoopDelaySampler } from "./instrumentation/samplers/EventLoopDelaySampler.js";
+export { SystemCpuSampler } from "./instrumentation/samplers/SystemCpuSampler.js";
+export type { ResourceSampler, SamplerConfig } from "./instrumentation/samplers/ResourceSampler.js";
 export * as semconv from "./instrumentation/semconv.js";

@@ -5,6 +5,8 @@ import { Command, CommanderError } from "commander";
 import { isVoxtraceError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { analyzeCommand } from "./analyzeCommand.js";
+import { compareCommand } from "./compareCommand.js";
+import { reportCommand } from "./reportCommand.js";
 import { modelsCommand } from "./modelsCommand.js";
 import { transcribeCommand } from "./transcribeCommand.js";
 
@@ -20,6 +22,8 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(transcribeCommand());
   program.addCommand(modelsCommand());
   program.addCommand(analyzeCommand());
+  program.addCommand(reportCommand());
+  program.addCommand(compareCommand());
   const exitOverrideAll = (command: Command): void => {
     command.exitOverride();
     command.commands.forEach(exitOverrideAll);

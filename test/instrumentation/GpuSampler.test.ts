@@ -18,11 +18,12 @@ afterEach(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** A fake nvidia-smi printing fixed CSV, the true system boundary for GPU metrics. */
-function installFakeNvidiaSmi(): void {
+function installFakeNvidiaSmi(gpuRows: string, appsScript: string): void {
   const script = `#!/bin/sh
 case "$*" in
-  *query-gpu*) echo "0, NVIDIA Fake A100, GPU-aaaa, 5120, 40960, 37" ;;
-  *query-compute-apps*) echo "${process.pid}, GPU-aaaa, 4608"; echo "99999, GPU-aaaa, 256" ;;
+  *query-gpu*) printf '%s\\n' ${gpuRows} ;;
+  *query-compute-apps*) ${appsScript} ;;
+  *) exit 9 ;;
 esac
 `;
   writeFileSync(path.join(tmp, "nvidia-smi"), script);
@@ -37,33 +38,84 @@ async function collect(sampler: GpuSampler) {
   await sampler.start(provider.getMeter("test"));
   await reader.forceFlush();
   sampler.stop();
+  sampler.stop();
   await provider.shutdown();
-  return exporter.getMetrics().flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics));
+  const metrics = exporter
+    .getMetrics()
+    .flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics));
+  return (name: string) =>
+    metrics
+      .find((m) => m.descriptor.name === name)
+      ?.dataPoints.map((p) => ({ value: p.value as number, attributes: p.attributes }));
 }
 
+const MIB = 1024 * 1024;
+
 describe("GpuSampler", () => {
-  it("reports the values nvidia-smi prints, in bytes and fractions", async () => {
-    installFakeNvidiaSmi();
-    const metrics = await collect(new GpuSampler({ info: () => {} }));
-    const value = (name: string) => metrics.find((m) => m.descriptor.name === name)?.dataPoints[0];
-    expect(value("hw.gpu.memory.usage")?.value).toBe(5120 * 1024 * 1024);
-    expect(value("hw.gpu.memory.usage")?.attributes).toEqual({
-      "hw.id": "0",
-      "hw.name": "NVIDIA Fake A100",
-    });
-    expect(value("hw.gpu.memory.limit")?.value).toBe(40960 * 1024 * 1024);
-    expect(value("hw.gpu.utilization")?.value).toBeCloseTo(0.37);
-    expect(value("process.gpu.memory.usage")?.value).toBe(4608 * 1024 * 1024);
+  it("reports the values nvidia-smi prints, in bytes and fractions, per device", async () => {
+    installFakeNvidiaSmi(
+      `"0, NVIDIA Fake A100, GPU-aaaa, 5120, 40960, 37" "1, NVIDIA Fake T4, GPU-bbbb, 100, 15360, 0"`,
+      `echo "${process.pid}, GPU-aaaa, 4608"; echo "99999, GPU-aaaa, 256"`,
+    );
+    const series = await collect(new GpuSampler({ info: () => {} }));
+    const a100 = { "hw.id": "0", "hw.name": "NVIDIA Fake A100" };
+    const t4 = { "hw.id": "1", "hw.name": "NVIDIA Fake T4" };
+    expect(series("hw.gpu.memory.usage")).toEqual([
+      { value: 5120 * MIB, attributes: a100 },
+      { value: 100 * MIB, attributes: t4 },
+    ]);
+    expect(series("hw.gpu.memory.limit")).toEqual([
+      { value: 40960 * MIB, attributes: a100 },
+      { value: 15360 * MIB, attributes: t4 },
+    ]);
+    expect(series("hw.gpu.utilization")).toEqual([
+      { value: 0.37, attributes: a100 },
+      { value: 0, attributes: t4 },
+    ]);
+    // Our process holds nothing on the T4: nvidia-smi listed its apps, so that zero is real.
+    expect(series("process.gpu.memory.usage")).toEqual([
+      { value: 4608 * MIB, attributes: { "hw.id": "0" } },
+      { value: 0, attributes: { "hw.id": "1" } },
+    ]);
+  });
+
+  it("leaves out what nvidia-smi cannot tell rather than reporting zero", async () => {
+    installFakeNvidiaSmi(`"0, NVIDIA Fake GPU, GPU-aaaa, 5120, 40960, [N/A]"`, "exit 3");
+    const series = await collect(new GpuSampler({ info: () => {} }));
+    expect(series("hw.gpu.memory.usage")).toHaveLength(1);
+    expect(series("hw.gpu.utilization")).toBeUndefined();
+    expect(series("process.gpu.memory.usage")).toBeUndefined();
   });
 
   it("without nvidia-smi leaves the GPU series absent and says so once", async () => {
     process.env.PATH = "/nonexistent";
     const lines: string[] = [];
     const sampler = new GpuSampler({ info: (line) => lines.push(line) });
-    const metrics = await collect(sampler);
-    expect(metrics.filter((m) => m.descriptor.name.includes("gpu"))).toEqual([]);
+    const series = await collect(sampler);
+    for (const name of [
+      "hw.gpu.memory.usage",
+      "hw.gpu.memory.limit",
+      "hw.gpu.utilization",
+      "process.gpu.memory.usage",
+    ])
+      expect(series(name)).toBeUndefined();
     expect(sampler.available).toBe(false);
+    expect(lines).toEqual([
+      "voxtrace: no GPU metrics (nvidia-smi not on PATH); GPU series will be absent",
+    ]);
+  });
+
+  it("treats an nvidia-smi that fails as no GPU", async () => {
+    writeFileSync(
+      path.join(tmp, "nvidia-smi"),
+      "#!/bin/sh\necho 'NVIDIA-SMI has failed' >&2\nexit 9\n",
+    );
+    chmodSync(path.join(tmp, "nvidia-smi"), 0o755);
+    process.env.PATH = `${tmp}:${originalPath ?? ""}`;
+    const lines: string[] = [];
+    const series = await collect(new GpuSampler({ info: (line) => lines.push(line) }));
+    expect(series("hw.gpu.memory.usage")).toBeUndefined();
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/no GPU metrics \(nvidia-smi not on PATH\)/);
+    expect(lines[0]).toMatch(/^voxtrace: no GPU metrics \(.*\); GPU series will be absent$/);
   });
 });

@@ -70,7 +70,7 @@ describe("startResourceSamplers", () => {
     const lines: string[] = [];
     const { meter, shutdown } = inMemoryMeter();
     const stderrWrite = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => (lines.push(chunk), true));
+    process.stderr.write = (chunk: string) => (lines.push(chunk), true);
     try {
       const samplers = await startResourceSamplers({ meter, gpu: false });
       samplers.stop();

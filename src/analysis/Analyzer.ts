@@ -58,13 +58,6 @@ export class Analyzer {
     return this.#state;
   }
 
-  /** Currently firing rules. */
-  activeAlerts(): string[] {
-    return Object.entries(this.#state.alerts)
-      .filter(([, a]) => a.firing)
-      .map(([rule]) => rule);
-  }
-
   onAlert(listener: AlertListener): void {
     this.#listeners.push(listener);
   }

@@ -1,160 +1,42 @@
 // `voxtrace transcribe FILE|-`: transcribes a WAV file or raw PCM on stdin.
 
-import { Command, Option } from "commander";
-import { applyRuleOverrides } from "../analysis/RulesConfig.js";
-import { parseFaults } from "../session/FaultInjector.js";
-import { runTranscription, type TranscriptionConfig } from "../session/runTranscription.js";
-import { choiceOption, collect, integerOption, numberOption } from "./options.js";
+import { Command } from "commander";
+import { runTranscription } from "../session/runTranscription.js";
+import {
+  addPcmOptions,
+  addSessionOptions,
+  sessionConfig,
+  sinkOptions,
+  type SessionFlags,
+} from "./sessionOptions.js";
 
-interface TranscribeFlags {
-  model?: string;
+interface TranscribeFlags extends SessionFlags {
   format: "s16le" | "f32le";
   rate?: number;
   channels?: number;
   realtime?: boolean;
-  json?: boolean;
-  output?: string;
-  inject?: "wtype" | "xdotool" | "ydotool" | "clipboard";
-  injectCommand?: string;
-  threads: number;
-  beam: number;
-  provider: "auto" | "cpu" | "cuda";
   partials?: boolean;
   progress: boolean;
-  minSilence?: number;
-  maxUtterance?: number;
-  vadThreshold?: number;
-  set?: string[];
-  prometheusPort: number;
-  events?: string;
-  fault?: string[];
-  analysisInterval: number;
-  reportEvery: number;
-  prometheusHost: string;
-  recordTranscripts?: boolean;
 }
 
 export function transcribeCommand(): Command {
-  return new Command("transcribe")
+  const command = new Command("transcribe")
     .description("transcribe a WAV file (or raw PCM on stdin with '-') to text")
     .argument("<input>", "a WAV file, or - to read raw PCM from stdin")
-    .option(
-      "--model <dir>",
-      "model directory (default: $VOXTRACE_MODEL_DIR, else the pulled default model)",
-    )
-    .addOption(
-      new Option("--format <format>", "raw PCM sample format on stdin")
-        .argParser(choiceOption("--format", ["s16le", "f32le"] as const))
-        .default("s16le"),
-    )
-    .option("--rate <hz>", "raw PCM sample rate on stdin", integerOption("--rate", 1000, 384000))
-    .option("--channels <n>", "raw PCM channels on stdin", integerOption("--channels", 1, 32))
     .option("--realtime", "pace the input at real-time speed, as a microphone would")
-    .option("--json", "write one JSON object per utterance to stdout")
-    .option("--output <file>", "also append the text to FILE")
-    .addOption(
-      new Option("--inject <method>", "type the text into the focused window").argParser(
-        choiceOption("--inject", ["wtype", "xdotool", "ydotool", "clipboard"] as const),
-      ),
-    )
-    .option("--inject-command <cmd>", "pipe each utterance's text to CMD's stdin")
-    .option("--threads <n>", "ONNX Runtime intra-op threads", integerOption("--threads", 1, 64), 1)
-    .option(
-      "--beam <n>",
-      "modified beam search with N hypotheses (1 = greedy search)",
-      integerOption("--beam", 1, 32),
-      1,
-    )
-    .addOption(
-      new Option("--provider <name>", "execution provider")
-        .argParser(choiceOption("--provider", ["auto", "cpu", "cuda"] as const))
-        .default("auto"),
-    )
     .option("--partials", "show partial hypotheses on stderr while speech goes on")
-    .option("--no-progress", "no progress bar, even on a terminal")
-    .option(
-      "--min-silence <ms>",
-      "silence that ends an utterance",
-      integerOption("--min-silence", 32, 10000),
-    )
-    .option(
-      "--max-utterance <s>",
-      "longest utterance before a forced split",
-      numberOption("--max-utterance", 1, 600),
-    )
-    .option(
-      "--vad-threshold <p>",
-      "speech probability that starts speech",
-      numberOption("--vad-threshold", 0.01, 0.99),
-    )
-    .option(
-      "--prometheus-port <n>",
-      "Prometheus metrics endpoint port (0 disables)",
-      integerOption("--prometheus-port", 0, 65535),
-      9464,
-    )
-    .option("--prometheus-host <host>", "address the metrics endpoint listens on", "127.0.0.1")
-    .option(
-      "--record-transcripts",
-      "put recognised text on telemetry (off: transcripts stay private)",
-    )
-    .option("--set <rule.field=value>", "override an alert rule setting (repeatable)", collect)
-    .option(
-      "--events <log>",
-      "event log path (default: a new file under $XDG_STATE_HOME/voxtrace/sessions)",
-    )
-    .option(
-      "--analysis-interval <ms>",
-      "how often the analyzer reads the metrics",
-      integerOption("--analysis-interval", 100, 600000),
-      5000,
-    )
-    .option(
-      "--report-every <minutes>",
-      "status line on stderr every N minutes (0: never)",
-      numberOption("--report-every", 0, 1440),
-      5,
-    )
-    .option(
-      "--fault <kind=value>",
-      "fire drill: leak=MBps, cpu=FRACTION or stt-delay=MS (repeatable)",
-      collect,
-    )
-    .action(async (input: string, flags: TranscribeFlags) => {
-      const config: TranscriptionConfig = {
-        input,
-        modelDir: flags.model,
-        pcm: { format: flags.format, rate: flags.rate, channels: flags.channels },
-        realtime: flags.realtime === true,
-        sinks: {
-          json: flags.json === true,
-          outputFile: flags.output,
-          inject: flags.inject,
-          injectCommand: flags.injectCommand,
-        },
-        threads: flags.threads,
-        beam: flags.beam,
-        provider: flags.provider,
-        partials: flags.partials === true,
-        progress: flags.progress,
-        analysis: {
-          eventsPath: flags.events,
-          rules: applyRuleOverrides(flags.set ?? []),
-          intervalMs: flags.analysisInterval,
-        },
-        faults: parseFaults(flags.fault ?? []),
-        reportEveryMs: flags.reportEvery * 60_000,
-        telemetry: {
-          prometheusPort: flags.prometheusPort,
-          prometheusHost: flags.prometheusHost,
-          recordTranscripts: flags.recordTranscripts === true,
-        },
-        vad: {
-          minSilenceMs: flags.minSilence,
-          maxUtteranceSeconds: flags.maxUtterance,
-          threshold: flags.vadThreshold,
-        },
-      };
-      await runTranscription(config);
+    .option("--no-progress", "no progress bar, even on a terminal");
+  addPcmOptions(command, "on stdin");
+  addSessionOptions(command);
+  return command.action(async (input: string, flags: TranscribeFlags) => {
+    await runTranscription({
+      ...sessionConfig(flags),
+      input,
+      pcm: { format: flags.format, rate: flags.rate, channels: flags.channels },
+      realtime: flags.realtime === true,
+      sinks: sinkOptions(flags),
+      partials: flags.partials === true,
+      progress: flags.progress,
     });
+  });
 }

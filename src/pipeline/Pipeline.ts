@@ -26,6 +26,8 @@ export interface PipelineOptions {
   signal?: AbortSignal;
   /** Chunks buffered between capture and recognition. */
   queueCapacity?: number;
+  /** Index of the first utterance: a daemon numbers utterances across recordings. */
+  firstUtteranceIndex?: number;
   onPartial?(index: number, text: string): void;
   onProgress?(secondsRead: number): void;
 }
@@ -36,6 +38,8 @@ export interface PipelineResult {
   droppedSeconds: number;
   wallSeconds: number;
   warnings: readonly string[];
+  /** Index the next utterance would get (delivered, discarded and failed ones count). */
+  nextUtteranceIndex: number;
 }
 
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
@@ -65,7 +69,13 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   });
 
   const onPartial = options.onPartial?.bind(options);
-  const recognizer = new Recognizer(options.segmenter, options.model, observer, onPartial);
+  const recognizer = new Recognizer(
+    options.segmenter,
+    options.model,
+    observer,
+    onPartial,
+    options.firstUtteranceIndex,
+  );
   // Any loop failing closes both queues so the others stop instead of waiting forever.
   const stopAll = (): void => {
     captured.close();
@@ -120,6 +130,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     droppedSeconds,
     wallSeconds: (performance.now() - started) / 1000,
     warnings: options.source.warnings,
+    nextUtteranceIndex: recognizer.nextIndex,
   };
 }
 

@@ -59,11 +59,18 @@ export class Recognizer {
     model: RecognizerModel,
     observer: PipelineObserver,
     onPartial?: (index: number, text: string) => void,
+    firstIndex = 0,
   ) {
+    this.#nextIndex = firstIndex;
     this.#segmenter = segmenter;
     this.#model = model;
     this.#observer = observer;
     this.#onPartial = onPartial;
+  }
+
+  /** Index the next utterance will get. */
+  get nextIndex(): number {
+    return this.#nextIndex;
   }
 
   /** Processes one captured chunk; returns the utterances it completed. */

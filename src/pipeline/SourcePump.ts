@@ -5,6 +5,7 @@
 import type { AudioSource } from "./audio/AudioSource.js";
 import { PIPELINE_SAMPLE_RATE } from "./audio/AudioSource.js";
 import type { BoundedQueue } from "./BoundedQueue.js";
+import { abortableSleep } from "./abortableSleep.js";
 
 export interface CapturedChunk {
   samples: Float32Array;
@@ -38,7 +39,7 @@ export async function pumpSource(
       if (options.realtime) {
         const due = started + ((position + samples.length) / PIPELINE_SAMPLE_RATE) * 1000;
         const wait = due - performance.now();
-        if (wait > 0) await sleep(wait, options.signal);
+        if (wait > 0) await abortableSleep(wait, options.signal);
         if (options.signal.aborted) break;
       }
       const chunk = { samples, firstSample: position, arrivedAt: performance.now() };
@@ -54,16 +55,4 @@ export async function pumpSource(
     queue.close();
   }
   return position;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

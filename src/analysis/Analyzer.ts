@@ -74,6 +74,11 @@ export class Analyzer {
     }
   }
 
+  /** Records something the session saw that is not a metric (a capture restart). */
+  note(event: Extract<AnalyzerEvent, { type: "CaptureRestarted" }>): void {
+    if (!this.#ended) this.#record(event, this.#now());
+  }
+
   end(reason: string): void {
     if (this.#ended) return;
     this.#record({ type: "SessionEnded", data: { reason } }, this.#now());

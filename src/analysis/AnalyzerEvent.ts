@@ -37,6 +37,10 @@ export type AnalyzerEvent =
       };
     }
   | { type: "SessionEnded"; data: { reason: string } }
+  | {
+      type: "CaptureRestarted";
+      data: { command: string; reason: string; attempt: number; delayMs: number };
+    }
   | { type: "AlertFired"; data: AlertData }
   | { type: "AlertResolved"; data: AlertData };
 

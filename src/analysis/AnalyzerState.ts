@@ -38,6 +38,8 @@ export interface AnalyzerState {
   /** Event time of the last leak judgement (it is re-judged at most every 10 s). */
   leakJudgedAt: number;
   alerts: Record<RuleName, AlertState>;
+  /** Times the live capture command had to be restarted. */
+  captureRestarts: number;
 }
 
 const RULE_INPUTS: Record<string, RuleName> = {
@@ -66,6 +68,7 @@ export function initialState(rules: RulesConfig = DEFAULT_RULES): AnalyzerState 
     latencyTotal: undefined,
     leakJudgedAt: -Infinity,
     alerts,
+    captureRestarts: 0,
   };
 }
 
@@ -125,6 +128,9 @@ export function evolve(state: AnalyzerState, event: RecordedEvent): AnalyzerStat
       alert.clearSince = undefined;
       return state;
     }
+    case "CaptureRestarted":
+      state.captureRestarts += 1;
+      return state;
     case "SessionEnded":
       return state;
     default: {

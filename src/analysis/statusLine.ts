@@ -18,5 +18,6 @@ export function statusLine(state: Readonly<AnalyzerState>): string {
     `CPU ${cpu === undefined ? "-" : cpu.toFixed(2)} of all cores (last ${state.rules.cpu.window / 1000} s)`,
     `latency P95 ${p95 === undefined || Number.isNaN(p95) ? "- (too few utterances)" : `${p95.toFixed(2)} s`}`,
     `alerts ${active.length === 0 ? "none" : active.join(", ")}`,
+    ...(state.captureRestarts > 0 ? [`capture restarts ${state.captureRestarts}`] : []),
   ].join(", ");
 }

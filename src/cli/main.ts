@@ -6,6 +6,8 @@ import { isVoxtraceError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { analyzeCommand } from "./analyzeCommand.js";
 import { compareCommand } from "./compareCommand.js";
+import { ctlCommand } from "./ctlCommand.js";
+import { listenCommand } from "./listenCommand.js";
 import { reportCommand } from "./reportCommand.js";
 import { modelsCommand } from "./modelsCommand.js";
 import { transcribeCommand } from "./transcribeCommand.js";
@@ -20,6 +22,8 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ outputError: (text, write) => write(text) })
     .showHelpAfterError("(run with --help for usage)");
   program.addCommand(transcribeCommand());
+  program.addCommand(listenCommand());
+  program.addCommand(ctlCommand());
   program.addCommand(modelsCommand());
   program.addCommand(analyzeCommand());
   program.addCommand(reportCommand());

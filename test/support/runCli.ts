@@ -24,7 +24,7 @@ export function runCli(
   // Test files run in parallel: keep transcriptions off the default metrics port
   // unless a test asks for one.
   const full =
-    args[0] === "transcribe" && !args.includes("--prometheus-port")
+    (args[0] === "transcribe" || args[0] === "listen") && !args.includes("--prometheus-port")
       ? [...args, "--prometheus-port", "0"]
       : args;
   return new Promise((resolve, reject) => {

@@ -1,0 +1,73 @@
+// `voxtrace ctl COMMAND`: talks to a running `voxtrace listen` over its control socket.
+
+import { Argument, Command, Option } from "commander";
+import { VoxtraceError } from "../errors.js";
+import { sendControlCommand } from "../daemon/ControlClient.js";
+import {
+  CONTROL_COMMANDS,
+  type ControlCommand,
+  type DaemonStatus,
+} from "../daemon/ControlProtocol.js";
+import { controlSocketPath } from "../daemon/controlSocketPath.js";
+import { choiceOption, numberOption } from "./options.js";
+
+interface CtlFlags {
+  socket?: string;
+  json?: boolean;
+  timeout: number;
+}
+
+export function ctlCommand(): Command {
+  return new Command("ctl")
+    .description("control a running 'voxtrace listen': status, start, stop, toggle, shutdown")
+    .addArgument(
+      new Argument("<command>", CONTROL_COMMANDS.join(" | ")).argParser(
+        choiceOption("command", CONTROL_COMMANDS),
+      ),
+    )
+    .option("--socket <path>", "the daemon's control socket (default: as 'voxtrace listen')")
+    .option("--json", "print the daemon's answer as JSON")
+    .addOption(
+      new Option("--timeout <s>", "how long to wait for an answer")
+        .argParser(numberOption("--timeout", 0.1, 600))
+        .default(5),
+    )
+    .action(async (command: ControlCommand, flags: CtlFlags) => {
+      const response = await sendControlCommand(
+        controlSocketPath(flags.socket),
+        command,
+        flags.timeout * 1000,
+      );
+      if (flags.json) process.stdout.write(`${JSON.stringify(response)}\n`);
+      if (!response.ok)
+        throw new VoxtraceError("bad_input", `the daemon refused: ${response.error}`);
+      if (flags.json) return;
+      process.stdout.write(
+        "uptimeSeconds" in response ? formatStatus(response) : `${response.state}\n`,
+      );
+    });
+}
+
+export function formatStatus(status: DaemonStatus): string {
+  const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
+  const alerts = status.alerts.map((a) => `${a.rule} (${a.value.toPrecision(3)} > ${a.threshold})`);
+  const capture = status.capture;
+  return [
+    `state       ${status.state} (pid ${status.pid}, up ${formatDuration(status.uptimeSeconds)})`,
+    `utterances  ${status.utterances}, latency P95 ${status.latencyP95Ms === null ? "-" : `${status.latencyP95Ms.toFixed(0)} ms`}${status.droppedSeconds > 0 ? `, ${status.droppedSeconds.toFixed(1)} s of audio dropped` : ""}`,
+    `capture     ${capture.running ? "running" : "not running"}: ${capture.command}`,
+    `            restarts ${capture.restarts}${capture.lastRestartReason ? ` (last: ${capture.lastRestartReason})` : ""}`,
+    `memory      RSS ${mb(status.memory.rssBytes)}, heap ${mb(status.memory.heapUsedBytes)}`,
+    `GPU         ${status.gpu ? `${mb(status.gpu.memoryBytes)} in use` : "none seen"}`,
+    `alerts      ${alerts.length === 0 ? "none" : alerts.join(", ")}`,
+    `event log   ${status.eventLog}`,
+    "",
+  ].join("\n");
+}
+
+function formatDuration(seconds: number): string {
+  const s = Math.floor(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s % 60}s` : `${s}s`;
+}

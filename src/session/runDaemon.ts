@@ -1,0 +1,70 @@
+// Assembles `voxtrace listen`: the capture command, the control socket, one
+// TranscriberSession and the DictationDaemon, with graceful shutdown on SIGINT,
+// SIGTERM or `ctl shutdown`. Cheap checks (recorder, socket) come before the model loads.
+
+import { resolveCaptureCommand, type RawPcmFormat } from "../pipeline/capture/CaptureCommand.js";
+import { createSinks, type SinkOptions } from "../pipeline/sinks/createSinks.js";
+import type { ControlResponse } from "../daemon/ControlProtocol.js";
+import { ControlServer } from "../daemon/ControlServer.js";
+import { DeliveryTally } from "../daemon/DeliveryTally.js";
+import { DictationDaemon } from "../daemon/DictationDaemon.js";
+import { TranscriberSession, type SessionConfig } from "./TranscriberSession.js";
+
+export interface DaemonConfig extends SessionConfig {
+  sinks: SinkOptions;
+  /** A shell command writing raw PCM to stdout; default: the first recorder on PATH. */
+  inputCommand: string | undefined;
+  pcm: RawPcmFormat;
+  socketPath: string;
+  startPaused: boolean;
+  captureStallMs: number;
+}
+
+export async function runDaemon(config: DaemonConfig): Promise<void> {
+  const stderr = config.stderr ?? process.stderr;
+  const command = await resolveCaptureCommand(config.inputCommand, config.pcm);
+  let daemon: DictationDaemon | undefined;
+  let stopRequested = false;
+  const handle = (request: Parameters<DictationDaemon["handle"]>[0]): Promise<ControlResponse> =>
+    daemon
+      ? daemon.handle(request)
+      : Promise.resolve({ ok: false, error: "the daemon is still starting: try again shortly" });
+  const server = await ControlServer.listen(config.socketPath, handle, (line) =>
+    stderr.write(`${line}\n`),
+  );
+  const onSignal = (): void => {
+    if (daemon) daemon.shutdown();
+    else stopRequested = true;
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  let session: TranscriberSession | undefined;
+  try {
+    const tally = new DeliveryTally();
+    session = await TranscriberSession.open(config, [...createSinks(config.sinks), tally]);
+    daemon = new DictationDaemon({
+      session,
+      command,
+      tally,
+      startPaused: config.startPaused,
+      captureStallMs: config.captureStallMs,
+      stderr,
+    });
+    if (stopRequested) daemon.shutdown();
+    stderr.write(
+      `voxtrace: listening: control socket ${server.path}, capture "${command.description}" (${command.format} ${command.rate} Hz ${command.channels} ch), ${daemon.state}\n`,
+    );
+    await daemon.run();
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await server.close();
+    const status = daemon?.status();
+    if (status) {
+      stderr.write(
+        `voxtrace: ${status.utterances} utterance(s) in ${status.uptimeSeconds.toFixed(0)} s, capture restarts ${status.capture.restarts}\n`,
+      );
+    }
+    await session?.close(stopRequested || daemon?.state === "stopping" ? "shutdown" : "failed");
+  }
+}

@@ -40,6 +40,8 @@ export interface AnalyzerState {
   alerts: Record<RuleName, AlertState>;
   /** Times the live capture command had to be restarted. */
   captureRestarts: number;
+  /** Event time of SessionStarted: rules' warm-up counts from here. */
+  startedAt: number;
 }
 
 const RULE_INPUTS: Record<string, RuleName> = {
@@ -69,6 +71,7 @@ export function initialState(rules: RulesConfig = DEFAULT_RULES): AnalyzerState 
     leakJudgedAt: -Infinity,
     alerts,
     captureRestarts: 0,
+    startedAt: -Infinity,
   };
 }
 
@@ -82,6 +85,7 @@ export function evolve(state: AnalyzerState, event: RecordedEvent): AnalyzerStat
   switch (event.type) {
     case "SessionStarted":
       state.rules = event.data.rules;
+      state.startedAt = event.time;
       return state;
     case "GaugeObserved": {
       const { metric, value } = event.data;
@@ -96,6 +100,8 @@ export function evolve(state: AnalyzerState, event: RecordedEvent): AnalyzerStat
                 ? state.memory
                 : undefined;
       if (!series) return state;
+      const rule = RULE_INPUTS[metric];
+      if (rule && event.time < state.startedAt + (state.rules[rule].warmup ?? 0)) return state;
       const last = series[series.length - 1];
       // Several devices at one instant: the rules care about the largest.
       if (last && last.t === event.time) last.v = Math.max(last.v, value);

@@ -20,6 +20,12 @@ export interface RuleConfig {
   resolve_ratio: number;
   /** ...and stays there this long, ms. */
   resolve_for: number;
+  /**
+   * Observations from the first `warmup` ms of a session are not judged, ms. Start-up
+   * (model arenas, JIT, first utterances) grows memory quickly and then stops; that is
+   * not a leak. Logs written before this field existed replay with 0.
+   */
+  warmup: number;
 }
 
 export type RulesConfig = Record<RuleName, RuleConfig>;
@@ -32,6 +38,7 @@ export const DEFAULT_RULES: Readonly<RulesConfig> = {
     min_samples: 1,
     resolve_ratio: 0.9,
     resolve_for: 30_000,
+    warmup: 0,
   },
   cpu: {
     threshold: 0.5,
@@ -40,6 +47,7 @@ export const DEFAULT_RULES: Readonly<RulesConfig> = {
     min_samples: 6,
     resolve_ratio: 0.9,
     resolve_for: 60_000,
+    warmup: 0,
   },
   latency_p95: {
     threshold: 2,
@@ -48,6 +56,7 @@ export const DEFAULT_RULES: Readonly<RulesConfig> = {
     min_samples: 20,
     resolve_ratio: 0.9,
     resolve_for: 60_000,
+    warmup: 0,
   },
   // threshold: the smallest growth (bytes/s) the longest window reports; see LeakDetector.
   memory_leak: {
@@ -57,6 +66,7 @@ export const DEFAULT_RULES: Readonly<RulesConfig> = {
     min_samples: 6,
     resolve_ratio: 1,
     resolve_for: 300_000,
+    warmup: 120_000,
   },
 };
 
@@ -75,7 +85,7 @@ function parseNumberOrSize(text: string): number {
   return Number(match[1]) * SIZES[(match[2] ?? "b").toLowerCase()]!;
 }
 
-const DURATION_FIELDS = new Set(["for", "window", "resolve_for"]);
+const DURATION_FIELDS = new Set(["for", "window", "resolve_for", "warmup"]);
 
 /** Applies `RULE.FIELD=VALUE` settings to a copy of `base`. */
 export function applyRuleOverrides(

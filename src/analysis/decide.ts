@@ -4,6 +4,7 @@
 
 import type { AlertEvent, RecordedEvent } from "./AnalyzerEvent.js";
 import { ruleFor, type AnalyzerState } from "./AnalyzerState.js";
+import type { RuleName } from "./RulesConfig.js";
 
 export function decide(state: AnalyzerState, event: RecordedEvent): AlertEvent[] {
   if (event.type !== "GaugeObserved" && event.type !== "HistogramObserved") return [];
@@ -29,7 +30,10 @@ export function decide(state: AnalyzerState, event: RecordedEvent): AlertEvent[]
     return [
       {
         type: "AlertFired",
-        data: { ...data, message: `${rule} fired: ${judgement.describe} > ${config.threshold}` },
+        data: {
+          ...data,
+          message: `${rule} fired: ${judgement.describe} > ${formatThreshold(rule, config.threshold)}`,
+        },
       },
     ];
   }
@@ -46,4 +50,22 @@ export function decide(state: AnalyzerState, event: RecordedEvent): AlertEvent[]
     ];
   }
   return [];
+}
+
+/** The threshold in the unit its rule speaks: bytes as GB or MB/s, seconds, fractions. */
+function formatThreshold(rule: RuleName, threshold: number): string {
+  switch (rule) {
+    case "gpu_memory":
+      return `${threshold / 1e9} GB`;
+    case "memory_leak":
+      return `${threshold / 1e6} MB/s`;
+    case "latency_p95":
+      return `${threshold} s`;
+    case "cpu":
+      return `${threshold} of all cores`;
+    default: {
+      const unexpected: never = rule;
+      return String(unexpected);
+    }
+  }
 }

@@ -5,7 +5,7 @@
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { VoxtraceError } from "../../errors.js";
-import type { AudioSource } from "../audio/AudioSource.js";
+import { PIPELINE_SAMPLE_RATE, type AudioSource } from "../audio/AudioSource.js";
 import { PcmDecoder } from "../audio/PcmDecoder.js";
 import { createResampler } from "../audio/Resampler.js";
 import type { CaptureCommand } from "./CaptureCommand.js";
@@ -33,6 +33,7 @@ export interface CaptureSourceOptions {
 }
 
 const KILL_GRACE_MS = 2000;
+const MAX_CHUNK_SAMPLES = PIPELINE_SAMPLE_RATE / 10;
 const STDERR_TAIL_BYTES = 512;
 
 interface CaptureRun {
@@ -88,7 +89,11 @@ export class CaptureSource implements AudioSource {
             run.touch();
             bytes += (data as Buffer).length;
             const samples = resampler.process(decoder.decode(data as Buffer));
-            if (samples.length > 0) yield samples;
+            // A reader that fell behind gets the whole pipe at once; pieces of at most
+            // 100 ms keep the pipeline's queue (counted in chunks) bounded in seconds.
+            for (let at = 0; at < samples.length; at += MAX_CHUNK_SAMPLES) {
+              yield samples.subarray(at, at + MAX_CHUNK_SAMPLES);
+            }
           }
         } finally {
           run.stop();

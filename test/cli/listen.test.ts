@@ -67,6 +67,8 @@ describe("voxtrace listen", () => {
     );
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toMatch(/^voxtrace_capture_restarts_total\{[^}]*\} 1$/m);
+    // Transcripts stay out of telemetry unless --record-transcripts.
+    expect(metrics).not.toMatch(/kitchen|lazy/);
 
     // toggle pauses and releases the capture command; toggle again records anew.
     const player = pidOf(pidFile);
@@ -95,6 +97,7 @@ describe("voxtrace listen", () => {
     expect(log.events.at(-1)?.data).toEqual({ reason: "shutdown" });
     expect(types.filter((t) => t === "CaptureRestarted")).toHaveLength(1);
     expect(types).not.toContain("AlertFired");
+    expect(readFileSync(events, "utf8")).not.toMatch(/kitchen|lazy/);
   });
 
   it("stops gracefully on SIGTERM and flushes the event log", async () => {

@@ -50,6 +50,7 @@ export function ctlCommand(): Command {
 
 export function formatStatus(status: DaemonStatus): string {
   const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
+  const optional = (bytes: number | null): string => (bytes === null ? "-" : mb(bytes));
   const alerts = status.alerts.map((a) => `${a.rule} (${a.value.toPrecision(3)} > ${a.threshold})`);
   const capture = status.capture;
   return [
@@ -58,7 +59,7 @@ export function formatStatus(status: DaemonStatus): string {
     `capture     ${capture.running ? "running" : "not running"}: ${capture.command}`,
     `            restarts ${capture.restarts}${capture.lastRestartReason ? ` (last: ${capture.lastRestartReason})` : ""}`,
     `memory      RSS ${mb(status.memory.rssBytes)}, heap ${mb(status.memory.heapUsedBytes)}`,
-    `GPU         ${status.gpu ? `${mb(status.gpu.memoryBytes)} in use` : "none seen"}`,
+    `GPU         ${status.gpu ? `this process ${optional(status.gpu.processMemoryBytes)}, device ${optional(status.gpu.deviceMemoryBytes)}` : "none seen"}`,
     `alerts      ${alerts.length === 0 ? "none" : alerts.join(", ")}`,
     `event log   ${status.eventLog}`,
     "",

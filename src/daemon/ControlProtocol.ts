@@ -25,8 +25,11 @@ export interface DaemonStatus {
   latencyP95Ms: number | null;
   droppedSeconds: number;
   memory: { rssBytes: number; heapUsedBytes: number };
-  /** Last GPU memory reading the analyzer saw; null without a GPU. */
-  gpu: { memoryBytes: number } | null;
+  /**
+   * Last GPU memory readings the analyzer saw: this process's share and the device's
+   * (largest device); null without nvidia-smi.
+   */
+  gpu: { processMemoryBytes: number | null; deviceMemoryBytes: number | null } | null;
   capture: {
     command: string;
     running: boolean;

@@ -120,7 +120,8 @@ export class DictationDaemon {
 
   status(): DaemonStatus {
     const analyzer = this.#session.analysis.analyzer.state;
-    const gpu = (analyzer.processGpu.at(-1) ?? analyzer.deviceGpu.at(-1))?.v;
+    const processGpu = analyzer.processGpu.at(-1)?.v ?? null;
+    const deviceGpu = analyzer.deviceGpu.at(-1)?.v ?? null;
     const memory = process.memoryUsage();
     return {
       state: this.#state,
@@ -130,7 +131,10 @@ export class DictationDaemon {
       latencyP95Ms: roundOrNull(this.#tally.latencyP95Ms()),
       droppedSeconds: this.#droppedSeconds,
       memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
-      gpu: gpu === undefined ? null : { memoryBytes: gpu },
+      gpu:
+        processGpu === null && deviceGpu === null
+          ? null
+          : { processMemoryBytes: processGpu, deviceMemoryBytes: deviceGpu },
       capture: {
         command: this.#command.description,
         running: this.#recording?.capture.pid !== undefined,

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -13,8 +13,8 @@ const daemons: DaemonProcess[] = [];
 afterEach(() => daemons.splice(0).forEach((d) => d.kill()));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function startDaemon(name: string, args: string[]): DaemonProcess {
-  const daemon = new DaemonProcess(path.join(tmp, name, "control.sock"), args);
+function startDaemon(name: string, args: string[], env: NodeJS.ProcessEnv = {}): DaemonProcess {
+  const daemon = new DaemonProcess(path.join(tmp, name, "control.sock"), args, env);
   daemons.push(daemon);
   return daemon;
 }
@@ -27,16 +27,30 @@ describe("voxtrace listen", () => {
     const events = path.join(tmp, "live.ndjson");
     const pidFile = path.join(tmp, "player.pid");
     const port = await freePort();
-    const daemon = startDaemon("main", [
-      "--input-command",
-      playerCommand(wav, { speed: 1, seconds: 3600, pidFile }),
-      "--inject-command",
-      `cat >> ${JSON.stringify(out)}; echo >> ${JSON.stringify(out)}`,
-      "--events",
-      events,
-      "--prometheus-port",
-      String(port),
-    ]);
+    // A fake nvidia-smi on PATH: one 8 GiB GPU with 1 GiB in use, no process of ours on it.
+    const bin = path.join(tmp, "bin");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(
+      path.join(bin, "nvidia-smi"),
+      `#!/bin/sh\ncase "$*" in\n  *query-gpu*) echo "0, Fake GPU, GPU-1, 1024, 8192, 12" ;;\n  *) echo "" ;;\nesac\n`,
+      { mode: 0o755 },
+    );
+    const daemon = startDaemon(
+      "main",
+      [
+        "--input-command",
+        playerCommand(wav, { speed: 1, seconds: 3600, pidFile }),
+        "--inject-command",
+        `cat >> ${JSON.stringify(out)}; echo >> ${JSON.stringify(out)}`,
+        "--events",
+        events,
+        "--prometheus-port",
+        String(port),
+        "--analysis-interval",
+        "1000",
+      ],
+      { PATH: `${bin}:${process.env.PATH ?? ""}` },
+    );
     // Real time: the first two sentences end about 9 s in.
     await waitFor("two transcripts", () => lines(out).length >= 2, 40_000);
     expect(lines(out)[0]).toMatch(/quick .* over the lazy dog/);
@@ -46,6 +60,7 @@ describe("voxtrace listen", () => {
     expect(status.utterances).toBeGreaterThanOrEqual(2);
     expect(status.latencyP95Ms).toBeGreaterThan(0);
     expect(status.alerts).toEqual([]);
+    expect(status.gpu).toEqual({ processMemoryBytes: 0, deviceMemoryBytes: 1024 * 2 ** 20 });
     const readable = await daemon.ctl("status");
     expect(readable.stdout).toMatch(/^state +recording \(pid \d+, up \d+s\)$/m);
     expect(readable.stdout).toMatch(/^utterances +\d+, latency P95 \d+ ms$/m);

@@ -32,7 +32,14 @@ export async function runDaemon(config: DaemonConfig): Promise<void> {
   const server = await ControlServer.listen(config.socketPath, handle, (line) =>
     stderr.write(`${line}\n`),
   );
+  let signals = 0;
   const onSignal = (): void => {
+    // A second signal means the graceful stop is not wanted (or is stuck): leave now.
+    // The event log loses at most its last second, which fsync had not reached.
+    if (++signals > 1) {
+      stderr.write("voxtrace: second signal: exiting without waiting\n");
+      process.exit(130);
+    }
     if (daemon) daemon.shutdown();
     else stopRequested = true;
   };

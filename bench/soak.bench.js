@@ -2,7 +2,7 @@
 // microphone (faster than real time), RSS read over the control socket every couple of
 // seconds. Baseline in the same run: RSS right after warm-up; the figure is how far the
 // RSS of the last part of the run sits above it. Also counts alerts and dropped audio.
-// Options: --audio-seconds N (600), --speed X (8), --json (figures as JSON, for tests).
+// Options: --audio-seconds N (600), --speed X (4), --json (figures as JSON, for tests).
 
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -15,7 +15,7 @@ import { sendControlCommand } from "../dist/daemon/ControlClient.js";
 const { values } = parseArgs({
   options: {
     "audio-seconds": { type: "string", default: "600" },
-    speed: { type: "string", default: "8" },
+    speed: { type: "string", default: "4" },
     json: { type: "boolean", default: false },
   },
 });

@@ -31,7 +31,15 @@ export async function createResampler(inputRate: number): Promise<Resampler> {
   return {
     process(samples) {
       if (samples.length === 0) return samples;
-      return src.full(samples);
+      const out = src.full(samples);
+      // A band-limited filter rings past full scale on steep edges (a square wave at
+      // 44.1 kHz overshoots to about 1.19); the pipeline promises samples in [-1, 1].
+      for (let i = 0; i < out.length; i++) {
+        const v = out[i]!;
+        if (v > 1) out[i] = 1;
+        else if (v < -1) out[i] = -1;
+      }
+      return out;
     },
     close() {
       if (closed) return;

@@ -5,8 +5,7 @@
 // be counted on /metrics. Runs are sequential: two at once would measure each other.
 
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type net from "node:net";

@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { buffer } from "node:stream/consumers";
 import tar from "tar-stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { VoxtraceError } from "../../src/errors.js";
@@ -26,18 +27,16 @@ interface Entry {
 /** A .tar.bz2 of `entries`, in order. */
 async function archive(entries: Entry[]): Promise<string> {
   const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const ended = new Promise((resolve) => pack.on("end", resolve));
+  const packed = buffer(pack); // read as it is written, so entries never wait on a full buffer
   for (const { body, ...header } of entries) {
     await new Promise<void>((resolve, reject) =>
       pack.entry(header, body ?? "", (error) => (error ? reject(error) : resolve())),
     );
   }
   pack.finalize();
-  await ended;
+  const tarball = await packed;
   const file = path.join(tmp, `a-${++n}.tar.bz2`);
-  writeFileSync(file, execFileSync("bzip2", ["-c"], { input: Buffer.concat(chunks) }));
+  writeFileSync(file, execFileSync("bzip2", ["-c"], { input: tarball }));
   return file;
 }
 

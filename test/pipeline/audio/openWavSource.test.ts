@@ -190,6 +190,26 @@ describe("openWavSource", () => {
     expect(Math.max(...out.map(Math.abs))).toBeGreaterThan(0.99);
   });
 
+  it("refuses sample rates above what the resampler takes with a bad_input error naming the file", async () => {
+    const file = path.join(tmp, "dxd.wav");
+    writeWav(file, { rate: 352800, channels: 1, samples: [0, 0], encoding: "f32" });
+    const error = await openWavSource(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VoxtraceError);
+    expect((error as VoxtraceError).message).toBe(
+      `${file}: unsupported sample rate 352800 Hz (1000-192000) - resample it, e.g. sox IN.wav -r 48000 OUT.wav`,
+    );
+  });
+
+  it("decodes 192 kHz, the highest rate the resampler takes", async () => {
+    const out = await decodeSpec("r192k.wav", {
+      rate: 192000,
+      channels: 1,
+      samples: sine(1000, 192000, 0.5),
+      encoding: "s16",
+    });
+    expect(Math.abs(out.length - 8000)).toBeLessThan(80); // 1 %: the filter holds back its delay
+  });
+
   it("names unsupported encodings and what to do", async () => {
     const file = path.join(tmp, "mulaw.wav");
     const wav = makeWav({ rate: 8000, channels: 1, samples: [0, 0], encoding: "s16" });

@@ -7,6 +7,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import v8 from "node:v8";
+import { runInNewContext } from "node:vm";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { VoxtraceError } from "../../../src/errors.js";
@@ -16,6 +18,9 @@ import { makeWav, type WavSpec } from "../../support/makeWav.js";
 const tmp = mkdtempSync(path.join(os.tmpdir(), "voxtrace-wavfuzz-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let n = 0;
+
+v8.setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
 
 /** Longest one small file may take to open and stream before we call it a hang. */
 const CASE_TIMEOUT_MS = 2000;
@@ -189,6 +194,7 @@ describe("openWavSource under fuzzing", () => {
       declaredDataBytes: 0xfffffff0,
     });
     writeFileSync(file, wav);
+    gc(); // the properties above leave garbage whose collection would blur the reading
     const before = process.memoryUsage();
     const source = await openWavSource(file);
     let frames = 0;
@@ -197,8 +203,9 @@ describe("openWavSource under fuzzing", () => {
     const after = process.memoryUsage();
     expect(source.warnings[0]).toMatch(/data chunk is shorter than its header says/);
     expect(frames).toBeGreaterThan(700); // 2400 frames at 48 kHz is 800 at 16 kHz
-    // A few MB of slack for the resampler and the garbage collector's timing.
-    expect(after.rss - before.rss).toBeLessThan(32e6);
-    expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(16e6);
+    // The claim is 4 GB; anything near it would fail far beyond these bounds, which only
+    // leave room for the resampler and the garbage collector's timing on a loaded machine.
+    expect(after.rss - before.rss).toBeLessThan(64e6);
+    expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(64e6);
   });
 });

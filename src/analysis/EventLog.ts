@@ -5,9 +5,12 @@
 
 import {
   closeSync,
+  fstatSync,
   fsyncSync,
+  ftruncateSync,
   openSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   writeSync,
@@ -49,7 +52,9 @@ export class EventLog {
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     takeLock(`${file}.lock`, file);
     try {
-      const fd = openSync(file, "a", 0o600);
+      // a+: appending, and reading the tail to find a torn last line.
+      const fd = openSync(file, "a+", 0o600);
+      dropTornTail(fd);
       return new EventLog(file, fd, options);
     } catch (error) {
       rmSync(`${file}.lock`, { force: true });
@@ -93,6 +98,28 @@ export class EventLog {
     this.#fd = openSync(this.path, "a", 0o600);
     this.#bytes = 0;
   }
+}
+
+/** Longest line we look back over for the last newline; events are far smaller. */
+const TAIL_BYTES = 1 << 20;
+
+/**
+ * A writer that crashed mid-line left a torn last line. Appending after it would glue
+ * the next session's first line onto it, damaging the middle of the log so the whole
+ * log is refused on reading; the torn line is unreadable anyway, so it is cut off.
+ */
+function dropTornTail(fd: number): void {
+  const size = fstatSync(fd).size;
+  if (size === 0) return;
+  const length = Math.min(size, TAIL_BYTES);
+  const tail = Buffer.alloc(length);
+  readSync(fd, tail, 0, length, size - length);
+  if (tail[length - 1] === 0x0a) return;
+  const start = tail.lastIndexOf(0x0a) + 1;
+  if (start === 0 && size > length) return; // no line start in sight: not ours to cut
+  // Only what our writer starts every line with: never cut a file that is not a log.
+  if (!tail.subarray(start).toString("latin1").startsWith('{"seq":')) return;
+  ftruncateSync(fd, size - length + start);
 }
 
 function takeLock(lock: string, file: string): void {

@@ -6,6 +6,7 @@ import { createReadStream, existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { VoxtraceError } from "../errors.js";
 import type { RecordedEvent } from "./AnalyzerEvent.js";
+import { checkRecordedEvent } from "./checkRecordedEvent.js";
 
 export interface EventLogContents {
   events: RecordedEvent[];
@@ -51,16 +52,7 @@ function parseLine(line: string): RecordedEvent | string {
   } catch {
     return "not JSON";
   }
-  const event = value as Partial<RecordedEvent>;
-  if (
-    typeof event.seq !== "number" ||
-    typeof event.time !== "number" ||
-    typeof event.type !== "string" ||
-    typeof event.data !== "object"
-  ) {
-    return "missing seq, time, type or data";
-  }
-  return event as RecordedEvent;
+  return checkRecordedEvent(value) ?? (value as RecordedEvent);
 }
 
 function corrupt(file: string, line: number, message: string): VoxtraceError {

@@ -81,12 +81,12 @@ export function summarize(
     stages: Object.fromEntries([...stages].map(([stage, buckets]) => [stage, quantiles(buckets)])),
     cpu: {
       mean: cpu.length ? cpu.reduce((a, b) => a + b, 0) / cpu.length : null,
-      max: cpu.length ? Math.max(...cpu) : null,
+      max: cpu.length ? largest(cpu) : null,
     },
     memory: {
       first: memory[0]?.[1] ?? null,
       last: memory[memory.length - 1]?.[1] ?? null,
-      peak: memory.length ? Math.max(...memory.map((m) => m[1])) : null,
+      peak: memory.length ? largest(memory.map((m) => m[1])) : null,
       growthBytesPerSecond: memory.length >= 2 ? linearRegression(memory).m : null,
     },
     gpuPeakBytes: gpuPeak,
@@ -98,6 +98,13 @@ export function summarize(
       threshold: a.data.threshold,
     })),
   };
+}
+
+/** Math.max(...values) overflows the call stack past ~120k values: a few days of samples. */
+function largest(values: readonly number[]): number {
+  let max = -Infinity;
+  for (const v of values) if (v > max) max = v;
+  return max;
 }
 
 function quantiles(buckets: ExplicitBuckets | undefined, max?: number): Quantiles {

@@ -34,8 +34,12 @@ export async function extractArchive(archive: string, target: string): Promise<s
         throw refuse(name, "leaves the target directory");
       const type = entry.header.type;
       if (type === "symlink" || type === "link") throw refuse(name, "links are not allowed");
-      // Strip the archive's top-level folder.
+      // Strip the archive's top-level folder; its own entry is not made inside the target.
       const parts = name.split("/").filter((p) => p.length > 0 && p !== ".");
+      if (type === "directory" && parts.length <= 1) {
+        entry.resume();
+        continue;
+      }
       const relative = parts.length > 1 ? parts.slice(1).join("/") : parts.join("/");
       const destination = path.resolve(target, relative);
       if (!destination.startsWith(path.resolve(target) + path.sep)) {

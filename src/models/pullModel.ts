@@ -102,6 +102,19 @@ async function download(
       callback(null, chunk);
     },
   });
-  await pipeline(Readable.fromWeb(response.body), count, createWriteStream(file, { mode: 0o600 }));
+  try {
+    await pipeline(
+      Readable.fromWeb(response.body),
+      count,
+      createWriteStream(file, { mode: 0o600 }),
+    );
+  } catch (error) {
+    // A connection dropped mid-body surfaces as undici's bare "terminated".
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    throw new VoxtraceError(
+      "unavailable",
+      `${url}: download failed after ${received} bytes (${cause}) - try again, or download the archive elsewhere, unpack it and pass --model DIR`,
+    );
+  }
   return received;
 }

@@ -134,6 +134,26 @@ describe("event log", () => {
     second.close();
   });
 
+  it("drops a crashed writer's torn last line on reopening, so the next session's lines stay intact", async () => {
+    const file = fresh();
+    await recordSession(file);
+    const whole = (await readEventLog(file)).events.length;
+    appendFileSync(file, '{"seq":9999,"time":1,"type":"Gauge');
+    writeFileSync(`${file}.lock`, "999999"); // the crashed writer's lock
+    await recordSession(file);
+    const { events, damage } = await readEventLog(file);
+    expect(damage).toBeUndefined();
+    expect(events).toHaveLength(2 * whole);
+  });
+
+  it("leaves a file that does not end in a log line alone when opening it", async () => {
+    const file = fresh();
+    writeFileSync(file, "notes without a newline");
+    const log = await EventLog.open(file);
+    log.close();
+    expect(readFileSync(file, "utf8")).toBe("notes without a newline");
+  });
+
   it("rotates by size and still reads every event in order", async () => {
     const file = fresh();
     await recordSession(file, { maxBytes: 20_000 });

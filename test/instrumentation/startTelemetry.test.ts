@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
@@ -67,6 +68,18 @@ describe("startTelemetry", () => {
     expect(body).not.toMatch(/_seconds/);
     expect(body).toMatch(/^target_info\{.*service_name="voxtrace".*\} 1$/m);
     expect(body).toMatch(/voxtrace_model_name="tiny"/);
+  });
+
+  it("listens on 127.0.0.1 only unless asked otherwise", async () => {
+    const port = await freePort();
+    running = await startTelemetry({ prometheusPort: port, env: {} });
+    // The kernel's own table of listening sockets (state 0A), not what our code reports.
+    const listeners = ["/proc/net/tcp", "/proc/net/tcp6"]
+      .flatMap((table) => readFileSync(table, "utf8").split("\n").slice(1))
+      .map((line) => line.trim().split(/\s+/))
+      .filter((f) => f[3] === "0A" && Number.parseInt(f[1]!.split(":")[1]!, 16) === port)
+      .map((f) => f[1]!.split(":")[0]);
+    expect(listeners).toEqual(["0100007F"]); // 127.0.0.1, little-endian hex
   });
 
   it("refuses a busy Prometheus port with a VoxtraceError naming it", async () => {

@@ -60,6 +60,13 @@ beforeAll(async () => {
   );
   server = http.createServer((request, response) => {
     const which = new URL(request.url ?? "/", "http://x").searchParams.get("a") ?? currentArchive;
+    if (which === "cut") {
+      // A connection that drops halfway through the promised length.
+      const good = archives.get("good")!;
+      response.writeHead(200, { "content-length": good.length });
+      response.write(good.subarray(0, good.length >> 1), () => response.destroy());
+      return;
+    }
     const body = archives.get(which);
     if (!body || request.url?.includes("missing")) {
       response.writeHead(404).end();
@@ -108,6 +115,14 @@ describe("voxtrace models pull", () => {
     const result = await pull("good", cache, "--sha256", "0".repeat(64));
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/checksum mismatch/);
+    expect(readdirSync(cache)).toEqual([]);
+  });
+
+  it("reports a download cut off halfway in one line and leaves nothing behind", async () => {
+    const cache = path.join(tmp, "cache-cut");
+    const result = await pull("cut", cache);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr.trim().split("\n").at(-1)).toMatch(/download failed .*--model DIR/);
     expect(readdirSync(cache)).toEqual([]);
   });
 

@@ -56,8 +56,10 @@ export class PcmDecoder {
       let sum = 0;
       for (let c = 0; c < channels; c++, offset += step) sum += read(input, offset);
       const value = sum / channels;
-      // Float files may hold values past full scale; the models expect [-1, 1].
-      out[frame] = value > 1 ? 1 : value < -1 ? -1 : value;
+      // Float files may hold values past full scale; the models expect [-1, 1]. A NaN
+      // (damaged float data) becomes silence: it would poison the VAD's recurrent state
+      // and the resampler's filter for every sample after it.
+      out[frame] = value > 1 ? 1 : value < -1 ? -1 : value === value ? value : 0;
     }
     return out;
   }

@@ -5,6 +5,7 @@
 import type { FileHandle } from "node:fs/promises";
 import { VoxtraceError } from "../../errors.js";
 import type { PcmEncoding } from "./PcmDecoder.js";
+import { MAX_INPUT_SAMPLE_RATE } from "./Resampler.js";
 
 export interface WavHeader {
   encoding: PcmEncoding;
@@ -89,7 +90,12 @@ function parseFormat(
     tag = fmt.readUInt16LE(24); // first two bytes of the sub-format GUID
   }
   if (channels < 1 || channels > 64) fail(`unsupported channel count ${channels}`);
-  if (sampleRate < 1000 || sampleRate > 768000) fail(`unsupported sample rate ${sampleRate} Hz`);
+  if (sampleRate < 1000 || sampleRate > MAX_INPUT_SAMPLE_RATE) {
+    fail(
+      `unsupported sample rate ${sampleRate} Hz (1000-${MAX_INPUT_SAMPLE_RATE})`,
+      "resample it, e.g. sox IN.wav -r 48000 OUT.wav",
+    );
+  }
   let encoding: PcmEncoding | undefined;
   if (tag === WAVE_FORMAT_PCM) {
     encoding = ({ 8: "u8", 16: "s16", 24: "s24", 32: "s32" } as const)[bits as 8 | 16 | 24 | 32];

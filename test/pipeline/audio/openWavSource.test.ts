@@ -154,6 +154,62 @@ describe("openWavSource", () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(50e6);
   });
 
+  it("decodes NaN in a float file as silence and infinities as full scale", async () => {
+    const out = await decodeSpec("nan.wav", {
+      rate: 16000,
+      channels: 2,
+      samples: [0.5, NaN, Infinity, 0.5, -Infinity, -Infinity, 0.25, 0.25],
+      encoding: "f32",
+    });
+    expect([...out]).toEqual([0, 1, -1, 0.25]);
+  });
+
+  it("keeps a NaN in a 44.1 kHz float file from spreading through the resampler", async () => {
+    const samples = new Float64Array(4410).fill(0.1);
+    samples[2000] = NaN;
+    const out = await decodeSpec("nan44.wav", {
+      rate: 44100,
+      channels: 1,
+      samples,
+      encoding: "f64",
+    });
+    expect(out.every((v) => Number.isFinite(v))).toBe(true);
+  });
+
+  it("keeps resampled full-scale square waves within [-1, 1] (the filter rings past it)", async () => {
+    const samples = Float64Array.from({ length: 44100 }, (_, i) =>
+      Math.floor(i / 20) % 2 ? 1 : -1,
+    );
+    const out = await decodeSpec("square.wav", {
+      rate: 44100,
+      channels: 1,
+      samples,
+      encoding: "f32",
+    });
+    expect(Math.max(...out.map(Math.abs))).toBeLessThanOrEqual(1);
+    expect(Math.max(...out.map(Math.abs))).toBeGreaterThan(0.99);
+  });
+
+  it("refuses sample rates above what the resampler takes with a bad_input error naming the file", async () => {
+    const file = path.join(tmp, "dxd.wav");
+    writeWav(file, { rate: 352800, channels: 1, samples: [0, 0], encoding: "f32" });
+    const error = await openWavSource(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VoxtraceError);
+    expect((error as VoxtraceError).message).toBe(
+      `${file}: unsupported sample rate 352800 Hz (1000-192000) - resample it, e.g. sox IN.wav -r 48000 OUT.wav`,
+    );
+  });
+
+  it("decodes 192 kHz, the highest rate the resampler takes", async () => {
+    const out = await decodeSpec("r192k.wav", {
+      rate: 192000,
+      channels: 1,
+      samples: sine(1000, 192000, 0.5),
+      encoding: "s16",
+    });
+    expect(Math.abs(out.length - 8000)).toBeLessThan(80); // 1 %: the filter holds back its delay
+  });
+
   it("names unsupported encodings and what to do", async () => {
     const file = path.join(tmp, "mulaw.wav");
     const wav = makeWav({ rate: 8000, channels: 1, samples: [0, 0], encoding: "s16" });

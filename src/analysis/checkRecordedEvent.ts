@@ -39,6 +39,13 @@ export function checkRecordedEvent(value: unknown): string | undefined {
       return isFinite(data.value) && isFinite(data.threshold)
         ? undefined
         : `${type} value or threshold is not a number`;
+    case "CaptureRestarted":
+      return typeof data.command === "string" &&
+        typeof data.reason === "string" &&
+        isFinite(data.attempt) &&
+        isFinite(data.delayMs)
+        ? undefined
+        : "CaptureRestarted without command, reason, attempt or delay";
     case "SessionEnded":
       return undefined;
     default:
@@ -52,6 +59,9 @@ function checkRules(rules: unknown): string | undefined {
     const rule = rules[name];
     if (!isObject(rule) || !RULE_FIELDS.every((field) => isFinite(rule[field])))
       return `SessionStarted rule ${name} is incomplete`;
+    // Logs written before `warmup` existed lack it; the fold reads it as 0.
+    if (rule.warmup !== undefined && !isFinite(rule.warmup))
+      return `SessionStarted rule ${name} has a bad warmup`;
   }
   return undefined;
 }

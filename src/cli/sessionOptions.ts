@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import { applyRuleOverrides } from "../analysis/RulesConfig.js";
 import type { SinkOptions } from "../pipeline/sinks/createSinks.js";
+import { MAX_INPUT_SAMPLE_RATE } from "../pipeline/audio/Resampler.js";
 import { parseFaults } from "../session/FaultInjector.js";
 import type { SessionConfig } from "../session/TranscriberSession.js";
 import { choiceOption, collect, integerOption, numberOption } from "./options.js";
@@ -150,6 +151,10 @@ export function addPcmOptions(command: Command, what: string): Command {
         .argParser(choiceOption("--format", ["s16le", "f32le"] as const))
         .default("s16le"),
     )
-    .option("--rate <hz>", `raw PCM sample rate ${what}`, integerOption("--rate", 1000, 384000))
+    .option(
+      "--rate <hz>",
+      `raw PCM sample rate ${what}`,
+      integerOption("--rate", 1000, MAX_INPUT_SAMPLE_RATE),
+    )
     .option("--channels <n>", `raw PCM channels ${what}`, integerOption("--channels", 1, 32));
 }

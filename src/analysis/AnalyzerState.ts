@@ -100,8 +100,6 @@ export function evolve(state: AnalyzerState, event: RecordedEvent): AnalyzerStat
                 ? state.memory
                 : undefined;
       if (!series) return state;
-      const rule = RULE_INPUTS[metric];
-      if (rule && event.time < state.startedAt + (state.rules[rule].warmup ?? 0)) return state;
       const last = series[series.length - 1];
       // Several devices at one instant: the rules care about the largest.
       if (last && last.t === event.time) last.v = Math.max(last.v, value);

@@ -16,6 +16,9 @@ export interface Judgement {
 
 export function judge(rule: RuleName, state: AnalyzerState): Judgement | undefined {
   const config = state.rules[rule];
+  // Start-up is not judged (see RuleConfig.warmup); logs older than the field have none.
+  const warmEnd = state.startedAt + (config.warmup ?? 0);
+  if (state.time < warmEnd) return undefined;
   const above = (value: number): Pick<Judgement, "holds" | "clears"> => ({
     holds: value > config.threshold,
     clears: value < config.threshold * config.resolve_ratio,
@@ -58,13 +61,17 @@ export function judge(rule: RuleName, state: AnalyzerState): Judgement | undefin
       };
     }
     case "memory_leak": {
-      if (state.memory.length < config.min_samples) return undefined;
+      const memory =
+        state.memory.length > 0 && state.memory[0]!.t < warmEnd
+          ? state.memory.filter((sample) => sample.t >= warmEnd)
+          : state.memory;
+      if (memory.length < config.min_samples) return undefined;
       const windows = DEFAULT_LEAK_DETECTOR_CONFIG.windows.map((w) =>
         w.ms >= config.window ? { ms: config.window, minSlope: config.threshold } : w,
       );
       // A window shorter than the GC horizon would see only the envelope's lag.
       const gcHorizonMs = Math.min(DEFAULT_LEAK_DETECTOR_CONFIG.gcHorizonMs, config.window / 2);
-      const verdict = detectLeak(state.memory, {
+      const verdict = detectLeak(memory, {
         ...DEFAULT_LEAK_DETECTOR_CONFIG,
         windows,
         gcHorizonMs,

@@ -62,7 +62,7 @@ describe("fire drills through the real pipeline", () => {
       {
         fault: "leak=5",
         rule: "memory_leak",
-        sets: ["memory_leak.window=20s", "memory_leak.threshold=1MB"],
+        sets: ["memory_leak.window=20s", "memory_leak.threshold=1MB", "memory_leak.warmup=0"],
       },
       {
         fault: "cpu=0.8",

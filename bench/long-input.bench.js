@@ -10,6 +10,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } fro
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { pcmOf, wavHeader16k } from "./support/wav16k.js";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 const SHARED = fileURLToPath(new URL("../../shared/", import.meta.url));
@@ -18,24 +19,9 @@ const SESSION = path.join(SHARED, "audio/session-dictation.wav");
 
 /** Writes `seconds` of the session's 16 kHz s16 PCM, looped, one copy at a time. */
 function loopWav(file, seconds) {
-  const wav = readFileSync(SESSION);
-  let at = 12;
-  while (wav.toString("ascii", at, at + 4) !== "data") at += 8 + wav.readUInt32LE(at + 4);
-  const pcm = wav.subarray(at + 8, at + 8 + wav.readUInt32LE(at + 4));
+  const pcm = pcmOf(SESSION);
   const dataBytes = seconds * 32000;
-  const header = Buffer.alloc(44);
-  header.write("RIFF", 0);
-  header.writeUInt32LE(36 + dataBytes, 4);
-  header.write("WAVEfmt ", 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(16000, 24);
-  header.writeUInt32LE(32000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write("data", 36);
-  header.writeUInt32LE(dataBytes, 40);
+  const header = wavHeader16k(dataBytes);
   const fd = openSync(file, "w");
   writeSync(fd, header);
   for (let left = dataBytes; left > 0; left -= Math.min(left, pcm.length))

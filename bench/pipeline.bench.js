@@ -3,7 +3,7 @@
 // same audio through the raw ONNX sessions alone (VAD frames + STT chunks), so the table
 // shows what the pipeline adds on top of the models.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +12,7 @@ import { runPipeline } from "../dist/pipeline/Pipeline.js";
 import { ZipformerModel } from "../dist/pipeline/stt/ZipformerModel.js";
 import { SileroVad } from "../dist/pipeline/vad/SileroVad.js";
 import { VadSegmenter } from "../dist/pipeline/vad/VadSegmenter.js";
+import { pcmOf, wavHeader16k } from "./support/wav16k.js";
 
 const SHARED = fileURLToPath(new URL("../../shared/", import.meta.url));
 const MODEL = path.join(SHARED, "models/zipformer-gigaspeech-3.3m-int8");
@@ -19,25 +20,10 @@ const SESSION = path.join(SHARED, "audio/session-dictation.wav");
 const TARGET_SECONDS = 600;
 
 function loopWav(source, seconds) {
-  const wav = readFileSync(source);
-  let at = 12;
-  while (wav.toString("ascii", at, at + 4) !== "data") at += 8 + wav.readUInt32LE(at + 4);
-  const pcm = wav.subarray(at + 8, at + 8 + wav.readUInt32LE(at + 4));
+  const pcm = pcmOf(source);
   const copies = Math.ceil((seconds * 32000) / pcm.length);
   const data = Buffer.concat(Array.from({ length: copies }, () => pcm));
-  const header = Buffer.alloc(44);
-  header.write("RIFF", 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write("WAVEfmt ", 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(16000, 24);
-  header.writeUInt32LE(32000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write("data", 36);
-  header.writeUInt32LE(data.length, 40);
+  const header = wavHeader16k(data.length);
   return { bytes: Buffer.concat([header, data]), copies };
 }
 

@@ -15,8 +15,8 @@ import {
 interface ListenFlags extends SessionFlags {
   inputCommand?: string;
   format: "s16le" | "f32le";
-  rate?: number;
-  channels?: number;
+  rate: number;
+  channels: number;
   socket?: string;
   paused?: boolean;
   stallTimeout: number;
@@ -37,14 +37,14 @@ export function listenCommand(): Command {
       numberOption("--stall-timeout", 0.5, 3600),
       10,
     );
-  addPcmOptions(command, "from --input-command (default 16000 Hz, 1 channel)");
+  addPcmOptions(command, "from --input-command", { rate: 16_000, channels: 1 });
   addSessionOptions(command);
   return command.action(async (flags: ListenFlags) => {
     await runDaemon({
       ...sessionConfig(flags),
       sinks: sinkOptions(flags),
       inputCommand: flags.inputCommand,
-      pcm: { format: flags.format, rate: flags.rate ?? 16_000, channels: flags.channels ?? 1 },
+      pcm: { format: flags.format, rate: flags.rate, channels: flags.channels },
       socketPath: controlSocketPath(flags.socket),
       startPaused: flags.paused === true,
       captureStallMs: flags.stallTimeout * 1000,

@@ -144,17 +144,25 @@ export function sinkOptions(flags: SessionFlags): SinkOptions {
 }
 
 /** The raw PCM options: stdin for `transcribe`, the capture command's output for `listen`. */
-export function addPcmOptions(command: Command, what: string): Command {
+export function addPcmOptions(
+  command: Command,
+  what: string,
+  defaults: { rate?: number; channels?: number } = {},
+): Command {
+  const rate = new Option("--rate <hz>", `raw PCM sample rate ${what}`).argParser(
+    integerOption("--rate", 1000, MAX_INPUT_SAMPLE_RATE),
+  );
+  const channels = new Option("--channels <n>", `raw PCM channels ${what}`).argParser(
+    integerOption("--channels", 1, 32),
+  );
+  if (defaults.rate !== undefined) rate.default(defaults.rate);
+  if (defaults.channels !== undefined) channels.default(defaults.channels);
   return command
     .addOption(
       new Option("--format <format>", `raw PCM sample format ${what}`)
         .argParser(choiceOption("--format", ["s16le", "f32le"] as const))
         .default("s16le"),
     )
-    .option(
-      "--rate <hz>",
-      `raw PCM sample rate ${what}`,
-      integerOption("--rate", 1000, MAX_INPUT_SAMPLE_RATE),
-    )
-    .option("--channels <n>", `raw PCM channels ${what}`, integerOption("--channels", 1, 32));
+    .addOption(rate)
+    .addOption(channels);
 }

@@ -1,7 +1,8 @@
 // A session's summary from its log: per-stage and utterance latency quantiles, CPU,
 // memory and its growth rate, GPU peak, and the alerts.
 
-import { linearRegression } from "simple-statistics";
+// max loops: Math.max(...values) overflows the call stack past ~120k samples.
+import { linearRegression, max as largest, mean } from "simple-statistics";
 import {
   ATTR_STAGE,
   METRIC_GPU_MEMORY_USAGE,
@@ -80,7 +81,7 @@ export function summarize(
     latency: latencyQuantiles,
     stages: Object.fromEntries([...stages].map(([stage, buckets]) => [stage, quantiles(buckets)])),
     cpu: {
-      mean: cpu.length ? cpu.reduce((a, b) => a + b, 0) / cpu.length : null,
+      mean: cpu.length ? mean(cpu) : null,
       max: cpu.length ? largest(cpu) : null,
     },
     memory: {
@@ -98,13 +99,6 @@ export function summarize(
       threshold: a.data.threshold,
     })),
   };
-}
-
-/** Math.max(...values) overflows the call stack past ~120k values: a few days of samples. */
-function largest(values: readonly number[]): number {
-  let max = -Infinity;
-  for (const v of values) if (v > max) max = v;
-  return max;
 }
 
 function quantiles(buckets: ExplicitBuckets | undefined, max?: number): Quantiles {

@@ -59,7 +59,7 @@ function checkRules(rules: unknown): string | undefined {
     const rule = rules[name];
     if (!isObject(rule) || !RULE_FIELDS.every((field) => isFinite(rule[field])))
       return `SessionStarted rule ${name} is incomplete`;
-    // Logs written before `warmup` existed lack it; the fold reads it as 0.
+    // Logs written before `warmup` existed lack it; readEventLog fills in 0.
     if (rule.warmup !== undefined && !isFinite(rule.warmup))
       return `SessionStarted rule ${name} has a bad warmup`;
   }

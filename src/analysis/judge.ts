@@ -16,8 +16,8 @@ export interface Judgement {
 
 export function judge(rule: RuleName, state: AnalyzerState): Judgement | undefined {
   const config = state.rules[rule];
-  // Start-up is not judged (see RuleConfig.warmup); logs older than the field have none.
-  const warmEnd = state.startedAt + (config.warmup ?? 0);
+  // Start-up is not judged (see RuleConfig.warmup).
+  const warmEnd = state.startedAt + config.warmup;
   if (state.time < warmEnd) return undefined;
   const above = (value: number): Pick<Judgement, "holds" | "clears"> => ({
     holds: value > config.threshold,

@@ -52,7 +52,14 @@ function parseLine(line: string): RecordedEvent | string {
   } catch {
     return "not JSON";
   }
-  return checkRecordedEvent(value) ?? (value as RecordedEvent);
+  const problem = checkRecordedEvent(value);
+  if (problem) return problem;
+  const event = value as RecordedEvent;
+  // Logs written before rules had `warmup` replay as they ran: without one.
+  if (event.type === "SessionStarted") {
+    for (const rule of Object.values(event.data.rules)) rule.warmup ??= 0;
+  }
+  return event;
 }
 
 function corrupt(file: string, line: number, message: string): VoxtraceError {

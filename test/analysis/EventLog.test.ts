@@ -163,3 +163,19 @@ describe("event log", () => {
     expect(events[events.length - 1]!.type).toBe("SessionEnded");
   });
 });
+
+describe("logs from before rules had warmup", () => {
+  it("read back with warmup 0, so they replay as they ran", async () => {
+    const file = fresh();
+    const rules = Object.fromEntries(
+      Object.entries(DEFAULT_RULES).map(([name, { warmup: _warmup, ...rest }]) => [name, rest]),
+    );
+    writeFileSync(
+      file,
+      `${JSON.stringify({ seq: 1, time: 0, type: "SessionStarted", data: { sessionId: "old", version: "0.1.0", rules, intervalMs: 5000 } })}\n`,
+    );
+    const { events } = await readEventLog(file);
+    const started = events[0];
+    expect(started?.type === "SessionStarted" && started.data.rules.memory_leak.warmup).toBe(0);
+  });
+});

@@ -6,10 +6,14 @@ import type { AudioSource } from "./AudioSource.js";
 import { PcmDecoder } from "./PcmDecoder.js";
 import { createResampler } from "./Resampler.js";
 
-export interface PcmSourceOptions {
+/** What a stream of raw PCM holds: little-endian samples, interleaved channels. */
+export interface RawPcmFormat {
   format: "s16le" | "f32le";
   rate: number;
   channels: number;
+}
+
+export interface PcmSourceOptions extends RawPcmFormat {
   description: string;
 }
 

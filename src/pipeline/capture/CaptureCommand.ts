@@ -3,22 +3,15 @@
 // on stdout so no resampling is needed.
 
 import { VoxtraceError } from "../../errors.js";
+import type { RawPcmFormat } from "../audio/openPcmSource.js";
 import { findOnPath } from "../sinks/findOnPath.js";
 
-export interface CaptureCommand {
+/** A recorder to run, and the PCM it writes to stdout. */
+export interface CaptureCommand extends Readonly<RawPcmFormat> {
   /** What to show the user: the command line as typed or as built. */
   readonly description: string;
   readonly file: string;
   readonly args: readonly string[];
-  readonly format: "s16le" | "f32le";
-  readonly rate: number;
-  readonly channels: number;
-}
-
-export interface RawPcmFormat {
-  format: "s16le" | "f32le";
-  rate: number;
-  channels: number;
 }
 
 const DEFAULT_RECORDERS: readonly { file: string; args: readonly string[] }[] = [

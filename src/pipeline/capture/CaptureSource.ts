@@ -6,8 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { VoxtraceError } from "../../errors.js";
 import { PIPELINE_SAMPLE_RATE, type AudioSource } from "../audio/AudioSource.js";
-import { PcmDecoder } from "../audio/PcmDecoder.js";
-import { createResampler } from "../audio/Resampler.js";
+import { openPcmSource } from "../audio/openPcmSource.js";
 import type { CaptureCommand } from "./CaptureCommand.js";
 import { abortableSleep } from "../abortableSleep.js";
 
@@ -72,53 +71,49 @@ export class CaptureSource implements AudioSource {
 
   async *chunks(): AsyncIterable<Float32Array> {
     const { signal } = this.#options;
-    const resampler = await createResampler(this.#command.rate);
     let attempt = 0;
     let heardAudio = false;
-    try {
-      while (!signal.aborted && !this.#closed) {
-        const run = this.#start();
-        const decoder = new PcmDecoder(
-          this.#command.format === "s16le" ? "s16" : "f32",
-          this.#command.channels,
-        );
-        const started = performance.now();
-        let bytes = 0;
-        try {
-          for await (const data of run.child.stdout!) {
-            run.touch();
-            bytes += (data as Buffer).length;
-            const samples = resampler.process(decoder.decode(data as Buffer));
-            // A reader that fell behind gets the whole pipe at once; pieces of at most
-            // 100 ms keep the pipeline's queue (counted in chunks) bounded in seconds.
-            for (let at = 0; at < samples.length; at += MAX_CHUNK_SAMPLES) {
-              yield samples.subarray(at, at + MAX_CHUNK_SAMPLES);
-            }
+    while (!signal.aborted && !this.#closed) {
+      const run = this.#start();
+      const pcm = await openPcmSource(run.child.stdout!, {
+        ...this.#command,
+        description: this.description,
+      });
+      const started = performance.now();
+      let samplesRead = 0;
+      try {
+        for await (const samples of pcm.chunks()) {
+          run.touch();
+          samplesRead += samples.length;
+          // A reader that fell behind gets the whole pipe at once; pieces of at most
+          // 100 ms keep the pipeline's queue (counted in chunks) bounded in seconds.
+          for (let at = 0; at < samples.length; at += MAX_CHUNK_SAMPLES) {
+            yield samples.subarray(at, at + MAX_CHUNK_SAMPLES);
           }
-        } finally {
-          run.stop();
         }
-        const ended = await run.ended;
-        this.#run = undefined;
-        if (signal.aborted || this.#closed) break;
-        if (!heardAudio && bytes === 0 && (ended.code === 126 || ended.code === 127)) {
-          throw new VoxtraceError(
-            "unavailable",
-            `${this.description} could not run (${ended.reason}): check the command, or install the recorder it names`,
-          );
-        }
-        heardAudio ||= bytes > 0;
-        if (performance.now() - started >= this.#options.healthyMs) attempt = 0;
-        attempt += 1;
-        const delayMs = Math.min(
-          this.#options.initialBackoffMs * 2 ** (attempt - 1),
-          this.#options.maxBackoffMs,
-        );
-        this.#options.onRestart({ attempt, reason: ended.reason, delayMs });
-        await abortableSleep(delayMs, signal);
+      } finally {
+        run.stop();
+        await pcm.close();
+        this.warnings.push(...pcm.warnings);
       }
-    } finally {
-      resampler.close();
+      const ended = await run.ended;
+      this.#run = undefined;
+      if (signal.aborted || this.#closed) break;
+      if (!heardAudio && samplesRead === 0 && (ended.code === 126 || ended.code === 127)) {
+        throw new VoxtraceError(
+          "unavailable",
+          `${this.description} could not run (${ended.reason}): check the command, or install the recorder it names`,
+        );
+      }
+      heardAudio ||= samplesRead > 0;
+      if (performance.now() - started >= this.#options.healthyMs) attempt = 0;
+      attempt += 1;
+      const delayMs = Math.min(
+        this.#options.initialBackoffMs * 2 ** (attempt - 1),
+        this.#options.maxBackoffMs,
+      );
+      this.#options.onRestart({ attempt, reason: ended.reason, delayMs });
+      await abortableSleep(delayMs, signal);
     }
   }
 

@@ -43,7 +43,6 @@ export class DictationDaemon {
   #wake: (() => void) | undefined;
   #nextIndex = 0;
   #droppedSeconds = 0;
-  #restarts = 0;
   #lastRestartReason: string | null = null;
 
   constructor(options: DaemonOptions) {
@@ -138,7 +137,7 @@ export class DictationDaemon {
       capture: {
         command: this.#command.description,
         running: this.#recording?.capture.pid !== undefined,
-        restarts: this.#restarts,
+        restarts: analyzer.captureRestarts,
         lastRestartReason: this.#lastRestartReason,
       },
       alerts: RULE_NAMES.filter((rule) => analyzer.alerts[rule].firing).map((rule) => ({
@@ -176,7 +175,6 @@ export class DictationDaemon {
   }
 
   #restarted(restart: CaptureRestart): void {
-    this.#restarts += 1;
     this.#lastRestartReason = restart.reason;
     this.#restartCounter.add(1);
     this.#session.analysis.analyzer.note({

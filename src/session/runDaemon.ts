@@ -2,9 +2,10 @@
 // TranscriberSession and the DictationDaemon, with graceful shutdown on SIGINT,
 // SIGTERM or `ctl shutdown`. Cheap checks (recorder, socket) come before the model loads.
 
-import { resolveCaptureCommand, type RawPcmFormat } from "../pipeline/capture/CaptureCommand.js";
+import type { RawPcmFormat } from "../pipeline/audio/openPcmSource.js";
+import { resolveCaptureCommand } from "../pipeline/capture/CaptureCommand.js";
 import { createSinks, type SinkOptions } from "../pipeline/sinks/createSinks.js";
-import type { ControlResponse } from "../daemon/ControlProtocol.js";
+import type { ControlRequest, ControlResponse } from "../daemon/ControlProtocol.js";
 import { ControlServer } from "../daemon/ControlServer.js";
 import { DeliveryTally } from "../daemon/DeliveryTally.js";
 import { DictationDaemon } from "../daemon/DictationDaemon.js";
@@ -25,7 +26,7 @@ export async function runDaemon(config: DaemonConfig): Promise<void> {
   const command = await resolveCaptureCommand(config.inputCommand, config.pcm);
   let daemon: DictationDaemon | undefined;
   let stopRequested = false;
-  const handle = (request: Parameters<DictationDaemon["handle"]>[0]): Promise<ControlResponse> =>
+  const handle = (request: ControlRequest): Promise<ControlResponse> =>
     daemon
       ? daemon.handle(request)
       : Promise.resolve({ ok: false, error: "the daemon is still starting: try again shortly" });
@@ -69,7 +70,7 @@ export async function runDaemon(config: DaemonConfig): Promise<void> {
     const status = daemon?.status();
     if (status) {
       stderr.write(
-        `voxtrace: ${status.utterances} utterance(s) in ${status.uptimeSeconds.toFixed(0)} s, capture restarts ${status.capture.restarts}\n`,
+        `voxtrace: ${status.utterances} utterance(s) in ${status.uptimeSeconds.toFixed(0)} s\n`,
       );
     }
     await session?.close(stopRequested || daemon?.state === "stopping" ? "shutdown" : "failed");

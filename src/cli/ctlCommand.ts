@@ -48,7 +48,7 @@ export function ctlCommand(): Command {
     });
 }
 
-export function formatStatus(status: DaemonStatus): string {
+function formatStatus(status: DaemonStatus): string {
   const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
   const optional = (bytes: number | null): string => (bytes === null ? "-" : mb(bytes));
   const alerts = status.alerts.map((a) => `${a.rule} (${a.value.toPrecision(3)} > ${a.threshold})`);

@@ -3,7 +3,7 @@
 
 import { quantileSorted } from "simple-statistics";
 import { histogramQuantile } from "../dist/analysis/histogramQuantile.js";
-import { DURATION_BUCKETS_S } from "../dist/instrumentation/semconv.js";
+import { DURATION_BUCKETS_S } from "../dist/semconv.js";
 
 function rng(seed) {
   let s = seed >>> 0;

@@ -8,7 +8,7 @@ import { createInterface } from "node:readline";
 import { readEventLog } from "../dist/analysis/readEventLog.js";
 import { replay } from "../dist/analysis/replay.js";
 import { DEFAULT_RULES } from "../dist/analysis/RulesConfig.js";
-import { DURATION_BUCKETS_S } from "../dist/instrumentation/semconv.js";
+import { DURATION_BUCKETS_S } from "../dist/semconv.js";
 
 const INTERVALS = 100_000; // 5 s each: ~139 hours of a busy session
 const dir = mkdtempSync(path.join(os.tmpdir(), "voxtrace-replay-"));

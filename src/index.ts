@@ -42,4 +42,4 @@ export { ProcessMemorySampler } from "./instrumentation/samplers/ProcessMemorySa
 export { EventLoopDelaySampler } from "./instrumentation/samplers/EventLoopDelaySampler.js";
 export { SystemCpuSampler } from "./instrumentation/samplers/SystemCpuSampler.js";
 export type { ResourceSampler, SamplerConfig } from "./instrumentation/samplers/ResourceSampler.js";
-export * as semconv from "./instrumentation/semconv.js";
+export * as semconv from "./semconv.js";

@@ -12,7 +12,7 @@ import {
   INSTRUMENTATION_SCOPE,
   METRIC_ALERTS_ACTIVE,
   METRIC_ALERTS_FIRED,
-} from "../instrumentation/semconv.js";
+} from "../semconv.js";
 import { VERSION } from "../version.js";
 import type { AlertEvent, RecordedEvent } from "./AnalyzerEvent.js";
 import { RULE_NAMES } from "./RulesConfig.js";

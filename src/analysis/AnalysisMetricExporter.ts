@@ -21,7 +21,7 @@ import {
   METRIC_STAGE_DURATION,
   METRIC_UTTERANCE_LATENCY,
   METRIC_V8_HEAP_USED,
-} from "../instrumentation/semconv.js";
+} from "../semconv.js";
 import type { Attributes, ObservationEvent } from "./AnalyzerEvent.js";
 
 const GAUGES = new Set([

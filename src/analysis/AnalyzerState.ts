@@ -13,7 +13,7 @@ import {
   METRIC_PROCESS_GPU_MEMORY_USAGE,
   METRIC_PROCESS_MEMORY_USAGE,
   METRIC_UTTERANCE_LATENCY,
-} from "../instrumentation/semconv.js";
+} from "../semconv.js";
 import { DEFAULT_LEAK_DETECTOR_CONFIG, type Sample } from "./LeakDetector.js";
 
 export interface AlertState {

@@ -11,7 +11,7 @@ import {
   METRIC_PROCESS_MEMORY_USAGE,
   METRIC_STAGE_DURATION,
   METRIC_UTTERANCE_LATENCY,
-} from "../instrumentation/semconv.js";
+} from "../semconv.js";
 import type { AlertEvent, ExplicitBuckets, RecordedEvent } from "./AnalyzerEvent.js";
 import { histogramQuantile, mergeBuckets } from "./histogramQuantile.js";
 

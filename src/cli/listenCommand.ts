@@ -2,7 +2,7 @@
 
 import { Command } from "commander";
 import { controlSocketPath } from "../daemon/controlSocketPath.js";
-import { runDaemon } from "../session/runDaemon.js";
+import { runDaemon } from "../daemon/runDaemon.js";
 import { numberOption } from "./options.js";
 import {
   addPcmOptions,

@@ -6,7 +6,7 @@ import { Option } from "commander";
 import { applyRuleOverrides } from "../analysis/RulesConfig.js";
 import type { SinkOptions } from "../pipeline/sinks/createSinks.js";
 import { MAX_INPUT_SAMPLE_RATE } from "../pipeline/audio/Resampler.js";
-import { parseFaults } from "../session/FaultInjector.js";
+import { parseFaults } from "../faults/FaultInjector.js";
 import type { SessionConfig } from "../session/TranscriberSession.js";
 import { choiceOption, collect, integerOption, numberOption } from "./options.js";
 

@@ -1,7 +1,7 @@
 // `voxtrace transcribe FILE|-`: transcribes a WAV file or raw PCM on stdin.
 
 import { Command } from "commander";
-import { runTranscription } from "../session/runTranscription.js";
+import { runTranscription } from "./runTranscription.js";
 import {
   addPcmOptions,
   addSessionOptions,

@@ -5,7 +5,7 @@
 
 import type { Counter } from "@opentelemetry/api";
 import { RULE_NAMES } from "../analysis/RulesConfig.js";
-import { METRIC_CAPTURE_RESTARTS } from "../instrumentation/semconv.js";
+import { METRIC_CAPTURE_RESTARTS } from "../semconv.js";
 import type { CaptureCommand } from "../pipeline/capture/CaptureCommand.js";
 import { CaptureSource, type CaptureRestart } from "../pipeline/capture/CaptureSource.js";
 import type { TranscriberSession } from "../session/TranscriberSession.js";

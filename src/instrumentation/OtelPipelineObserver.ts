@@ -41,7 +41,7 @@ import {
   METRIC_UTTERANCE_LATENCY,
   METRIC_UTTERANCES,
   type Stage,
-} from "./semconv.js";
+} from "../semconv.js";
 
 export interface OtelPipelineObserverConfig {
   tracer?: Tracer;

@@ -29,7 +29,7 @@ import {
   METRIC_STAGE_DURATION,
   METRIC_TELEMETRY_EXPORT_FAILURES,
   METRIC_UTTERANCE_LATENCY,
-} from "./semconv.js";
+} from "../semconv.js";
 import { startPrometheusEndpoint } from "./startPrometheusEndpoint.js";
 import { telemetryResource } from "./telemetryResource.js";
 

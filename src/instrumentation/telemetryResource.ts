@@ -12,7 +12,7 @@ import {
   type Resource,
 } from "@opentelemetry/resources";
 import { VERSION } from "../version.js";
-import { ATTR_EXECUTION_PROVIDER, ATTR_MODEL_NAME, ATTR_SESSION_ID } from "./semconv.js";
+import { ATTR_EXECUTION_PROVIDER, ATTR_MODEL_NAME, ATTR_SESSION_ID } from "../semconv.js";
 
 export interface ResourceFacts {
   sessionId: string;

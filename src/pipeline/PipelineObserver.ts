@@ -1,7 +1,7 @@
 // The seam between the pipeline and telemetry: the orchestrator reports what it does
 // through this interface and knows nothing of OpenTelemetry. The default is a no-op.
 
-import type { Stage } from "../instrumentation/semconv.js";
+import type { Stage } from "../semconv.js";
 import type { Utterance } from "./Utterance.js";
 
 export type WorkAttributes = Record<string, string | number | boolean>;

@@ -3,7 +3,7 @@
 // Utterance. It also remembers when audio arrived, for end-of-speech latency.
 
 import { PIPELINE_SAMPLE_RATE } from "./audio/AudioSource.js";
-import { ATTR_CHUNK_INDEX } from "../instrumentation/semconv.js";
+import { ATTR_CHUNK_INDEX } from "../semconv.js";
 import type { PipelineObserver } from "./PipelineObserver.js";
 import type { CapturedChunk } from "./SourcePump.js";
 import type { Utterance } from "./Utterance.js";

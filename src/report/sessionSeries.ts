@@ -10,7 +10,7 @@ import {
   METRIC_PROCESS_MEMORY_USAGE,
   METRIC_STAGE_DURATION,
   METRIC_UTTERANCE_LATENCY,
-} from "../instrumentation/semconv.js";
+} from "../semconv.js";
 import type { RecordedEvent } from "../analysis/AnalyzerEvent.js";
 import { histogramQuantile } from "../analysis/histogramQuantile.js";
 import { DEFAULT_RULES, type RulesConfig } from "../analysis/RulesConfig.js";

@@ -18,7 +18,7 @@ import {
 } from "../instrumentation/samplers/startResourceSamplers.js";
 import { startTelemetry, type Telemetry } from "../instrumentation/startTelemetry.js";
 import { statusLine } from "../analysis/statusLine.js";
-import { FaultInjector, type FaultConfig } from "./FaultInjector.js";
+import { FaultInjector, type FaultConfig } from "../faults/FaultInjector.js";
 import { startAnalysis, type AnalysisConfig, type AnalysisSession } from "./startAnalysis.js";
 
 export interface SessionConfig {

@@ -21,7 +21,7 @@ import {
   METRIC_PROCESS_MEMORY_USAGE,
   METRIC_STAGE_DURATION,
   METRIC_UTTERANCE_LATENCY,
-} from "../../src/instrumentation/semconv.js";
+} from "../../src/semconv.js";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "voxtrace-logfuzz-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

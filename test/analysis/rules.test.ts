@@ -6,7 +6,7 @@ import type {
 } from "../../src/analysis/AnalyzerEvent.js";
 import { Analyzer } from "../../src/analysis/Analyzer.js";
 import { applyRuleOverrides, DEFAULT_RULES } from "../../src/analysis/RulesConfig.js";
-import { DURATION_BUCKETS_S } from "../../src/instrumentation/semconv.js";
+import { DURATION_BUCKETS_S } from "../../src/semconv.js";
 
 const gauge = (metric: string, value: number): ObservationEvent => ({
   type: "GaugeObserved",

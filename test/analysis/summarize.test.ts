@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RecordedEvent } from "../../src/analysis/AnalyzerEvent.js";
 import { summarize } from "../../src/analysis/summarize.js";
-import {
-  METRIC_PROCESS_CPU_UTILIZATION,
-  METRIC_PROCESS_MEMORY_USAGE,
-} from "../../src/instrumentation/semconv.js";
+import { METRIC_PROCESS_CPU_UTILIZATION, METRIC_PROCESS_MEMORY_USAGE } from "../../src/semconv.js";
 
 describe("summarize", () => {
   it("summarizes 11 days of 5 s CPU and memory samples (200k each) without overflowing the stack", () => {

@@ -5,7 +5,7 @@ import { Analyzer } from "../../src/analysis/Analyzer.js";
 import type { ExplicitBuckets, ObservationEvent } from "../../src/analysis/AnalyzerEvent.js";
 import { EventLog } from "../../src/analysis/EventLog.js";
 import { DEFAULT_RULES } from "../../src/analysis/RulesConfig.js";
-import { DURATION_BUCKETS_S } from "../../src/instrumentation/semconv.js";
+import { DURATION_BUCKETS_S } from "../../src/semconv.js";
 
 export interface SyntheticOptions {
   intervals: number;

@@ -4,7 +4,7 @@
 
 import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import type { Meter } from "@opentelemetry/api";
-import { METRIC_EVENT_LOOP_DELAY } from "../semconv.js";
+import { METRIC_EVENT_LOOP_DELAY } from "../../semconv.js";
 import {
   DEFAULT_SAMPLER_INTERVAL_MS,
   every,

@@ -11,7 +11,7 @@ import {
   METRIC_GPU_MEMORY_USAGE,
   METRIC_GPU_UTILIZATION,
   METRIC_PROCESS_GPU_MEMORY_USAGE,
-} from "../semconv.js";
+} from "../../semconv.js";
 import { queryNvidiaSmi, type GpuDevice } from "./queryNvidiaSmi.js";
 import { every, type ResourceSampler } from "./ResourceSampler.js";
 

@@ -3,7 +3,7 @@
 // timer, and the leak detector sees memory as it is at each collection.
 
 import type { Meter } from "@opentelemetry/api";
-import { METRIC_PROCESS_MEMORY_USAGE, METRIC_V8_HEAP_USED } from "../semconv.js";
+import { METRIC_PROCESS_MEMORY_USAGE, METRIC_V8_HEAP_USED } from "../../semconv.js";
 import type { ResourceSampler } from "./ResourceSampler.js";
 
 export class ProcessMemorySampler implements ResourceSampler {

@@ -3,7 +3,7 @@
 
 import os from "node:os";
 import type { Meter } from "@opentelemetry/api";
-import { METRIC_SYSTEM_CPU_UTILIZATION } from "../semconv.js";
+import { METRIC_SYSTEM_CPU_UTILIZATION } from "../../semconv.js";
 import {
   DEFAULT_SAMPLER_INTERVAL_MS,
   every,

@@ -3,7 +3,7 @@
 
 import { metrics, type Meter } from "@opentelemetry/api";
 import { VERSION } from "../../version.js";
-import { INSTRUMENTATION_SCOPE } from "../semconv.js";
+import { INSTRUMENTATION_SCOPE } from "../../semconv.js";
 import { EventLoopDelaySampler } from "./EventLoopDelaySampler.js";
 import { GpuSampler, type GpuSamplerConfig } from "./GpuSampler.js";
 import { ProcessCpuSampler } from "./ProcessCpuSampler.js";

@@ -8,7 +8,7 @@ import { openWavSource } from "../pipeline/audio/openWavSource.js";
 import type { PipelineResult } from "../pipeline/Pipeline.js";
 import { createSinks, type SinkOptions } from "../pipeline/sinks/createSinks.js";
 import { ProgressReporter } from "./ProgressReporter.js";
-import { TranscriberSession, type SessionConfig } from "./TranscriberSession.js";
+import { TranscriberSession, type SessionConfig } from "../session/TranscriberSession.js";
 
 export interface TranscriptionConfig extends SessionConfig {
   input: string;

@@ -5,11 +5,11 @@
 import type { RawPcmFormat } from "../pipeline/audio/openPcmSource.js";
 import { resolveCaptureCommand } from "../pipeline/capture/CaptureCommand.js";
 import { createSinks, type SinkOptions } from "../pipeline/sinks/createSinks.js";
-import type { ControlRequest, ControlResponse } from "../daemon/ControlProtocol.js";
-import { ControlServer } from "../daemon/ControlServer.js";
-import { DeliveryTally } from "../daemon/DeliveryTally.js";
-import { DictationDaemon } from "../daemon/DictationDaemon.js";
-import { TranscriberSession, type SessionConfig } from "./TranscriberSession.js";
+import type { ControlRequest, ControlResponse } from "./ControlProtocol.js";
+import { ControlServer } from "./ControlServer.js";
+import { DeliveryTally } from "./DeliveryTally.js";
+import { DictationDaemon } from "./DictationDaemon.js";
+import { TranscriberSession, type SessionConfig } from "../session/TranscriberSession.js";
 
 export interface DaemonConfig extends SessionConfig {
   sinks: SinkOptions;

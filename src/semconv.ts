@@ -15,11 +15,18 @@ export const METRIC_ALERTS_ACTIVE = "voxtrace.alerts.active";
 export const METRIC_ALERTS_FIRED = "voxtrace.alerts.fired";
 export const METRIC_TELEMETRY_EXPORT_FAILURES = "voxtrace.telemetry.export.failures";
 export const METRIC_CAPTURE_RESTARTS = "voxtrace.capture.restarts";
+/** V8 heap in use right after the latest major (mark-compact) collection: the cleanest JS leak signal. */
+export const METRIC_HEAP_AFTER_GC = "voxtrace.memory.heap.after_gc";
+/** Resident memory outside the V8 heap (RSS minus heap total): ONNX Runtime, addons, buffers. */
+export const METRIC_NATIVE_MEMORY = "voxtrace.memory.native";
+/** Memory of C++ objects bound to JS objects, ArrayBuffers included (process.memoryUsage().external). */
+export const METRIC_EXTERNAL_MEMORY = "voxtrace.memory.external";
 
 // Semantic-convention instruments.
 export const METRIC_PROCESS_CPU_UTILIZATION = "process.cpu.utilization";
 export const METRIC_PROCESS_MEMORY_USAGE = "process.memory.usage";
 export const METRIC_V8_HEAP_USED = "v8js.memory.heap.used";
+export const METRIC_V8_GC_DURATION = "v8js.gc.duration";
 export const METRIC_EVENT_LOOP_DELAY = "nodejs.eventloop.delay.p99";
 export const METRIC_SYSTEM_CPU_UTILIZATION = "system.cpu.utilization";
 export const METRIC_GPU_MEMORY_USAGE = "hw.gpu.memory.usage";
@@ -45,6 +52,7 @@ export const ATTR_UTTERANCE_LATENCY_MS = "voxtrace.utterance.latency_ms";
 export const ATTR_UTTERANCE_DISCARDED = "voxtrace.utterance.discarded";
 export const ATTR_HW_ID = "hw.id";
 export const ATTR_HW_NAME = "hw.name";
+export const ATTR_V8_GC_TYPE = "v8js.gc.type";
 
 /** Pipeline stages, as they appear in `voxtrace.stage`. */
 export const STAGES = ["capture", "vad", "stt", "inject"] as const;

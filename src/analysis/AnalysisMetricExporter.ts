@@ -1,52 +1,60 @@
 // The analyzer's window on the metric stream: a push exporter under a periodic reader in
-// the same MeterProvider as Prometheus. It asks for delta temporality for itself (the
-// Prometheus reader keeps cumulative), and turns each point the rules and the summary
-// need into an observation event. Everything else is left out, which keeps the log small.
+// the same MeterProvider as the user's other readers. It asks for delta temporality and for
+// base-2 exponential histograms for itself (Prometheus and OTLP keep their explicit buckets),
+// and turns each point of a metric in the series table into an observation event, keeping
+// only the attributes the table groups by. Everything else is left out: the log stays small
+// and holds nothing the user did not mean us to keep.
 
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import {
   AggregationTemporality,
+  AggregationType,
   DataPointType,
+  InstrumentType,
   PeriodicExportingMetricReader,
+  type AggregationOption,
   type PushMetricExporter,
   type ResourceMetrics,
 } from "@opentelemetry/sdk-metrics";
-import {
-  METRIC_GPU_MEMORY_LIMIT,
-  METRIC_GPU_MEMORY_USAGE,
-  METRIC_GPU_UTILIZATION,
-  METRIC_PROCESS_CPU_UTILIZATION,
-  METRIC_PROCESS_GPU_MEMORY_USAGE,
-  METRIC_PROCESS_MEMORY_USAGE,
-  METRIC_STAGE_DURATION,
-  METRIC_UTTERANCE_LATENCY,
-  METRIC_V8_HEAP_USED,
-} from "../semconv.js";
+import { ATTR_HW_ID } from "../semconv.js";
 import type { Attributes, ObservationEvent } from "./AnalyzerEvent.js";
-
-const GAUGES = new Set([
-  METRIC_PROCESS_CPU_UTILIZATION,
-  METRIC_PROCESS_MEMORY_USAGE,
-  METRIC_V8_HEAP_USED,
-  METRIC_GPU_MEMORY_USAGE,
-  METRIC_GPU_MEMORY_LIMIT,
-  METRIC_GPU_UTILIZATION,
-  METRIC_PROCESS_GPU_MEMORY_USAGE,
-]);
-const HISTOGRAMS = new Set([METRIC_UTTERANCE_LATENCY, METRIC_STAGE_DURATION]);
+import { seriesTable, type SeriesTable } from "./SeriesTable.js";
 
 export type ObservationSink = (observations: ObservationEvent[], timeMs: number) => void;
 
+/** Buckets per delta: at scale 5 (1.1 % wide), 320 cover 10 ms to 10 s and more. */
+const EXPONENTIAL_MAX_SIZE = 320;
+
+export interface AnalysisMetricExporterOptions {
+  onObservations: ObservationSink;
+  /** The histogram judged as utterance latency. */
+  latencyMetric?: string | undefined;
+  now?: () => number;
+}
+
 export class AnalysisMetricExporter implements PushMetricExporter {
   readonly #onObservations: ObservationSink;
+  readonly #table: SeriesTable;
+  readonly #now: () => number;
   #shutdown = false;
 
-  constructor(options: { onObservations: ObservationSink }) {
+  constructor(options: AnalysisMetricExporterOptions) {
     this.#onObservations = options.onObservations;
+    this.#table = seriesTable(options.latencyMetric);
+    this.#now = options.now ?? Date.now;
   }
 
   selectAggregationTemporality(): AggregationTemporality {
     return AggregationTemporality.DELTA;
+  }
+
+  selectAggregation(instrumentType: InstrumentType): AggregationOption {
+    return instrumentType === InstrumentType.HISTOGRAM
+      ? {
+          type: AggregationType.EXPONENTIAL_HISTOGRAM,
+          options: { maxSize: EXPONENTIAL_MAX_SIZE, recordMinMax: true },
+        }
+      : { type: AggregationType.DEFAULT };
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
@@ -54,43 +62,79 @@ export class AnalysisMetricExporter implements PushMetricExporter {
     try {
       const observations: ObservationEvent[] = [];
       for (const scope of metrics.scopeMetrics) {
-        for (const metric of scope.metrics) {
-          const name = metric.descriptor.name;
-          if (metric.dataPointType === DataPointType.GAUGE && GAUGES.has(name)) {
-            for (const point of metric.dataPoints) {
-              observations.push({
-                type: "GaugeObserved",
-                data: { metric: name, value: point.value, ...attributes(point.attributes) },
-              });
-            }
-          } else if (metric.dataPointType === DataPointType.HISTOGRAM && HISTOGRAMS.has(name)) {
-            for (const point of metric.dataPoints) {
-              const h = point.value;
-              if (h.count === 0) continue;
-              observations.push({
-                type: "HistogramObserved",
-                data: {
-                  metric: name,
-                  ...attributes(point.attributes),
-                  count: h.count,
-                  sum: h.sum ?? 0,
-                  ...(h.min !== undefined ? { min: h.min } : {}),
-                  ...(h.max !== undefined ? { max: h.max } : {}),
-                  buckets: {
-                    kind: "explicit",
-                    boundaries: h.buckets.boundaries,
-                    counts: h.buckets.counts,
-                  },
-                },
-              });
-            }
-          }
-        }
+        for (const metric of scope.metrics) this.#observe(metric, observations);
       }
-      if (observations.length > 0) this.#onObservations(observations, Date.now());
+      if (observations.length > 0) this.#onObservations(observations, this.#now());
       resultCallback({ code: ExportResultCode.SUCCESS });
     } catch (error) {
       resultCallback({ code: ExportResultCode.FAILED, error: error as Error });
+    }
+  }
+
+  #observe(
+    metric: ResourceMetrics["scopeMetrics"][number]["metrics"][number],
+    into: ObservationEvent[],
+  ): void {
+    const name = metric.descriptor.name;
+    const spec = this.#table.get(name);
+    if (!spec) return;
+    if (spec.kind === "gauge") {
+      if (metric.dataPointType !== DataPointType.GAUGE) return;
+      for (const point of metric.dataPoints) {
+        into.push({
+          type: "GaugeObserved",
+          data: { metric: name, value: point.value, ...keep(point.attributes, ATTR_HW_ID) },
+        });
+      }
+      return;
+    }
+    const attributes = (raw: Record<string, unknown>): { attributes?: Attributes } =>
+      spec.groupBy ? keep(raw, spec.groupBy) : {};
+    if (metric.dataPointType === DataPointType.EXPONENTIAL_HISTOGRAM) {
+      for (const point of metric.dataPoints) {
+        const h = point.value;
+        if (h.count === 0) continue;
+        into.push({
+          type: "HistogramObserved",
+          data: {
+            metric: name,
+            ...attributes(point.attributes),
+            count: h.count,
+            sum: h.sum ?? 0,
+            ...(h.min !== undefined ? { min: h.min } : {}),
+            ...(h.max !== undefined ? { max: h.max } : {}),
+            buckets: {
+              kind: "exponential",
+              scale: h.scale,
+              zeroCount: h.zeroCount,
+              positive: { offset: h.positive.offset, counts: h.positive.bucketCounts },
+              negative: { offset: h.negative.offset, counts: h.negative.bucketCounts },
+            },
+          },
+        });
+      }
+    } else if (metric.dataPointType === DataPointType.HISTOGRAM) {
+      // A view the user set on the provider wins over our selector: explicit buckets still work.
+      for (const point of metric.dataPoints) {
+        const h = point.value;
+        if (h.count === 0) continue;
+        into.push({
+          type: "HistogramObserved",
+          data: {
+            metric: name,
+            ...attributes(point.attributes),
+            count: h.count,
+            sum: h.sum ?? 0,
+            ...(h.min !== undefined ? { min: h.min } : {}),
+            ...(h.max !== undefined ? { max: h.max } : {}),
+            buckets: {
+              kind: "explicit",
+              boundaries: h.buckets.boundaries,
+              counts: h.buckets.counts,
+            },
+          },
+        });
+      }
     }
   }
 
@@ -104,16 +148,18 @@ export class AnalysisMetricExporter implements PushMetricExporter {
   }
 }
 
-function attributes(raw: Record<string, unknown>): { attributes?: Attributes } {
-  const entries = Object.entries(raw).filter((e): e is [string, string | number | boolean] =>
-    ["string", "number", "boolean"].includes(typeof e[1]),
-  );
-  return entries.length > 0 ? { attributes: Object.fromEntries(entries) } : {};
+/** The one attribute a series groups by, when it is there and a plain value. */
+function keep(raw: Record<string, unknown>, key: string): { attributes?: Attributes } {
+  const value = raw[key];
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+    ? { attributes: { [key]: value } }
+    : {};
 }
 
 export function createAnalysisReader(options: {
   intervalMs?: number;
   onObservations: ObservationSink;
+  latencyMetric?: string | undefined;
 }): PeriodicExportingMetricReader {
   const intervalMs = options.intervalMs ?? 5000;
   return new PeriodicExportingMetricReader({

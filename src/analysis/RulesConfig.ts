@@ -1,11 +1,12 @@
 // Alert rule settings: defaults, and `--set RULE.FIELD=VALUE` overrides (the same syntax
-// on transcribe, listen and analyze). Durations accept 500ms/30s/5m/1h (bare numbers are
-// seconds); sizes accept 512MB/4GB (decimal: 1 MB = 1e6 bytes).
+// on transcribe, listen and analyze, and in createAnalyzer's `set`). Durations accept
+// 500ms/30s/5m/1h (bare numbers are seconds); sizes accept 512MB/4GB (decimal: 1 MB = 1e6
+// bytes); latency thresholds are durations, leak thresholds rates (0.05MB/s), CPU a fraction.
 
 import { VoxtraceError } from "../errors.js";
+import { RULE_NAMES, ruleConfigSchema, type RuleName } from "./ruleConfigSchema.js";
 
-export const RULE_NAMES = ["gpu_memory", "cpu", "latency_p95", "memory_leak"] as const;
-export type RuleName = (typeof RULE_NAMES)[number];
+export { RULE_NAMES, type RuleName };
 
 export interface RuleConfig {
   /** The value the condition compares against (bytes, fraction, seconds, bytes/s). */
@@ -71,46 +72,94 @@ export const DEFAULT_RULES: Readonly<RulesConfig> = {
 };
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const SIZES: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9 };
+const SIZES: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12 };
 
+/** 500ms, 30s, 5m, 1h; a bare number is seconds. Returns ms. */
 export function parseDuration(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  const match = /^(\d+(?:\.\d+)?(?:e[-+]?\d+)?)(ms|s|m|h)?$/i.exec(text.trim());
   if (!match) throw new Error(`'${text}' is not a duration (e.g. 500ms, 30s, 5m)`);
-  return Number(match[1]) * UNITS[match[2] ?? "s"]!;
+  return Number(match[1]) * UNITS[(match[2] ?? "s").toLowerCase()]!;
 }
 
-function parseNumberOrSize(text: string): number {
-  const match = /^(\d+(?:\.\d+)?(?:e-?\d+)?)\s*(b|kb|mb|gb)?$/i.exec(text.trim());
-  if (!match) throw new Error(`'${text}' is not a number (sizes like 4GB are accepted)`);
+function parseSize(text: string, perSecond: boolean): number {
+  const unit = perSecond ? "(b|kb|mb|gb|tb)(?:/s)?" : "(b|kb|mb|gb|tb)";
+  const match = new RegExp(`^(\\d+(?:\\.\\d+)?(?:e[-+]?\\d+)?)\\s*${unit}?$`, "i").exec(
+    text.trim(),
+  );
+  if (!match)
+    throw new Error(`'${text}' is not a ${perSecond ? "rate (e.g. 0.05MB/s)" : "size (e.g. 4GB)"}`);
   return Number(match[1]) * SIZES[(match[2] ?? "b").toLowerCase()]!;
 }
 
-const DURATION_FIELDS = new Set(["for", "window", "resolve_for", "warmup"]);
+function parsePlain(text: string): number {
+  if (!/^\d+(?:\.\d+)?(?:e[-+]?\d+)?$/i.test(text.trim()))
+    throw new Error(`'${text}' is not a plain number`);
+  return Number(text);
+}
 
-/** Applies `RULE.FIELD=VALUE` settings to a copy of `base`. */
+/** Each field's value syntax: the threshold speaks its rule's unit. */
+function parseField(rule: RuleName, field: keyof RuleConfig, value: string): number {
+  if (field === "for" || field === "window" || field === "resolve_for" || field === "warmup")
+    return parseDuration(value);
+  if (field !== "threshold") return parsePlain(value);
+  switch (rule) {
+    case "gpu_memory":
+      return parseSize(value, false);
+    case "memory_leak":
+      return parseSize(value, true);
+    case "latency_p95":
+      return parseDuration(value) / 1000;
+    case "cpu":
+      return parsePlain(value);
+    default: {
+      const unexpected: never = rule;
+      throw new Error(`unknown rule ${String(unexpected)}`);
+    }
+  }
+}
+
+/** Rule settings as `--set` takes them (`RULE.FIELD=VALUE`), or as an object of the same keys. */
+export type RuleOverrides = readonly string[] | Readonly<Record<string, string | number>>;
+
+/**
+ * Applies settings to a copy of `base`. Every value is checked against the rule's bounds
+ * (ruleConfigSchema) here, so a bad one fails before any work with a usage error.
+ */
 export function applyRuleOverrides(
-  sets: readonly string[],
+  overrides: RuleOverrides,
   base: Readonly<RulesConfig> = DEFAULT_RULES,
 ): RulesConfig {
   const rules = structuredClone(base) as RulesConfig;
-  for (const set of sets) {
-    const match = /^([a-z_0-9]+)\.([a-z_]+)=(.+)$/.exec(set.trim());
+  const pairs: [string, string][] = Array.isArray(overrides)
+    ? (overrides as readonly string[]).map((set) => {
+        const at = set.indexOf("=");
+        return at < 0 ? [set, ""] : [set.slice(0, at).trim(), set.slice(at + 1).trim()];
+      })
+    : Object.entries(overrides).map(([key, value]) => [key, String(value)]);
+  for (const [key, value] of pairs) {
     const fail = (why: string): never => {
-      throw new VoxtraceError("usage", `--set ${set}: ${why}`);
+      throw new VoxtraceError("usage", `--set ${key}=${value}: ${why}`);
     };
-    if (!match) fail("expected RULE.FIELD=VALUE, e.g. latency_p95.threshold=1.5");
-    const [, rule = "", field = "", value = ""] = match!;
+    const match = /^([a-z_0-9]+)\.([a-z_]+)$/.exec(key);
+    if (!match || value === "") fail("expected RULE.FIELD=VALUE, e.g. latency_p95.threshold=1.5");
+    const [, rule = "", field = ""] = match!;
     if (!(RULE_NAMES as readonly string[]).includes(rule))
       fail(`unknown rule '${rule}' (rules: ${RULE_NAMES.join(", ")})`);
     const config = rules[rule as RuleName];
-    if (!(field in config))
+    // Own fields only: `__proto__` or `constructor` must not reach the prototype.
+    if (!Object.hasOwn(config, field))
       fail(`unknown field '${field}' (fields: ${Object.keys(config).join(", ")})`);
+    let parsed = NaN;
     try {
-      const parsed = DURATION_FIELDS.has(field) ? parseDuration(value) : parseNumberOrSize(value);
-      (config as unknown as Record<string, number>)[field] = parsed;
+      parsed = parseField(rule as RuleName, field as keyof RuleConfig, value);
     } catch (error) {
       fail((error as Error).message);
     }
+    const checked = ruleConfigSchema(rule as RuleName).shape[field as keyof RuleConfig].safeParse(
+      parsed,
+    );
+    if (!checked.success) fail(`out of range (${checked.error.issues[0]?.message ?? "invalid"})`);
+    config[field as keyof RuleConfig] = parsed;
   }
   return rules;
 }

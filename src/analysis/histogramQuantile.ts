@@ -1,20 +1,7 @@
-// Quantiles from merged explicit-bucket histogram deltas, interpolating linearly inside
+// Quantiles from summed explicit-bucket histogram deltas (logs before exponential buckets), interpolating linearly inside
 // the bucket as Prometheus's histogram_quantile does.
 
 import type { ExplicitBuckets } from "./AnalyzerEvent.js";
-
-/** Adds `delta` into `into` (same boundaries), returning `into`; a new layout replaces it. */
-export function mergeBuckets(
-  into: ExplicitBuckets | undefined,
-  delta: ExplicitBuckets,
-): ExplicitBuckets {
-  if (!into || into.boundaries.length !== delta.boundaries.length) {
-    return { kind: "explicit", boundaries: [...delta.boundaries], counts: [...delta.counts] };
-  }
-  for (let i = 0; i < delta.counts.length; i++)
-    into.counts[i] = (into.counts[i] ?? 0) + (delta.counts[i] ?? 0);
-  return into;
-}
 
 export function histogramQuantile(q: number, buckets: ExplicitBuckets, max?: number): number {
   const total = buckets.counts.reduce((a, b) => a + b, 0);

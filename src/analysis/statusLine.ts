@@ -2,16 +2,14 @@
 // periodic status report of long runs and the summary at exit.
 
 import type { AnalyzerState } from "./AnalyzerState.js";
+import { RULE_NAMES } from "./RulesConfig.js";
 
 export function statusLine(state: Readonly<AnalyzerState>): string {
-  const memory = state.memory[state.memory.length - 1]?.v;
-  const cpu =
-    state.cpu.length > 0 ? state.cpu.reduce((a, s) => a + s.v, 0) / state.cpu.length : undefined;
+  const memory = state.latest.memory?.v;
+  const cpu = state.alerts.cpu.judgement?.value ?? state.latest.cpu?.v;
   const p95 = state.alerts.latency_p95.judgement?.value;
   const leak = state.alerts.memory_leak.judgement?.value;
-  const active = Object.entries(state.alerts)
-    .filter(([, a]) => a.firing)
-    .map(([rule]) => rule);
+  const active = RULE_NAMES.filter((rule) => state.alerts[rule].firing);
   return [
     `memory ${memory === undefined ? "-" : `${(memory / 1e6).toFixed(0)} MB`}`,
     `growth ${leak === undefined ? "-" : `${(leak / 1e6).toFixed(3)} MB/s`}`,

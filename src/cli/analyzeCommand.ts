@@ -3,11 +3,10 @@
 // prints a summary.
 
 import { Command } from "commander";
-import { readEventLog } from "../analysis/readEventLog.js";
-import { replay } from "../analysis/replay.js";
-import { applyRuleOverrides } from "../analysis/RulesConfig.js";
 import { serializeEvent } from "../analysis/AnalyzerEvent.js";
-import { summarize, type Quantiles, type Summary } from "../analysis/summarize.js";
+import { applyRuleOverrides } from "../analysis/RulesConfig.js";
+import type { Quantiles, Summary } from "../analysis/SessionView.js";
+import { readSession } from "./readSession.js";
 import { collect } from "./options.js";
 
 export function analyzeCommand(): Command {
@@ -19,13 +18,9 @@ export function analyzeCommand(): Command {
     .action(async (file: string, flags: { json?: boolean; set?: string[] }) => {
       const sets = flags.set ?? [];
       applyRuleOverrides(sets); // bad settings fail before any reading
-      const { events, damage } = await readEventLog(file);
-      if (damage)
-        process.stderr.write(
-          `voxtrace: warning: ${damage.file}:${damage.line}: ${damage.message}\n`,
-        );
-      const { alerts } = replay(events, (recorded) => applyRuleOverrides(sets, recorded));
-      const summary = summarize(events, alerts);
+      const { alerts, summary } = await readSession(file, {
+        override: (recorded) => applyRuleOverrides(sets, recorded),
+      });
       if (flags.json) {
         const body = alerts.map((a) => serializeEvent(a)).join(",");
         process.stdout.write(`{"alerts":[${body}],"summary":${JSON.stringify(summary)}}\n`);

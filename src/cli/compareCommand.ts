@@ -3,7 +3,7 @@
 
 import { Command } from "commander";
 import { compareSessions, MIN_SAMPLES, type SessionComparison } from "../report/compareSessions.js";
-import { loadSession } from "../report/loadSession.js";
+import { readSession } from "./readSession.js";
 import { writeAtomically } from "./reportCommand.js";
 
 export function compareCommand(): Command {
@@ -16,10 +16,14 @@ export function compareCommand(): Command {
     .option("--json", "print one JSON object")
     .option("--html <file>", "also write the comparison as a self-contained HTML page")
     .action(async (fileA: string, fileB: string, flags: { json?: boolean; html?: string }) => {
-      const warn = (line: string): void =>
-        void process.stderr.write(`voxtrace: warning: ${line}\n`);
-      const [a, b] = await Promise.all([loadSession(fileA, warn), loadSession(fileB, warn)]);
-      const comparison = compareSessions(a, b);
+      const [a, b] = await Promise.all([
+        readSession(fileA, { series: true }),
+        readSession(fileB, { series: true }),
+      ]);
+      const comparison = compareSessions(
+        { series: a.series!, summary: a.summary },
+        { series: b.series!, summary: b.summary },
+      );
       const text = render(fileA, fileB, comparison);
       if (flags.html) {
         const escaped = text.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -4,8 +4,8 @@ import { rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Command } from "commander";
 import { VoxtraceError } from "../errors.js";
-import { loadSession } from "../report/loadSession.js";
 import { renderReport } from "../report/renderReport.js";
+import { readSession } from "./readSession.js";
 
 export function reportCommand(): Command {
   return new Command("report")
@@ -15,10 +15,14 @@ export function reportCommand(): Command {
     .argument("<log>", "event log written by transcribe (--events)")
     .requiredOption("--out <file>", "where to write the HTML")
     .action(async (file: string, flags: { out: string }) => {
-      const session = await loadSession(file, (line) =>
-        process.stderr.write(`voxtrace: warning: ${line}\n`),
-      );
-      const html = renderReport({ title: `voxtrace session ${path.basename(file)}`, ...session });
+      const session = await readSession(file, { series: true });
+      const html = renderReport({
+        title: `voxtrace session ${path.basename(file)}`,
+        series: session.series!,
+        summary: session.summary,
+        alerts: session.alerts,
+        leakVerdict: session.leakVerdict,
+      });
       await writeAtomically(flags.out, html);
       process.stdout.write(`${flags.out}\n`);
     });

@@ -119,8 +119,8 @@ export class DictationDaemon {
 
   status(): DaemonStatus {
     const analyzer = this.#session.analysis.analyzer.state;
-    const processGpu = analyzer.processGpu.at(-1)?.v ?? null;
-    const deviceGpu = analyzer.deviceGpu.at(-1)?.v ?? null;
+    const processGpu = analyzer.latest.processGpu?.v ?? null;
+    const deviceGpu = analyzer.latest.deviceGpu?.v ?? null;
     const memory = process.memoryUsage();
     return {
       state: this.#state,

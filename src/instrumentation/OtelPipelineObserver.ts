@@ -21,6 +21,7 @@ import type { Utterance } from "../pipeline/Utterance.js";
 import { VERSION } from "../version.js";
 import {
   ATTR_AUDIO_SECONDS,
+  DURATION_BUCKETS_S,
   ATTR_EXECUTION_PROVIDER,
   ATTR_MODEL_NAME,
   ATTR_QUEUE,
@@ -79,10 +80,14 @@ export class OtelPipelineObserver implements PipelineObserver {
     this.#stageDuration = meter.createHistogram(METRIC_STAGE_DURATION, {
       unit: "s",
       description: "Time spent in one unit of work of a pipeline stage",
+      // Advice, not a view: a view would force these buckets on every reader, and the
+      // analysis reader asks for exponential buckets for an exact-enough P95.
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS_S },
     });
     this.#latency = meter.createHistogram(METRIC_UTTERANCE_LATENCY, {
       unit: "s",
       description: "End of speech to text delivered",
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS_S },
     });
     this.#realTimeFactor = meter.createHistogram(METRIC_REAL_TIME_FACTOR, {
       unit: "1",

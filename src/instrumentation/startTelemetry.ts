@@ -17,19 +17,13 @@ import {
 import { logs, type Logger, type LoggerProvider } from "@opentelemetry/api-logs";
 import type { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import type { Resource } from "@opentelemetry/resources";
-import { AggregationType, type IMetricReader, type ViewOptions } from "@opentelemetry/sdk-metrics";
+import type { IMetricReader } from "@opentelemetry/sdk-metrics";
 import { NodeSDK } from "@opentelemetry/sdk-node";
 import { VERSION } from "../version.js";
 import { ExportFailureReporter } from "./ExportFailureReporter.js";
 import { isTrue, otelEnvironment, withOtelEnvironment } from "./otelEnvironment.js";
 import { otlpMetricReaderFromEnv } from "./otlpMetricReaderFromEnv.js";
-import {
-  DURATION_BUCKETS_S,
-  INSTRUMENTATION_SCOPE,
-  METRIC_STAGE_DURATION,
-  METRIC_TELEMETRY_EXPORT_FAILURES,
-  METRIC_UTTERANCE_LATENCY,
-} from "../semconv.js";
+import { INSTRUMENTATION_SCOPE, METRIC_TELEMETRY_EXPORT_FAILURES } from "../semconv.js";
 import { startPrometheusEndpoint } from "./startPrometheusEndpoint.js";
 import { telemetryResource } from "./telemetryResource.js";
 
@@ -102,7 +96,6 @@ export async function startTelemetry(config: TelemetryConfig = {}): Promise<Tele
           resource,
           autoDetectResources: false,
           metricReaders: readers,
-          views: durationViews(),
           instrumentations: [],
         });
         built.start();
@@ -157,16 +150,6 @@ function buildSdk(build: () => NodeSDK, prometheus: PrometheusExporter | undefin
     void prometheus?.stopServer().catch(() => undefined);
     throw error;
   }
-}
-
-function durationViews(): ViewOptions[] {
-  return [METRIC_STAGE_DURATION, METRIC_UTTERANCE_LATENCY].map((instrumentName) => ({
-    instrumentName,
-    aggregation: {
-      type: AggregationType.EXPLICIT_BUCKET_HISTOGRAM,
-      options: { boundaries: DURATION_BUCKETS_S },
-    },
-  }));
 }
 
 /** A later startTelemetry in the same process (a restarted daemon, tests) can register again. */

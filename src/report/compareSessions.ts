@@ -4,8 +4,7 @@
 // number of intervals on either side the verdict is "too little data".
 
 import { cumulativeStdNormalProbability, median, wilcoxonRankSum } from "simple-statistics";
-import type { Summary, Quantiles } from "../analysis/summarize.js";
-import type { Point, SessionSeries } from "./sessionSeries.js";
+import type { Point, Quantiles, SessionSeries, Summary } from "../analysis/SessionView.js";
 
 export type Verdict = "regression" | "improvement" | "no significant change" | "too little data";
 

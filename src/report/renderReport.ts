@@ -3,10 +3,8 @@
 
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { linearRegression } from "simple-statistics";
 import type { AlertEvent, RecordedEvent } from "../analysis/AnalyzerEvent.js";
-import type { Summary } from "../analysis/summarize.js";
-import type { SessionSeries } from "./sessionSeries.js";
+import type { SessionSeries, Summary } from "../analysis/SessionView.js";
 
 const require = createRequire(import.meta.url);
 const UPLOT_JS = readFileSync(require.resolve("uplot/dist/uPlot.iife.min.js"), "utf8");
@@ -25,15 +23,15 @@ const escapeHtml = (text: string): string =>
 
 export function renderReport(input: ReportInput): string {
   const { series, summary } = input;
-  const trend =
-    series.memory.length >= 2
-      ? linearRegression(series.memory.map((p) => [p.t, p.v]))
-      : { m: 0, b: 0 };
+  // The leak rule's growth estimate, drawn through the last sample: one estimate, not two.
+  const slope = summary.memory.growthBytesPerSecond ?? 0;
+  const end = series.memory[series.memory.length - 1];
+  const trendAt = (t: number): number => (end ? end.v + slope * (t - end.t) : 0);
   const data = {
     latency: series.latencyP95.map((p, i) => [p.t, p.v, series.latencyMean[i]?.v ?? null]),
     latencyThreshold: series.rules.latency_p95.threshold,
     stages: series.stages,
-    memory: series.memory.map((p) => [p.t, p.v / 1e6, (trend.m * p.t + trend.b) / 1e6]),
+    memory: series.memory.map((p) => [p.t, p.v / 1e6, trendAt(p.t) / 1e6]),
     cpu: series.cpu.map((p) => [p.t, p.v]),
     cpuThreshold: series.rules.cpu.threshold,
     gpu: series.gpuMemory.map((p) => [p.t, p.v / 1e9]),
@@ -79,7 +77,7 @@ table{border-collapse:collapse}td{border-bottom:1px solid #ddd;padding:4px 12px}
 <h2>Summary</h2><table id="summary">${rows.map(([k, v]) => `<tr><td>${escapeHtml(k ?? "")}</td><td>${escapeHtml(v ?? "")}</td></tr>`).join("")}</table>
 <h2>Utterance latency (P95 and mean per interval; red: ${data.latencyThreshold} s alert line)</h2><div class="chart" id="latency"></div>
 <h2>Per-stage mean duration per interval</h2><div class="chart" id="stages"></div>
-<h2>Process memory with fitted trend</h2><div class="chart" id="memory"></div>
+<h2>Process memory with the leak rule's growth estimate</h2><div class="chart" id="memory"></div>
 <h2>CPU, fraction of all cores (red: threshold)</h2><div class="chart" id="cpu"></div>
 <h2>GPU memory, GB (red: threshold)</h2><div class="chart" id="gpu"></div>
 <h2>Alert timeline</h2><ul id="alerts"></ul>

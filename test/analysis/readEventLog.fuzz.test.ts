@@ -11,10 +11,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { RecordedEvent } from "../../src/analysis/AnalyzerEvent.js";
 import { serializeEvent } from "../../src/analysis/AnalyzerEvent.js";
 import { readEventLog } from "../../src/analysis/readEventLog.js";
-import { replay } from "../../src/analysis/replay.js";
 import { DEFAULT_RULES } from "../../src/analysis/RulesConfig.js";
-import { summarize } from "../../src/analysis/summarize.js";
 import { VoxtraceError } from "../../src/errors.js";
+import { summarizeEvents } from "../support/summarizeEvents.js";
 import {
   DURATION_BUCKETS_S,
   METRIC_PROCESS_CPU_UTILIZATION,
@@ -133,24 +132,32 @@ async function readsSafely(content: string): Promise<void> {
     );
     return;
   }
-  const { alerts } = replay(events);
-  summarize(events, alerts);
+  summarizeEvents(events);
 }
 
 describe("readEventLog under fuzzing", () => {
   // Found by the first property: each crashed replay or the reader with a TypeError.
   it.each([
-    ["null", "not a JSON object"],
-    ['{"seq":2,"time":1,"type":"SessionEnded","data":null}', "data is not an object"],
-    ['{"seq":2,"time":1,"type":"Bogus","data":{}}', "unknown event type 'Bogus'"],
-    ['{"seq":2,"time":1,"type":"SessionStarted","data":{}}', "SessionStarted without rules"],
+    ["null", /expected object, received null/],
+    ['{"seq":2,"time":1,"type":"SessionEnded","data":null}', /^data: .*expected object/],
+    ['{"seq":2,"time":1,"type":"Bogus","data":{}}', /^type: .*discriminator/],
+    ['{"seq":2,"time":1,"type":"SessionStarted","data":{}}', /^data\.sessionId: /],
     [
       '{"seq":2,"time":1,"type":"AlertFired","data":{"rule":"nope","value":1,"threshold":1}}',
-      "AlertFired for an unknown rule",
+      /^data\.rule: .*"cpu"/,
     ],
     [
       '{"seq":2,"time":1,"type":"HistogramObserved","data":{"metric":"voxtrace.utterance.latency","count":1,"sum":1}}',
-      "HistogramObserved buckets are malformed",
+      /^data\.buckets: /,
+    ],
+    ['{"seq":2,"time":9e15,"type":"SessionEnded","data":{"reason":"x"}}', /^time: /],
+    [
+      '{"seq":2,"time":1,"type":"GaugeObserved","data":{"metric":"m","value":1,"attributes":{"a":{"b":1}}}}',
+      /^data\.attributes\.a: /,
+    ],
+    [
+      '{"seq":2,"time":1,"type":"HistogramObserved","data":{"metric":"m","count":1,"sum":1,"buckets":{"kind":"explicit","boundaries":[1],"counts":[-1,2]}}}',
+      /^data\.buckets\.counts\.0: /,
     ],
   ])("refuses the well-formed JSON line %s of the wrong shape as bad_input", async (line, why) => {
     const first = serializeEvent({ seq: 1, time: 1, type: "SessionEnded", data: { reason: "x" } });
@@ -158,9 +165,11 @@ describe("readEventLog under fuzzing", () => {
     const error = await readEventLog(file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VoxtraceError);
     expect((error as VoxtraceError).code).toBe("bad_input");
-    expect((error as Error).message).toBe(
-      `${file}:2: ${why} - this is not an intact voxtrace event log`,
-    );
+    const message = (error as Error).message;
+    expect(message.startsWith(`${file}:2: `)).toBe(true);
+    expect(message.endsWith(" - this is not an intact voxtrace event log")).toBe(true);
+    expect(message.slice(`${file}:2: `.length)).toMatch(why);
+    expect(message).not.toContain("\n");
   });
 
   it("reads any mix of valid and bad lines either to replayable events or to a one-line bad_input error", async () => {
@@ -193,7 +202,7 @@ describe("readEventLog under fuzzing", () => {
           const file = fresh(shuffled.map(serializeEvent).join("\n") + "\n");
           const read = await readEventLog(file);
           expect(read.events).toHaveLength(events.length);
-          summarize(read.events, replay(read.events).alerts);
+          summarizeEvents(read.events);
         },
       ),
       { numRuns: 150 },

@@ -166,6 +166,6 @@ describe("rules config", () => {
     expect(DEFAULT_RULES.cpu.window).toBe(60_000);
     expect(() => applyRuleOverrides(["nope.threshold=1"])).toThrow(/unknown rule/);
     expect(() => applyRuleOverrides(["cpu.nope=1"])).toThrow(/unknown field/);
-    expect(() => applyRuleOverrides(["cpu.threshold=abc"])).toThrow(/not a number/);
+    expect(() => applyRuleOverrides(["cpu.threshold=abc"])).toThrow(/not a plain number/);
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { RecordedEvent } from "../../src/analysis/AnalyzerEvent.js";
-import { summarize } from "../../src/analysis/summarize.js";
+import { summarizeEvents } from "../support/summarizeEvents.js";
 import { METRIC_PROCESS_CPU_UTILIZATION, METRIC_PROCESS_MEMORY_USAGE } from "../../src/semconv.js";
 
-describe("summarize", () => {
+describe("SessionView", () => {
   it("summarizes 11 days of 5 s CPU and memory samples (200k each) without overflowing the stack", () => {
     const events: RecordedEvent[] = [];
     for (let i = 0; i < 200_000; i++) {
@@ -20,7 +20,7 @@ describe("summarize", () => {
         data: { metric: METRIC_PROCESS_MEMORY_USAGE, value: 1e8 + i },
       });
     }
-    const summary = summarize(events, []);
+    const summary = summarizeEvents(events);
     expect(summary.cpu.max).toBe(0.9);
     expect(summary.memory.peak).toBe(1e8 + 199_999);
   });

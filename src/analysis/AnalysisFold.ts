@@ -25,9 +25,7 @@ export class AnalysisFold {
   record(event: AnalyzerEvent | RecordedEvent, time: number, sink: RecordedSink): void {
     const seq = ++this.#seq;
     const recorded =
-      "seq" in event && event.seq === seq && event.time === time
-        ? event
-        : ({ ...event, seq, time });
+      "seq" in event && event.seq === seq && event.time === time ? event : { ...event, seq, time };
     sink(recorded);
     const due = step(this.state, recorded);
     for (const alert of due) {

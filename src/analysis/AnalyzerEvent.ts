@@ -136,8 +136,11 @@ export type RecordedEvent<E extends AnalyzerEvent = AnalyzerEvent> = E & {
 
 /** A parsed log line as a recorded event, or what is wrong with it (one line). */
 export function parseRecordedEvent(value: unknown): RecordedEvent | string {
-  const fast = acceptObservation(value);
-  if (fast) return fast;
+  return acceptObservation(value) ?? parseWithSchema(value);
+}
+
+/** The schema's own verdict, without the fast path (the fuzz test compares the two). */
+export function parseWithSchema(value: unknown): RecordedEvent | string {
   const result = recordedEventSchema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
@@ -171,6 +174,29 @@ function plainAttributes(raw: unknown): Attributes | undefined {
   return copy;
 }
 const EXPLICIT_KEYS = new Set(["kind", "boundaries", "counts"]);
+const EXPONENTIAL_KEYS = new Set(["kind", "scale", "zeroCount", "positive", "negative"]);
+const RANGE_KEYS = new Set(["offset", "counts"]);
+
+function plainRange(range: unknown): boolean {
+  if (!isFields(range) || !onlyKeys(range, RANGE_KEYS)) return false;
+  const { offset, counts } = range;
+  if (!(Number.isInteger(offset) && Math.abs(offset as number) <= 2 ** 31)) return false;
+  if (!Array.isArray(counts) || counts.length > 4096) return false;
+  for (const c of counts) if (!isCount(c)) return false;
+  return true;
+}
+
+function plainExponential(b: Fields): boolean {
+  return (
+    onlyKeys(b, EXPONENTIAL_KEYS) &&
+    Number.isInteger(b.scale) &&
+    (b.scale as number) >= -10 &&
+    (b.scale as number) <= 20 &&
+    isCount(b.zeroCount) &&
+    plainRange(b.positive) &&
+    plainRange(b.negative)
+  );
+}
 
 /**
  * The fast path for the two event types that make up nearly all of a log: it accepts only
@@ -206,11 +232,11 @@ function acceptObservation(value: unknown): RecordedEvent | undefined {
     (data.min !== undefined && !isFiniteNumber(data.min)) ||
     (data.max !== undefined && !isFiniteNumber(data.max)) ||
     !onlyKeys(data, HISTOGRAM_KEYS) ||
-    !isFields(b) ||
-    b.kind !== "explicit" ||
-    !onlyKeys(b, EXPLICIT_KEYS)
+    !isFields(b)
   )
     return undefined;
+  if (b.kind === "exponential") return plainExponential(b) ? (value as RecordedEvent) : undefined;
+  if (b.kind !== "explicit" || !onlyKeys(b, EXPLICIT_KEYS)) return undefined;
   const { boundaries, counts } = b;
   if (
     !Array.isArray(boundaries) ||

@@ -6,6 +6,7 @@
 import type { Buckets, ExplicitBuckets } from "./AnalyzerEvent.js";
 import {
   addExponential,
+  commonScale,
   copyExponential,
   downscale,
   exponentialCount,
@@ -65,7 +66,7 @@ export function addBuckets(total: Buckets | undefined, delta: Buckets): Buckets 
     return total;
   }
   if (total?.kind !== "exponential") return copyExponential(delta);
-  downscale(total, Math.min(total.scale, delta.scale));
+  downscale(total, commonScale(total, delta));
   addExponential(total, delta, 1);
   return total;
 }

@@ -38,6 +38,37 @@ function downscaleRange(range: Range, by: number): Range {
   return { offset, counts };
 }
 
+/** Most buckets a sum keeps: past it the scale is lowered (at scale 5, 10 ms to 10 s is 320). */
+const MAX_BUCKETS = 1024;
+
+/** The finest scale, at most `scale`, at which a and b together span at most MAX_BUCKETS. */
+export function commonScale(a: ExponentialBuckets, b: ExponentialBuckets): number {
+  let scale = Math.min(a.scale, b.scale);
+  while (
+    scale > -10 &&
+    Math.max(
+      span(a.positive, a.scale, b.positive, b.scale, scale),
+      span(a.negative, a.scale, b.negative, b.scale, scale),
+    ) > MAX_BUCKETS
+  )
+    scale--;
+  return scale;
+}
+
+function span(a: Range, aScale: number, b: Range, bScale: number, scale: number): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const [range, from] of [
+    [a, aScale],
+    [b, bScale],
+  ] as const) {
+    if (range.counts.length === 0) continue;
+    lo = Math.min(lo, range.offset >> (from - scale));
+    hi = Math.max(hi, (range.offset + range.counts.length - 1) >> (from - scale));
+  }
+  return hi - lo + 1;
+}
+
 /** Adds (sign 1) or removes (sign -1) `delta` into `total`, which must be at a scale <= delta's. */
 export function addExponential(
   total: ExponentialBuckets,
@@ -62,6 +93,7 @@ function addRange(into: Range, from: Range, sign: 1 | -1): void {
     into.offset = from.offset;
   }
   const start = from.offset - into.offset;
+  while (into.counts.length < start + from.counts.length) into.counts.push(0);
   for (let i = 0; i < from.counts.length; i++)
     into.counts[start + i] = (into.counts[start + i] ?? 0) + sign * from.counts[i]!;
 }

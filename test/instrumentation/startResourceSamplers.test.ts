@@ -1,31 +1,16 @@
 import os from "node:os";
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from "@opentelemetry/sdk-metrics";
 import { afterEach, describe, expect, it } from "vitest";
+import { EventLoopDelaySampler } from "../../src/instrumentation/samplers/EventLoopDelaySampler.js";
 import { ProcessCpuSampler } from "../../src/instrumentation/samplers/ProcessCpuSampler.js";
+import { ProcessMemorySampler } from "../../src/instrumentation/samplers/ProcessMemorySampler.js";
 import { startResourceSamplers } from "../../src/instrumentation/samplers/startResourceSamplers.js";
+import { SystemCpuSampler } from "../../src/instrumentation/samplers/SystemCpuSampler.js";
+import { AggregationTemporality, inMemoryMeter } from "../support/inMemoryTelemetry.js";
 
 const originalPath = process.env.PATH;
 afterEach(() => {
   process.env.PATH = originalPath;
 });
-
-function inMemoryMeter() {
-  const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
-  const provider = new MeterProvider({ readers: [reader] });
-  const collect = async () => {
-    await reader.forceFlush();
-    const last = exporter.getMetrics().at(-1);
-    const metrics = last?.scopeMetrics.flatMap((sm) => sm.metrics) ?? [];
-    return new Map(metrics.map((m) => [m.descriptor.name, m.dataPoints[0]?.value as number]));
-  };
-  return { meter: provider.getMeter("test"), collect, shutdown: () => provider.shutdown() };
-}
 
 const burn = (ms: number) => {
   const until = performance.now() + ms;
@@ -51,19 +36,21 @@ describe("startResourceSamplers", () => {
     await shutdown();
     expect(samplers.gpuAvailable).toBe(false);
     expect(lines).toHaveLength(1);
-    expect(values.get("process.memory.usage")).toBeGreaterThan(10 * 1024 * 1024);
-    expect(values.get("v8js.memory.heap.used")).toBeGreaterThan(1024 * 1024);
-    expect(values.get("v8js.memory.heap.used")).toBeLessThan(values.get("process.memory.usage")!);
+    expect(values.value("process.memory.usage")).toBeGreaterThan(10 * 1024 * 1024);
+    expect(values.value("v8js.memory.heap.used")).toBeGreaterThan(1024 * 1024);
+    expect(values.value("v8js.memory.heap.used")).toBeLessThan(
+      values.value("process.memory.usage")!,
+    );
     for (const name of [
       "process.cpu.utilization",
       "system.cpu.utilization",
       "nodejs.eventloop.delay.p99",
     ]) {
-      expect(values.get(name), name).toBeGreaterThanOrEqual(0);
+      expect(values.value(name), name).toBeGreaterThanOrEqual(0);
     }
-    expect(values.get("process.cpu.utilization")).toBeLessThanOrEqual(1);
-    expect(values.get("system.cpu.utilization")).toBeLessThanOrEqual(1);
-    expect([...values.keys()].filter((name) => name.includes("gpu"))).toEqual([]);
+    expect(values.value("process.cpu.utilization")).toBeLessThanOrEqual(1);
+    expect(values.value("system.cpu.utilization")).toBeLessThanOrEqual(1);
+    expect(values.names().filter((name) => name.includes("gpu"))).toEqual([]);
   });
 
   it("starts no GPU sampler when told gpu: false, and prints nothing", async () => {
@@ -87,14 +74,14 @@ describe("ProcessCpuSampler", () => {
     const { meter, collect, shutdown } = inMemoryMeter();
     const sampler = new ProcessCpuSampler({ intervalMs: 3_600_000 });
     await sampler.start(meter);
-    expect((await collect()).has("process.cpu.utilization")).toBe(false);
+    expect((await collect()).value("process.cpu.utilization")).toBeUndefined();
     const cpuBefore = process.cpuUsage();
     const wallBefore = performance.now();
     burn(100);
     sampler.sample();
     const cpuUs = process.cpuUsage(cpuBefore);
     const wallUs = (performance.now() - wallBefore) * 1000;
-    const value = (await collect()).get("process.cpu.utilization")!;
+    const value = (await collect()).value("process.cpu.utilization")!;
     sampler.stop();
     await shutdown();
     // One thread busy for the whole interval: about 1/cores of the machine, never more than all.
@@ -102,5 +89,51 @@ describe("ProcessCpuSampler", () => {
     expect(value).toBeGreaterThan(0);
     expect(value).toBeLessThanOrEqual(((cpuUs.user + cpuUs.system) / wallUs / cores) * 1.5);
     expect(value).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("PolledGaugeSampler", () => {
+  it("closes an interval on each sample and keeps the last reading when one measured nothing", async () => {
+    const { meter, collect, shutdown } = inMemoryMeter();
+    const sampler = new EventLoopDelaySampler({ intervalMs: 3_600_000 });
+    await sampler.start(meter);
+    await sleep(60);
+    sampler.sample();
+    const first = sampler.p99Seconds;
+    expect(first).toBeGreaterThan(0);
+    expect((await collect()).value("nodejs.eventloop.delay.p99")).toBe(first);
+    // Reset by the sample above and no timer tick since: nothing measured, reading kept.
+    sampler.sample();
+    expect(sampler.p99Seconds).toBe(first);
+    sampler.stop();
+    await shutdown();
+  });
+
+  it("reports nothing once stopped and a single series after a restart", async () => {
+    // Delta: a series the samplers no longer observe drops out of the next collection.
+    const { meter, collect, shutdown } = inMemoryMeter(AggregationTemporality.DELTA);
+    const cpu = new ProcessCpuSampler({ intervalMs: 3_600_000 });
+    const system = new SystemCpuSampler({ intervalMs: 3_600_000 });
+    const samplers = [cpu, system, new ProcessMemorySampler()];
+    for (const s of samplers) await s.start(meter);
+    burn(20);
+    cpu.sample();
+    system.sample();
+    const running = await collect();
+    for (const s of samplers) s.stop();
+    const stopped = await collect();
+    for (const s of samplers) await s.start(meter);
+    burn(20);
+    cpu.sample();
+    const restarted = await collect();
+    for (const s of samplers) s.stop();
+    await shutdown();
+    const names = ["process.cpu.utilization", "system.cpu.utilization", "process.memory.usage"];
+    for (const name of names) {
+      expect(running.points(name), name).toHaveLength(1);
+      expect(stopped.points(name), name).toBeUndefined();
+    }
+    expect(restarted.points("process.cpu.utilization")).toHaveLength(1);
+    expect(restarted.points("process.memory.usage")).toHaveLength(1);
   });
 });

@@ -12,6 +12,7 @@ import {
   METRIC_GPU_UTILIZATION,
   METRIC_PROCESS_GPU_MEMORY_USAGE,
 } from "../../semconv.js";
+import { attachGauge } from "./attachGauge.js";
 import { queryNvidiaSmi, type GpuDevice } from "./queryNvidiaSmi.js";
 import { every, type ResourceSampler } from "./ResourceSampler.js";
 
@@ -53,36 +54,56 @@ export class GpuSampler implements ResourceSampler {
 
   async start(meter: Meter): Promise<void> {
     if (this.#stop || this.#available) return;
+    const signal = this.#abort.signal;
     try {
       await this.#refresh();
     } catch (error) {
-      this.#info(`voxtrace: no GPU metrics (${describe(error)}); GPU series will be absent`);
+      if (!signal.aborted)
+        this.#info(`voxtrace: no GPU metrics (${describe(error)}); GPU series will be absent`);
       return;
     }
+    // stop() during the first query: nothing to create.
+    if (signal.aborted) return;
     this.#available = true;
-    const gauge = (name: string, unit: string, description: string) =>
-      meter.createObservableGauge(name, { unit, description });
-    gauge(METRIC_GPU_MEMORY_USAGE, "By", "GPU memory in use").addCallback((r) =>
-      this.#observe(r, (d) => d.usedBytes),
-    );
-    gauge(METRIC_GPU_MEMORY_LIMIT, "By", "GPU memory size").addCallback((r) =>
-      this.#observe(r, (d) => d.totalBytes),
-    );
-    gauge(METRIC_GPU_UTILIZATION, "1", "GPU busy fraction").addCallback((r) =>
-      this.#observe(r, (d) => d.utilization),
-    );
-    gauge(METRIC_PROCESS_GPU_MEMORY_USAGE, "By", "GPU memory used by this process").addCallback(
-      (r) => {
-        for (const s of this.#series) {
-          if (s.device.processBytes !== undefined)
-            r.observe(s.device.processBytes, s.processAttributes);
-        }
-      },
-    );
-    this.#stop = every(this.#intervalMs, () => {
+    const detach = [
+      attachGauge(
+        meter,
+        { name: METRIC_GPU_MEMORY_USAGE, unit: "By", description: "GPU memory in use" },
+        (r) => this.#observe(r, (d) => d.usedBytes),
+      ),
+      attachGauge(
+        meter,
+        { name: METRIC_GPU_MEMORY_LIMIT, unit: "By", description: "GPU memory size" },
+        (r) => this.#observe(r, (d) => d.totalBytes),
+      ),
+      attachGauge(
+        meter,
+        { name: METRIC_GPU_UTILIZATION, unit: "1", description: "GPU busy fraction" },
+        (r) => this.#observe(r, (d) => d.utilization),
+      ),
+      attachGauge(
+        meter,
+        {
+          name: METRIC_PROCESS_GPU_MEMORY_USAGE,
+          unit: "By",
+          description: "GPU memory used by this process",
+        },
+        (r) => {
+          for (const s of this.#series) {
+            if (s.device.processBytes !== undefined)
+              r.observe(s.device.processBytes, s.processAttributes);
+          }
+        },
+      ),
+    ];
+    const stopTimer = every(this.#intervalMs, () => {
       // A failed refresh keeps the last reading; the next one may succeed.
       this.#refresh().catch(() => undefined);
     });
+    this.#stop = () => {
+      stopTimer();
+      detach.forEach((d) => d());
+    };
   }
 
   stop(): void {

@@ -4,28 +4,31 @@
 
 import type { Meter } from "@opentelemetry/api";
 import { METRIC_PROCESS_MEMORY_USAGE, METRIC_V8_HEAP_USED } from "../../semconv.js";
+import { attachGauge } from "./attachGauge.js";
 import type { ResourceSampler } from "./ResourceSampler.js";
 
 export class ProcessMemorySampler implements ResourceSampler {
-  #started = false;
+  #detach: (() => void)[] | undefined;
 
   start(meter: Meter): Promise<void> {
-    if (this.#started) return Promise.resolve();
-    this.#started = true;
-    meter
-      .createObservableGauge(METRIC_PROCESS_MEMORY_USAGE, {
-        unit: "By",
-        description: "Resident set size",
-      })
-      .addCallback((result) => result.observe(process.memoryUsage.rss()));
-    meter
-      .createObservableGauge(METRIC_V8_HEAP_USED, {
-        unit: "By",
-        description: "V8 heap in use, all spaces",
-      })
-      .addCallback((result) => result.observe(process.memoryUsage().heapUsed));
+    if (this.#detach) return Promise.resolve();
+    this.#detach = [
+      attachGauge(
+        meter,
+        { name: METRIC_PROCESS_MEMORY_USAGE, unit: "By", description: "Resident set size" },
+        (result) => result.observe(process.memoryUsage.rss()),
+      ),
+      attachGauge(
+        meter,
+        { name: METRIC_V8_HEAP_USED, unit: "By", description: "V8 heap in use, all spaces" },
+        (result) => result.observe(process.memoryUsage().heapUsed),
+      ),
+    ];
     return Promise.resolve();
   }
 
-  stop(): void {}
+  stop(): void {
+    this.#detach?.forEach((detach) => detach());
+    this.#detach = undefined;
+  }
 }

@@ -21,6 +21,8 @@ export interface GpuSamplerConfig {
   intervalMs?: number;
   /** Whose GPU memory process.gpu.memory.usage reports. Default this process. */
   pid?: number;
+  /** The nvidia-smi to run: a name looked up on PATH or a path. Default "nvidia-smi". */
+  nvidiaSmiPath?: string;
   /** Where the one-time "no GPU metrics" line goes. Default stderr. */
   info?: (line: string) => void;
 }
@@ -34,6 +36,7 @@ interface DeviceSeries {
 export class GpuSampler implements ResourceSampler {
   readonly #intervalMs: number;
   readonly #pid: number;
+  readonly #command: string;
   readonly #info: (line: string) => void;
   #series: DeviceSeries[] = [];
   #abort = new AbortController();
@@ -44,6 +47,7 @@ export class GpuSampler implements ResourceSampler {
   constructor(config: GpuSamplerConfig = {}) {
     this.#intervalMs = config.intervalMs ?? 5000;
     this.#pid = config.pid ?? process.pid;
+    this.#command = config.nvidiaSmiPath ?? "nvidia-smi";
     this.#info = config.info ?? ((line) => process.stderr.write(`${line}\n`));
   }
 
@@ -59,7 +63,9 @@ export class GpuSampler implements ResourceSampler {
       await this.#refresh();
     } catch (error) {
       if (!signal.aborted)
-        this.#info(`voxtrace: no GPU metrics (${describe(error)}); GPU series will be absent`);
+        this.#info(
+          `voxtrace: no GPU metrics (${describe(error, this.#command)}); GPU series will be absent`,
+        );
       return;
     }
     // stop() during the first query: nothing to create.
@@ -125,7 +131,7 @@ export class GpuSampler implements ResourceSampler {
     if (this.#inFlight) return;
     this.#inFlight = true;
     try {
-      const devices = await queryNvidiaSmi(this.#pid, this.#abort.signal);
+      const devices = await queryNvidiaSmi(this.#pid, this.#abort.signal, this.#command);
       this.#series = devices.map((device) => ({
         device,
         attributes: { [ATTR_HW_ID]: device.id, [ATTR_HW_NAME]: device.name },
@@ -137,9 +143,11 @@ export class GpuSampler implements ResourceSampler {
   }
 }
 
-function describe(error: unknown): string {
+function describe(error: unknown, command: string): string {
   const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
   return code === "ENOENT"
-    ? "nvidia-smi not on PATH"
+    ? command.includes("/")
+      ? `${command} not found`
+      : `${command} not on PATH`
     : ((error as Error).message.split("\n")[0] ?? String(error));
 }

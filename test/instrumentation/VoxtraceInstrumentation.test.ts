@@ -6,6 +6,7 @@ import {
   DEFAULT_INSTRUMENTATION_CONFIG,
   VoxtraceInstrumentation,
 } from "../../src/instrumentation/VoxtraceInstrumentation.js";
+import { captureOutput } from "../support/captureOutput.js";
 import { forceGc } from "../support/forceGc.js";
 import { AggregationTemporality, inMemoryMeter } from "../support/inMemoryTelemetry.js";
 import { startInMemoryNodeSdk } from "../support/inMemoryNodeSdk.js";
@@ -25,20 +26,15 @@ describe("VoxtraceInstrumentation in a NodeSDK", () => {
   it("reports CPU, memory, heap and GC series through the SDK's meter provider", async () => {
     process.env.PATH = "/nonexistent";
     const timersBefore = refTimers();
-    const stderr: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = (chunk: string) => (stderr.push(chunk), true);
     const instrumentation = new VoxtraceInstrumentation({ intervalMs: 50 });
-    let seen;
-    try {
+    const { result: seen, printed } = await captureOutput(async () => {
       const sdk = startInMemoryNodeSdk({ instrumentations: [instrumentation] });
       await sleep(150);
       await forceGc();
-      seen = await sdk.collect();
+      const collected = await sdk.collect();
       await sdk.shutdown();
-    } finally {
-      process.stderr.write = write;
-    }
+      return collected;
+    });
     const names = seen.names();
     for (const name of [
       "process.cpu.utilization",
@@ -54,7 +50,7 @@ describe("VoxtraceInstrumentation in a NodeSDK", () => {
       expect(names, name).toContain(name);
     expect(names.filter((n) => n.includes("gpu"))).toEqual([]);
     expect(instrumentation.gpuAvailable).toBe(false);
-    expect(stderr).toEqual([]);
+    expect(printed).toEqual([]);
     // sdk.shutdown() leaves instrumentations enabled; their timers must not hold the process.
     expect(refTimers()).toBeLessThanOrEqual(timersBefore);
     instrumentation.disable();

@@ -4,6 +4,7 @@
 
 export { AggregationTemporality } from "@opentelemetry/sdk-metrics";
 import type { Attributes } from "@opentelemetry/api";
+import type { Resource } from "@opentelemetry/resources";
 import {
   AggregationTemporality,
   InMemoryMetricExporter,
@@ -24,7 +25,10 @@ export interface MetricPoint {
 
 /** What one collection saw, looked up by instrument name. */
 export class MetricsSnapshot {
-  constructor(readonly metrics: MetricData[]) {}
+  constructor(
+    readonly metrics: MetricData[],
+    readonly resource?: Resource,
+  ) {}
 
   names(): string[] {
     return this.metrics.map((m) => m.descriptor.name);
@@ -69,7 +73,10 @@ export function inMemoryMetricReader(
     reader,
     collect: async () => {
       const { resourceMetrics } = await reader.collect();
-      return new MetricsSnapshot(resourceMetrics.scopeMetrics.flatMap((sm) => sm.metrics));
+      return new MetricsSnapshot(
+        resourceMetrics.scopeMetrics.flatMap((sm) => sm.metrics),
+        resourceMetrics.resource,
+      );
     },
   };
 }

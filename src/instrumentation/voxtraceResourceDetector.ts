@@ -25,12 +25,16 @@ import { readHostInventory, type HostInventory } from "./readHostInventory.js";
 const MIB = 1024 * 1024;
 
 export interface VoxtraceResourceDetectorConfig {
-  /** How long the inventory may take before it is given up. Default 3000 ms. */
+  /**
+   * How long the inventory may take before what is missing is given up. Default 5000 ms:
+   * starting the worker and loading systeminformation alone can take a second on a busy
+   * machine. Exporters wait for these attributes before their first export.
+   */
   timeoutMs?: number;
 }
 
 export const DEFAULT_RESOURCE_DETECTOR_CONFIG: Readonly<Required<VoxtraceResourceDetectorConfig>> =
-  { timeoutMs: 3000 };
+  { timeoutMs: 5000 };
 
 /** Node's os.arch() in the host.arch values the semantic conventions list. */
 const HOST_ARCH: Partial<Record<string, string>> = {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -7,15 +7,18 @@ import {
   VoxtraceInstrumentation,
 } from "../../src/instrumentation/VoxtraceInstrumentation.js";
 import { captureOutput } from "../support/captureOutput.js";
+import {
+  emptyPath,
+  fakeNvidiaSmi,
+  installFakeCommands,
+  restorePath,
+} from "../support/fakeCommands.js";
 import { forceGc } from "../support/forceGc.js";
 import { AggregationTemporality, inMemoryMeter } from "../support/inMemoryTelemetry.js";
 import { startInMemoryNodeSdk } from "../support/inMemoryNodeSdk.js";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "voxtrace-instr-"));
-const originalPath = process.env.PATH;
-afterEach(() => {
-  process.env.PATH = originalPath;
-});
+afterEach(restorePath);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -24,7 +27,7 @@ const refTimers = () => process.getActiveResourcesInfo().filter((r) => r === "Ti
 
 describe("VoxtraceInstrumentation in a NodeSDK", () => {
   it("reports CPU, memory, heap and GC series through the SDK's meter provider", async () => {
-    process.env.PATH = "/nonexistent";
+    emptyPath();
     const timersBefore = refTimers();
     const instrumentation = new VoxtraceInstrumentation({ intervalMs: 50 });
     const { result: seen, printed } = await captureOutput(async () => {
@@ -79,19 +82,15 @@ describe("VoxtraceInstrumentation in a NodeSDK", () => {
   });
 
   it("reports GPU series from the nvidia-smi named in its config", async () => {
-    const fake = path.join(tmp, "my-nvidia-smi");
-    writeFileSync(
-      fake,
-      `#!/bin/sh
-case "$*" in
-  *query-gpu*) echo "0, NVIDIA Fake L4, GPU-cccc, 2048, 23034, 12" ;;
-  *query-compute-apps*) echo "${process.pid}, GPU-cccc, 1024" ;;
-  *) exit 9 ;;
-esac
-`,
-    );
-    chmodSync(fake, 0o755);
-    process.env.PATH = "/nonexistent";
+    // Named in the config, not found on PATH.
+    const dir = installFakeCommands(tmp, {
+      "my-nvidia-smi": fakeNvidiaSmi(
+        ["0, NVIDIA Fake L4, GPU-cccc, 2048, 23034, 12"],
+        `echo "${process.pid}, GPU-cccc, 1024"`,
+      ),
+    });
+    const fake = path.join(dir, "my-nvidia-smi");
+    emptyPath();
     const { collect, shutdown, provider } = inMemoryMeter();
     const instrumentation = new VoxtraceInstrumentation({
       enabled: false,

@@ -1,16 +1,24 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
-import { afterEach, describe, expect, it } from "vitest";
+import path from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { EventLoopDelaySampler } from "../../src/instrumentation/samplers/EventLoopDelaySampler.js";
 import { ProcessCpuSampler } from "../../src/instrumentation/samplers/ProcessCpuSampler.js";
 import { ProcessMemorySampler } from "../../src/instrumentation/samplers/ProcessMemorySampler.js";
 import { startResourceSamplers } from "../../src/instrumentation/samplers/startResourceSamplers.js";
 import { SystemCpuSampler } from "../../src/instrumentation/samplers/SystemCpuSampler.js";
+import { captureOutput } from "../support/captureOutput.js";
+import {
+  emptyPath,
+  fakeNvidiaSmi,
+  installFakeCommands,
+  restorePath,
+} from "../support/fakeCommands.js";
 import { AggregationTemporality, inMemoryMeter } from "../support/inMemoryTelemetry.js";
 
-const originalPath = process.env.PATH;
-afterEach(() => {
-  process.env.PATH = originalPath;
-});
+const tmp = mkdtempSync(path.join(os.tmpdir(), "voxtrace-samplers-"));
+afterEach(restorePath);
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const burn = (ms: number) => {
   const until = performance.now() + ms;
@@ -20,7 +28,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("startResourceSamplers", () => {
   it("reports process, V8, event-loop and system series and, with no GPU, no GPU series", async () => {
-    process.env.PATH = "/nonexistent";
+    emptyPath();
     const lines: string[] = [];
     const { meter, collect, shutdown } = inMemoryMeter();
     const samplers = await startResourceSamplers({
@@ -55,19 +63,37 @@ describe("startResourceSamplers", () => {
     expect(values.names().filter((name) => name.includes("gpu"))).toEqual([]);
   });
 
-  it("starts no GPU sampler when told gpu: false, and prints nothing", async () => {
-    const lines: string[] = [];
-    const { meter, shutdown } = inMemoryMeter();
-    const stderrWrite = process.stderr.write.bind(process.stderr);
-    process.stderr.write = (chunk: string) => (lines.push(chunk), true);
-    try {
-      const samplers = await startResourceSamplers({ meter, gpu: false });
-      samplers.stop();
-    } finally {
-      process.stderr.write = stderrWrite;
-    }
+  it("starts no GPU sampler when told gpu: false or not given gpu, and prints nothing", async () => {
+    // An nvidia-smi that works: any GPU sampler that ran would report from it.
+    installFakeCommands(tmp, {
+      "nvidia-smi": fakeNvidiaSmi(["0, NVIDIA Fake A100, GPU-aaaa, 5120, 40960, 37"]),
+    });
+    const gpuSeries = (names: string[]) => names.filter((n) => /gpu/.test(n));
+    const { meter, collect, shutdown } = inMemoryMeter(AggregationTemporality.DELTA);
+    const { result, printed } = await captureOutput(async () => {
+      const off = await startResourceSamplers({ meter, gpu: false });
+      const withoutOff = gpuSeries((await collect()).names());
+      off.stop();
+      const left = await startResourceSamplers({ meter, samplers: ["cpu", "memory"] });
+      const withoutLeft = gpuSeries((await collect()).names());
+      left.stop();
+      const on = await startResourceSamplers({ meter, samplers: ["gpu"] });
+      const withGpu = gpuSeries((await collect()).names());
+      on.stop();
+      return { off, left, on, withoutOff, withoutLeft, withGpu };
+    });
     await shutdown();
-    expect(lines).toEqual([]);
+    expect(printed).toEqual([]);
+    expect(result.withoutOff).toEqual([]);
+    expect(result.withoutLeft).toEqual([]);
+    expect([result.off.gpuAvailable, result.left.gpuAvailable]).toEqual([false, false]);
+    // The same fake, with the GPU sampler asked for: the series exist.
+    expect(result.on.gpuAvailable).toBe(true);
+    expect(result.withGpu.sort()).toEqual([
+      "hw.gpu.memory.limit",
+      "hw.gpu.memory.usage",
+      "hw.gpu.utilization",
+    ]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { detectResources } from "@opentelemetry/resources";
@@ -8,30 +8,16 @@ import {
   voxtraceResourceDetector,
 } from "../../src/instrumentation/voxtraceResourceDetector.js";
 import { captureOutput } from "../support/captureOutput.js";
+import { fakeNvidiaSmi, installFakeCommands, restorePath } from "../support/fakeCommands.js";
 import { startInMemoryNodeSdk } from "../support/inMemoryNodeSdk.js";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "voxtrace-detector-"));
-const originalPath = process.env.PATH;
-afterEach(() => {
-  process.env.PATH = originalPath;
-});
+afterEach(restorePath);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const fakeCommands = (commands: Record<string, string>) => installFakeCommands(tmp, commands);
 
-/** Puts fake executables, the true system boundary, first on PATH. */
-function fakeCommands(commands: Record<string, string>): void {
-  const dir = mkdtempSync(path.join(tmp, "bin-"));
-  for (const [name, script] of Object.entries(commands)) {
-    writeFileSync(path.join(dir, name), `#!/bin/sh\n${script}\n`);
-    chmodSync(path.join(dir, name), 0o755);
-  }
-  process.env.PATH = `${dir}:${originalPath ?? ""}`;
-}
-
-/** The fake GpuSampler.test.ts uses: answers voxtrace's own nvidia-smi query only. */
-const VOXTRACE_ONLY_NVIDIA_SMI = `case "$*" in
-  *query-gpu=index*) echo "0, NVIDIA Fake A100, GPU-aaaa, 5120, 40960, 37" ;;
-  *) exit 9 ;;
-esac`;
+/** The fake GpuSampler.test.ts uses: answers voxtrace's own nvidia-smi queries only. */
+const VOXTRACE_ONLY_NVIDIA_SMI = fakeNvidiaSmi(["0, NVIDIA Fake A100, GPU-aaaa, 5120, 40960, 37"]);
 
 /** Answers the 16-column query systeminformation makes, for one GPU on bus 01:00.0. */
 const SYSTEMINFORMATION_NVIDIA_SMI = `case "$*" in
@@ -80,7 +66,7 @@ describe("voxtraceResourceDetector", () => {
 
   it("names each GPU lspci lists, with the driver and memory nvidia-smi reports", async () => {
     fakeCommands({ "nvidia-smi": SYSTEMINFORMATION_NVIDIA_SMI, lspci: LSPCI });
-    const attributes = await detect();
+    const attributes = await detect(createVoxtraceResourceDetector({ timeoutMs: 30_000 }));
     expect(attributes["voxtrace.host.gpu.count"]).toBe(1);
     // nvidia-smi's name wins over lspci's chip name (GA102GL [A10]).
     expect(attributes["voxtrace.host.gpu.models"]).toEqual(["NVIDIA A10"]);
@@ -92,11 +78,12 @@ describe("voxtraceResourceDetector", () => {
     fakeCommands({ lspci: "sleep 30" });
     const started = performance.now();
     const { result: attributes, printed } = await captureOutput(() =>
-      detect(createVoxtraceResourceDetector({ timeoutMs: 1500 })),
+      detect(createVoxtraceResourceDetector({ timeoutMs: 5000 })),
     );
     const elapsed = performance.now() - started;
     expect(printed).toEqual([]);
-    expect(elapsed).toBeLessThan(4000);
+    // The fake lspci sleeps 30 s; the detector gives up at 5.
+    expect(elapsed).toBeLessThan(8000);
     expect(gpuKeys(attributes)).toEqual([]);
     expect(attributes["host.cpu.model.name"]).toBeDefined();
   });

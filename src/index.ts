@@ -35,11 +35,34 @@ export type {
   ResourceSamplers,
   ResourceSamplersConfig,
 } from "./instrumentation/samplers/startResourceSamplers.js";
+export {
+  ResourceSamplerSet,
+  SAMPLER_NAMES,
+} from "./instrumentation/samplers/ResourceSamplerSet.js";
+export type {
+  ResourceSamplerSetConfig,
+  SamplerName,
+} from "./instrumentation/samplers/ResourceSamplerSet.js";
+export { PolledGaugeSampler } from "./instrumentation/samplers/PolledGaugeSampler.js";
+export type { GaugeSpec } from "./instrumentation/samplers/attachGauge.js";
 export { GpuSampler } from "./instrumentation/samplers/GpuSampler.js";
 export type { GpuSamplerConfig } from "./instrumentation/samplers/GpuSampler.js";
 export { ProcessCpuSampler } from "./instrumentation/samplers/ProcessCpuSampler.js";
 export { ProcessMemorySampler } from "./instrumentation/samplers/ProcessMemorySampler.js";
 export { EventLoopDelaySampler } from "./instrumentation/samplers/EventLoopDelaySampler.js";
 export { SystemCpuSampler } from "./instrumentation/samplers/SystemCpuSampler.js";
+export { V8HeapSampler } from "./instrumentation/samplers/V8HeapSampler.js";
+export { GcSampler } from "./instrumentation/samplers/GcSampler.js";
+export {
+  VoxtraceInstrumentation,
+  DEFAULT_INSTRUMENTATION_CONFIG,
+} from "./instrumentation/VoxtraceInstrumentation.js";
+export type { VoxtraceInstrumentationConfig } from "./instrumentation/VoxtraceInstrumentation.js";
+export {
+  voxtraceResourceDetector,
+  createVoxtraceResourceDetector,
+  DEFAULT_RESOURCE_DETECTOR_CONFIG,
+} from "./instrumentation/voxtraceResourceDetector.js";
+export type { VoxtraceResourceDetectorConfig } from "./instrumentation/voxtraceResourceDetector.js";
 export type { ResourceSampler, SamplerConfig } from "./instrumentation/samplers/ResourceSampler.js";
 export * as semconv from "./semconv.js";

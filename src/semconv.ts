@@ -66,3 +66,21 @@ export const EVENT_ALERT_RESOLVED = "voxtrace.alert.resolved";
 export const DURATION_BUCKETS_S = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10,
 ];
+
+// Resource attributes from voxtraceResourceDetector (host and GPU inventory).
+export const ATTR_HOST_ARCH = "host.arch";
+export const ATTR_HOST_CPU_MODEL_NAME = "host.cpu.model.name";
+export const ATTR_HOST_CPU_VENDOR_ID = "host.cpu.vendor.id";
+export const ATTR_HOST_CPU_FAMILY = "host.cpu.family";
+export const ATTR_HOST_CPU_MODEL_ID = "host.cpu.model.id";
+/** Logical processors (hardware threads). */
+export const ATTR_HOST_CPU_LOGICAL_CORES = "voxtrace.host.cpu.logical_cores";
+export const ATTR_HOST_CPU_PHYSICAL_CORES = "voxtrace.host.cpu.physical_cores";
+/** Physical memory, bytes. */
+export const ATTR_HOST_MEMORY_TOTAL = "voxtrace.host.memory.total";
+export const ATTR_HOST_GPU_COUNT = "voxtrace.host.gpu.count";
+/** One model name per GPU, in the order the system lists them. */
+export const ATTR_HOST_GPU_MODELS = "voxtrace.host.gpu.models";
+/** GPU memory per GPU in bytes, in the same order; only when every GPU's size is known. */
+export const ATTR_HOST_GPU_MEMORY_SIZES = "voxtrace.host.gpu.memory.sizes";
+export const ATTR_HOST_GPU_DRIVER_VERSION = "voxtrace.host.gpu.driver_version";

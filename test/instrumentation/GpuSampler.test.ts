@@ -1,62 +1,44 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from "@opentelemetry/sdk-metrics";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { GpuSampler } from "../../src/instrumentation/samplers/GpuSampler.js";
+import {
+  emptyPath,
+  fakeNvidiaSmi,
+  installFakeCommands,
+  restorePath,
+} from "../support/fakeCommands.js";
+import { inMemoryMeter } from "../support/inMemoryTelemetry.js";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "voxtrace-gpu-"));
-const originalPath = process.env.PATH;
-afterEach(() => {
-  process.env.PATH = originalPath;
-});
+afterEach(restorePath);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** A fake nvidia-smi printing fixed CSV, the true system boundary for GPU metrics. */
-function installFakeNvidiaSmi(gpuRows: string, appsScript: string): void {
-  const script = `#!/bin/sh
-case "$*" in
-  *query-gpu*) printf '%s\\n' ${gpuRows} ;;
-  *query-compute-apps*) ${appsScript} ;;
-  *) exit 9 ;;
-esac
-`;
-  writeFileSync(path.join(tmp, "nvidia-smi"), script);
-  chmodSync(path.join(tmp, "nvidia-smi"), 0o755);
-  process.env.PATH = `${tmp}:${originalPath ?? ""}`;
-}
-
+/** Starts the sampler, collects once, stops it (twice: stop is idempotent). */
 async function collect(sampler: GpuSampler) {
-  const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
-  const provider = new MeterProvider({ readers: [reader] });
-  await sampler.start(provider.getMeter("test"));
-  await reader.forceFlush();
+  const { meter, collect, shutdown } = inMemoryMeter();
+  await sampler.start(meter);
+  const seen = await collect();
   sampler.stop();
   sampler.stop();
-  await provider.shutdown();
-  const metrics = exporter
-    .getMetrics()
-    .flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics));
-  return (name: string) =>
-    metrics
-      .find((m) => m.descriptor.name === name)
-      ?.dataPoints.map((p) => ({ value: p.value as number, attributes: p.attributes }));
+  await shutdown();
+  return (name: string) => seen.points(name);
 }
 
 const MIB = 1024 * 1024;
 
 describe("GpuSampler", () => {
   it("reports the values nvidia-smi prints, in bytes and fractions, per device", async () => {
-    installFakeNvidiaSmi(
-      `"0, NVIDIA Fake A100, GPU-aaaa, 5120, 40960, 37" "1, NVIDIA Fake T4, GPU-bbbb, 100, 15360, 0"`,
-      `echo "${process.pid}, GPU-aaaa, 4608"; echo "99999, GPU-aaaa, 256"`,
-    );
+    installFakeCommands(tmp, {
+      "nvidia-smi": fakeNvidiaSmi(
+        [
+          "0, NVIDIA Fake A100, GPU-aaaa, 5120, 40960, 37",
+          "1, NVIDIA Fake T4, GPU-bbbb, 100, 15360, 0",
+        ],
+        `echo "${process.pid}, GPU-aaaa, 4608"; echo "99999, GPU-aaaa, 256"`,
+      ),
+    });
     const series = await collect(new GpuSampler({ info: () => {} }));
     const a100 = { "hw.id": "0", "hw.name": "NVIDIA Fake A100" };
     const t4 = { "hw.id": "1", "hw.name": "NVIDIA Fake T4" };
@@ -80,7 +62,9 @@ describe("GpuSampler", () => {
   });
 
   it("leaves out what nvidia-smi cannot tell rather than reporting zero", async () => {
-    installFakeNvidiaSmi(`"0, NVIDIA Fake GPU, GPU-aaaa, 5120, 40960, [N/A]"`, "exit 3");
+    installFakeCommands(tmp, {
+      "nvidia-smi": fakeNvidiaSmi(["0, NVIDIA Fake GPU, GPU-aaaa, 5120, 40960, [N/A]"], "exit 3"),
+    });
     const series = await collect(new GpuSampler({ info: () => {} }));
     expect(series("hw.gpu.memory.usage")).toHaveLength(1);
     expect(series("hw.gpu.utilization")).toBeUndefined();
@@ -88,7 +72,7 @@ describe("GpuSampler", () => {
   });
 
   it("without nvidia-smi leaves the GPU series absent and says so once", async () => {
-    process.env.PATH = "/nonexistent";
+    emptyPath();
     const lines: string[] = [];
     const sampler = new GpuSampler({ info: (line) => lines.push(line) });
     const series = await collect(sampler);
@@ -106,12 +90,7 @@ describe("GpuSampler", () => {
   });
 
   it("treats an nvidia-smi that fails as no GPU", async () => {
-    writeFileSync(
-      path.join(tmp, "nvidia-smi"),
-      "#!/bin/sh\necho 'NVIDIA-SMI has failed' >&2\nexit 9\n",
-    );
-    chmodSync(path.join(tmp, "nvidia-smi"), 0o755);
-    process.env.PATH = `${tmp}:${originalPath ?? ""}`;
+    installFakeCommands(tmp, { "nvidia-smi": "echo 'NVIDIA-SMI has failed' >&2\nexit 9" });
     const lines: string[] = [];
     const series = await collect(new GpuSampler({ info: (line) => lines.push(line) }));
     expect(series("hw.gpu.memory.usage")).toBeUndefined();

@@ -1,16 +1,5 @@
 import path from "node:path";
-import {
-  MeterProvider,
-  InMemoryMetricExporter,
-  AggregationTemporality,
-  PeriodicExportingMetricReader,
-  type HistogramMetricData,
-} from "@opentelemetry/sdk-metrics";
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from "@opentelemetry/sdk-trace-base";
+import type { HistogramMetricData } from "@opentelemetry/sdk-metrics";
 import { context, SpanStatusCode, trace } from "@opentelemetry/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OtelPipelineObserver } from "../../src/instrumentation/OtelPipelineObserver.js";
@@ -20,25 +9,18 @@ import type { Utterance } from "../../src/pipeline/Utterance.js";
 import { ZipformerModel } from "../../src/pipeline/stt/ZipformerModel.js";
 import { SileroVad } from "../../src/pipeline/vad/SileroVad.js";
 import { VadSegmenter } from "../../src/pipeline/vad/VadSegmenter.js";
+import { inMemoryMeter, inMemoryTracer } from "../support/inMemoryTelemetry.js";
 import { AUDIO_DIR, MODEL_DIR } from "../support/runCli.js";
 
 let model: ZipformerModel;
 let vad: SileroVad;
 
 async function transcribeWithTelemetry(recordTranscripts: boolean) {
-  const spans = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({
-    spanProcessors: [new SimpleSpanProcessor(spans)],
-  });
-  const metricsOut = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-  const reader = new PeriodicExportingMetricReader({
-    exporter: metricsOut,
-    exportIntervalMillis: 3_600_000,
-  });
-  const meterProvider = new MeterProvider({ readers: [reader] });
+  const traces = inMemoryTracer();
+  const meter = inMemoryMeter();
   const observer = new OtelPipelineObserver({
-    tracer: tracerProvider.getTracer("test"),
-    meter: meterProvider.getMeter("test"),
+    tracer: traces.tracer,
+    meter: meter.meter,
     modelName: model.name,
     executionProvider: "cpu",
     recordTranscripts,
@@ -60,11 +42,8 @@ async function transcribeWithTelemetry(recordTranscripts: boolean) {
     ],
   });
   await source.close();
-  await reader.forceFlush();
-  const metrics = metricsOut
-    .getMetrics()
-    .flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics));
-  return { spans: spans.getFinishedSpans(), metrics, delivered };
+  const { metrics } = await meter.collect();
+  return { spans: traces.spans(), metrics, delivered };
 }
 
 describe("OtelPipelineObserver on a real transcription", () => {
@@ -145,24 +124,11 @@ describe("OtelPipelineObserver on a real transcription", () => {
 });
 
 function inMemoryObserver() {
-  const spans = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({
-    spanProcessors: [new SimpleSpanProcessor(spans)],
-  });
-  const metricsOut = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-  const reader = new PeriodicExportingMetricReader({
-    exporter: metricsOut,
-    exportIntervalMillis: 3_600_000,
-  });
-  const meterProvider = new MeterProvider({ readers: [reader] });
-  const tracer = tracerProvider.getTracer("test");
-  const observer = new OtelPipelineObserver({ tracer, meter: meterProvider.getMeter("test") });
-  const metrics = async () => {
-    await reader.forceFlush();
-    const last = metricsOut.getMetrics().at(-1);
-    return last?.scopeMetrics.flatMap((sm) => sm.metrics) ?? [];
-  };
-  return { observer, tracer, spans, metrics };
+  const traces = inMemoryTracer();
+  const { meter, collect } = inMemoryMeter();
+  const observer = new OtelPipelineObserver({ tracer: traces.tracer, meter });
+  const metrics = async () => (await collect()).metrics;
+  return { observer, tracer: traces.tracer, spans: traces.exporter, metrics };
 }
 
 const utterance = (index: number): Utterance => ({

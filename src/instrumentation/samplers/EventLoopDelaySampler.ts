@@ -3,55 +3,42 @@
 // the pipeline's audio handling.
 
 import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
-import type { Meter } from "@opentelemetry/api";
 import { METRIC_EVENT_LOOP_DELAY } from "../../semconv.js";
-import {
-  DEFAULT_SAMPLER_INTERVAL_MS,
-  every,
-  type ResourceSampler,
-  type SamplerConfig,
-} from "./ResourceSampler.js";
+import { PolledGaugeSampler } from "./PolledGaugeSampler.js";
+import type { SamplerConfig } from "./ResourceSampler.js";
 
-export class EventLoopDelaySampler implements ResourceSampler {
-  readonly #intervalMs: number;
+export class EventLoopDelaySampler extends PolledGaugeSampler {
   #histogram: IntervalHistogram | undefined;
-  #p99Seconds: number | undefined;
-  #stop: (() => void) | undefined;
 
   constructor(config: SamplerConfig = {}) {
-    this.#intervalMs = config.intervalMs ?? DEFAULT_SAMPLER_INTERVAL_MS;
+    super(
+      {
+        name: METRIC_EVENT_LOOP_DELAY,
+        unit: "s",
+        description: "Event-loop delay, 99th percentile over the last interval",
+      },
+      config,
+    );
   }
 
   get p99Seconds(): number | undefined {
-    return this.#p99Seconds;
+    return this.value;
   }
 
-  start(meter: Meter): Promise<void> {
-    if (this.#stop) return Promise.resolve();
+  protected begin(): void {
     this.#histogram = monitorEventLoopDelay({ resolution: 20 });
     this.#histogram.enable();
-    meter
-      .createObservableGauge(METRIC_EVENT_LOOP_DELAY, {
-        unit: "s",
-        description: "Event-loop delay, 99th percentile over the last interval",
-      })
-      .addCallback((result) => {
-        if (this.#p99Seconds !== undefined) result.observe(this.#p99Seconds);
-      });
-    this.#stop = every(this.#intervalMs, () => this.sample());
-    return Promise.resolve();
   }
 
-  sample(): void {
+  protected read(): number | undefined {
     const histogram = this.#histogram;
-    if (!histogram || histogram.count === 0) return;
-    this.#p99Seconds = histogram.percentile(99) / 1e9;
+    if (!histogram || histogram.count === 0) return undefined;
+    const p99Seconds = histogram.percentile(99) / 1e9;
     histogram.reset();
+    return p99Seconds;
   }
 
-  stop(): void {
-    this.#stop?.();
-    this.#stop = undefined;
+  protected override end(): void {
     this.#histogram?.disable();
     this.#histogram = undefined;
   }

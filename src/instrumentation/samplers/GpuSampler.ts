@@ -12,6 +12,7 @@ import {
   METRIC_GPU_UTILIZATION,
   METRIC_PROCESS_GPU_MEMORY_USAGE,
 } from "../../semconv.js";
+import { attachGauge } from "./attachGauge.js";
 import { queryNvidiaSmi, type GpuDevice } from "./queryNvidiaSmi.js";
 import { every, type ResourceSampler } from "./ResourceSampler.js";
 
@@ -20,6 +21,8 @@ export interface GpuSamplerConfig {
   intervalMs?: number;
   /** Whose GPU memory process.gpu.memory.usage reports. Default this process. */
   pid?: number;
+  /** The nvidia-smi to run: a name looked up on PATH or a path. Default "nvidia-smi". */
+  nvidiaSmiPath?: string;
   /** Where the one-time "no GPU metrics" line goes. Default stderr. */
   info?: (line: string) => void;
 }
@@ -33,6 +36,7 @@ interface DeviceSeries {
 export class GpuSampler implements ResourceSampler {
   readonly #intervalMs: number;
   readonly #pid: number;
+  readonly #command: string;
   readonly #info: (line: string) => void;
   #series: DeviceSeries[] = [];
   #abort = new AbortController();
@@ -43,6 +47,7 @@ export class GpuSampler implements ResourceSampler {
   constructor(config: GpuSamplerConfig = {}) {
     this.#intervalMs = config.intervalMs ?? 5000;
     this.#pid = config.pid ?? process.pid;
+    this.#command = config.nvidiaSmiPath ?? "nvidia-smi";
     this.#info = config.info ?? ((line) => process.stderr.write(`${line}\n`));
   }
 
@@ -53,36 +58,58 @@ export class GpuSampler implements ResourceSampler {
 
   async start(meter: Meter): Promise<void> {
     if (this.#stop || this.#available) return;
+    const signal = this.#abort.signal;
     try {
       await this.#refresh();
     } catch (error) {
-      this.#info(`voxtrace: no GPU metrics (${describe(error)}); GPU series will be absent`);
+      if (!signal.aborted)
+        this.#info(
+          `voxtrace: no GPU metrics (${describe(error, this.#command)}); GPU series will be absent`,
+        );
       return;
     }
+    // stop() during the first query: nothing to create.
+    if (signal.aborted) return;
     this.#available = true;
-    const gauge = (name: string, unit: string, description: string) =>
-      meter.createObservableGauge(name, { unit, description });
-    gauge(METRIC_GPU_MEMORY_USAGE, "By", "GPU memory in use").addCallback((r) =>
-      this.#observe(r, (d) => d.usedBytes),
-    );
-    gauge(METRIC_GPU_MEMORY_LIMIT, "By", "GPU memory size").addCallback((r) =>
-      this.#observe(r, (d) => d.totalBytes),
-    );
-    gauge(METRIC_GPU_UTILIZATION, "1", "GPU busy fraction").addCallback((r) =>
-      this.#observe(r, (d) => d.utilization),
-    );
-    gauge(METRIC_PROCESS_GPU_MEMORY_USAGE, "By", "GPU memory used by this process").addCallback(
-      (r) => {
-        for (const s of this.#series) {
-          if (s.device.processBytes !== undefined)
-            r.observe(s.device.processBytes, s.processAttributes);
-        }
-      },
-    );
-    this.#stop = every(this.#intervalMs, () => {
+    const detach = [
+      attachGauge(
+        meter,
+        { name: METRIC_GPU_MEMORY_USAGE, unit: "By", description: "GPU memory in use" },
+        (r) => this.#observe(r, (d) => d.usedBytes),
+      ),
+      attachGauge(
+        meter,
+        { name: METRIC_GPU_MEMORY_LIMIT, unit: "By", description: "GPU memory size" },
+        (r) => this.#observe(r, (d) => d.totalBytes),
+      ),
+      attachGauge(
+        meter,
+        { name: METRIC_GPU_UTILIZATION, unit: "1", description: "GPU busy fraction" },
+        (r) => this.#observe(r, (d) => d.utilization),
+      ),
+      attachGauge(
+        meter,
+        {
+          name: METRIC_PROCESS_GPU_MEMORY_USAGE,
+          unit: "By",
+          description: "GPU memory used by this process",
+        },
+        (r) => {
+          for (const s of this.#series) {
+            if (s.device.processBytes !== undefined)
+              r.observe(s.device.processBytes, s.processAttributes);
+          }
+        },
+      ),
+    ];
+    const stopTimer = every(this.#intervalMs, () => {
       // A failed refresh keeps the last reading; the next one may succeed.
       this.#refresh().catch(() => undefined);
     });
+    this.#stop = () => {
+      stopTimer();
+      detach.forEach((d) => d());
+    };
   }
 
   stop(): void {
@@ -104,7 +131,7 @@ export class GpuSampler implements ResourceSampler {
     if (this.#inFlight) return;
     this.#inFlight = true;
     try {
-      const devices = await queryNvidiaSmi(this.#pid, this.#abort.signal);
+      const devices = await queryNvidiaSmi(this.#pid, this.#abort.signal, this.#command);
       this.#series = devices.map((device) => ({
         device,
         attributes: { [ATTR_HW_ID]: device.id, [ATTR_HW_NAME]: device.name },
@@ -116,9 +143,11 @@ export class GpuSampler implements ResourceSampler {
   }
 }
 
-function describe(error: unknown): string {
+function describe(error: unknown, command: string): string {
   const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
   return code === "ENOENT"
-    ? "nvidia-smi not on PATH"
+    ? command.includes("/")
+      ? `${command} not found`
+      : `${command} not on PATH`
     : ((error as Error).message.split("\n")[0] ?? String(error));
 }

@@ -1,31 +1,50 @@
-// process.memory.usage (resident set size) and v8js.memory.heap.used. Both are cheap,
-// synchronous reads of a current value, so they are taken when the SDK collects: no
-// timer, and the leak detector sees memory as it is at each collection.
+// process.memory.usage (resident set size), voxtrace.memory.native (RSS minus the V8
+// heap: ONNX Runtime, addons, buffers) and voxtrace.memory.external (C++ memory bound
+// to JS objects, ArrayBuffers included). All come from one process.memoryUsage() call
+// made when the SDK collects: no timer, and the leak detector sees memory as it is at
+// each collection.
 
-import type { Meter } from "@opentelemetry/api";
-import { METRIC_PROCESS_MEMORY_USAGE, METRIC_V8_HEAP_USED } from "../../semconv.js";
+import type { BatchObservableCallback, Meter } from "@opentelemetry/api";
+import {
+  METRIC_EXTERNAL_MEMORY,
+  METRIC_NATIVE_MEMORY,
+  METRIC_PROCESS_MEMORY_USAGE,
+} from "../../semconv.js";
 import type { ResourceSampler } from "./ResourceSampler.js";
 
 export class ProcessMemorySampler implements ResourceSampler {
-  #started = false;
+  #detach: (() => void) | undefined;
 
   start(meter: Meter): Promise<void> {
-    if (this.#started) return Promise.resolve();
-    this.#started = true;
-    meter
-      .createObservableGauge(METRIC_PROCESS_MEMORY_USAGE, {
-        unit: "By",
-        description: "Resident set size",
-      })
-      .addCallback((result) => result.observe(process.memoryUsage.rss()));
-    meter
-      .createObservableGauge(METRIC_V8_HEAP_USED, {
-        unit: "By",
-        description: "V8 heap in use, all spaces",
-      })
-      .addCallback((result) => result.observe(process.memoryUsage().heapUsed));
+    if (this.#detach) return Promise.resolve();
+    const rss = meter.createObservableGauge(METRIC_PROCESS_MEMORY_USAGE, {
+      unit: "By",
+      description: "Resident set size",
+    });
+    const native = meter.createObservableGauge(METRIC_NATIVE_MEMORY, {
+      unit: "By",
+      description: "Resident memory outside the V8 heap (RSS minus V8 heap total)",
+    });
+    const external = meter.createObservableGauge(METRIC_EXTERNAL_MEMORY, {
+      unit: "By",
+      description: "Memory of C++ objects bound to JS objects, ArrayBuffers included",
+    });
+    const callback: BatchObservableCallback = (result) => {
+      const memory = process.memoryUsage();
+      result.observe(rss, memory.rss);
+      // Heap pages V8 has committed but the kernel has not yet made resident can put
+      // heapTotal above RSS for a moment; there is no negative native memory.
+      result.observe(native, Math.max(0, memory.rss - memory.heapTotal));
+      result.observe(external, memory.external);
+    };
+    const observables = [rss, native, external];
+    meter.addBatchObservableCallback(callback, observables);
+    this.#detach = () => meter.removeBatchObservableCallback(callback, observables);
     return Promise.resolve();
   }
 
-  stop(): void {}
+  stop(): void {
+    this.#detach?.();
+    this.#detach = undefined;
+  }
 }

@@ -2,55 +2,38 @@
 // kernel's per-core times (os.cpus()).
 
 import os from "node:os";
-import type { Meter } from "@opentelemetry/api";
 import { METRIC_SYSTEM_CPU_UTILIZATION } from "../../semconv.js";
-import {
-  DEFAULT_SAMPLER_INTERVAL_MS,
-  every,
-  type ResourceSampler,
-  type SamplerConfig,
-} from "./ResourceSampler.js";
+import { PolledGaugeSampler } from "./PolledGaugeSampler.js";
+import type { SamplerConfig } from "./ResourceSampler.js";
 
-export class SystemCpuSampler implements ResourceSampler {
-  readonly #intervalMs: number;
+export class SystemCpuSampler extends PolledGaugeSampler {
   #last = systemTimes();
-  #utilization: number | undefined;
-  #stop: (() => void) | undefined;
 
   constructor(config: SamplerConfig = {}) {
-    this.#intervalMs = config.intervalMs ?? DEFAULT_SAMPLER_INTERVAL_MS;
+    super(
+      {
+        name: METRIC_SYSTEM_CPU_UTILIZATION,
+        unit: "1",
+        description: "Busy fraction of all cores",
+      },
+      config,
+    );
   }
 
   get utilization(): number | undefined {
-    return this.#utilization;
+    return this.value;
   }
 
-  start(meter: Meter): Promise<void> {
-    if (this.#stop) return Promise.resolve();
+  protected begin(): void {
     this.#last = systemTimes();
-    meter
-      .createObservableGauge(METRIC_SYSTEM_CPU_UTILIZATION, {
-        unit: "1",
-        description: "Busy fraction of all cores",
-      })
-      .addCallback((result) => {
-        if (this.#utilization !== undefined) result.observe(this.#utilization);
-      });
-    this.#stop = every(this.#intervalMs, () => this.sample());
-    return Promise.resolve();
   }
 
-  sample(): void {
+  protected read(): number | undefined {
     const now = systemTimes();
     const busy = now.busy - this.#last.busy;
     const total = now.total - this.#last.total;
     this.#last = now;
-    if (total > 0) this.#utilization = busy / total;
-  }
-
-  stop(): void {
-    this.#stop?.();
-    this.#stop = undefined;
+    return total > 0 ? busy / total : undefined;
   }
 }
 

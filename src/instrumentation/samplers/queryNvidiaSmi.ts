@@ -19,7 +19,11 @@ export interface GpuDevice {
   processBytes: number | undefined;
 }
 
-export async function queryNvidiaSmi(pid: number, signal: AbortSignal): Promise<GpuDevice[]> {
+export async function queryNvidiaSmi(
+  pid: number,
+  signal: AbortSignal,
+  command = "nvidia-smi",
+): Promise<GpuDevice[]> {
   const gpus = rows(
     await run(
       [
@@ -27,12 +31,14 @@ export async function queryNvidiaSmi(pid: number, signal: AbortSignal): Promise<
         "--format=csv,noheader,nounits",
       ],
       signal,
+      command,
     ),
   );
   // Compute apps are listed by GPU UUID (there is no index field), hence uuid above.
   const apps = await run(
     ["--query-compute-apps=pid,gpu_uuid,used_memory", "--format=csv,noheader,nounits"],
     signal,
+    command,
   ).then(rows, () => undefined);
   const mine = new Map<string, number>();
   for (const [appPid = "", uuid = "", used = ""] of apps ?? []) {
@@ -70,9 +76,9 @@ function rows(csv: string): string[][] {
     .map((line) => line.split(",").map((cell) => cell.trim()));
 }
 
-function run(args: string[], signal: AbortSignal): Promise<string> {
+function run(args: string[], signal: AbortSignal, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile("nvidia-smi", args, { timeout: 5000, signal }, (error, stdout) =>
+    execFile(command, args, { timeout: 5000, signal }, (error, stdout) =>
       error ? reject(new Error(error.message, { cause: error })) : resolve(stdout),
     );
   });

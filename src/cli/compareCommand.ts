@@ -4,6 +4,7 @@
 import { Command } from "commander";
 import { compareSessions, MIN_SAMPLES, type SessionComparison } from "../report/compareSessions.js";
 import { loadSession } from "../report/loadSession.js";
+import { escapeHtml } from "../text/escapeHtml.js";
 import { writeAtomically } from "./reportCommand.js";
 
 export function compareCommand(): Command {
@@ -22,10 +23,10 @@ export function compareCommand(): Command {
       const comparison = compareSessions(a, b);
       const text = render(fileA, fileB, comparison);
       if (flags.html) {
-        const escaped = text.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+        // No script at all: the CSP forbids every one, so nothing from a log can run.
         await writeAtomically(
           flags.html,
-          `<!doctype html><meta charset="utf-8"><title>voxtrace compare</title><pre>${escaped}</pre>\n`,
+          `<!doctype html><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>voxtrace compare</title><pre>${escapeHtml(text)}</pre>\n`,
         );
       }
       process.stdout.write(flags.json ? `${JSON.stringify(comparison)}\n` : text);

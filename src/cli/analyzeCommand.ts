@@ -8,6 +8,8 @@ import { replay } from "../analysis/replay.js";
 import { applyRuleOverrides } from "../analysis/RulesConfig.js";
 import { serializeEvent } from "../analysis/AnalyzerEvent.js";
 import { summarize, type Quantiles, type Summary } from "../analysis/summarize.js";
+import { escapeTerminal } from "../text/escapeTerminal.js";
+import { jsonForTerminal } from "../text/jsonForTerminal.js";
 import { collect } from "./options.js";
 
 export function analyzeCommand(): Command {
@@ -22,16 +24,19 @@ export function analyzeCommand(): Command {
       const { events, damage } = await readEventLog(file);
       if (damage)
         process.stderr.write(
-          `voxtrace: warning: ${damage.file}:${damage.line}: ${damage.message}\n`,
+          `voxtrace: warning: ${escapeTerminal(`${damage.file}:${damage.line}: ${damage.message}`)}\n`,
         );
       const { alerts } = replay(events, (recorded) => applyRuleOverrides(sets, recorded));
       const summary = summarize(events, alerts);
       if (flags.json) {
         const body = alerts.map((a) => serializeEvent(a)).join(",");
-        process.stdout.write(`{"alerts":[${body}],"summary":${JSON.stringify(summary)}}\n`);
+        process.stdout.write(
+          jsonForTerminal(`{"alerts":[${body}],"summary":${JSON.stringify(summary)}}\n`),
+        );
         return;
       }
-      process.stdout.write(render(file, summary));
+      // Stage names and the file name come from outside: no control character reaches the tty.
+      process.stdout.write(escapeTerminal(render(file, summary)));
     });
 }
 

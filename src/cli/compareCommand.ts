@@ -5,6 +5,8 @@ import { Command } from "commander";
 import { compareSessions, MIN_SAMPLES, type SessionComparison } from "../report/compareSessions.js";
 import { loadSession } from "../report/loadSession.js";
 import { escapeHtml } from "../text/escapeHtml.js";
+import { escapeTerminal } from "../text/escapeTerminal.js";
+import { jsonForTerminal } from "../text/jsonForTerminal.js";
 import { writeAtomically } from "./reportCommand.js";
 
 export function compareCommand(): Command {
@@ -18,7 +20,7 @@ export function compareCommand(): Command {
     .option("--html <file>", "also write the comparison as a self-contained HTML page")
     .action(async (fileA: string, fileB: string, flags: { json?: boolean; html?: string }) => {
       const warn = (line: string): void =>
-        void process.stderr.write(`voxtrace: warning: ${line}\n`);
+        void process.stderr.write(`voxtrace: warning: ${escapeTerminal(line)}\n`);
       const [a, b] = await Promise.all([loadSession(fileA, warn), loadSession(fileB, warn)]);
       const comparison = compareSessions(a, b);
       const text = render(fileA, fileB, comparison);
@@ -29,7 +31,10 @@ export function compareCommand(): Command {
           `<!doctype html><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>voxtrace compare</title><pre>${escapeHtml(text)}</pre>\n`,
         );
       }
-      process.stdout.write(flags.json ? `${JSON.stringify(comparison)}\n` : text);
+      // Stage names and file names come from outside: no control character reaches the tty.
+      process.stdout.write(
+        flags.json ? jsonForTerminal(`${JSON.stringify(comparison)}\n`) : escapeTerminal(text),
+      );
     });
 }
 

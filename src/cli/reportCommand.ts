@@ -6,6 +6,7 @@ import { Command } from "commander";
 import { VoxtraceError } from "../errors.js";
 import { loadSession } from "../report/loadSession.js";
 import { renderReport } from "../report/renderReport.js";
+import { escapeTerminal } from "../text/escapeTerminal.js";
 
 export function reportCommand(): Command {
   return new Command("report")
@@ -16,7 +17,7 @@ export function reportCommand(): Command {
     .requiredOption("--out <file>", "where to write the HTML")
     .action(async (file: string, flags: { out: string }) => {
       const session = await loadSession(file, (line) =>
-        process.stderr.write(`voxtrace: warning: ${line}\n`),
+        process.stderr.write(`voxtrace: warning: ${escapeTerminal(line)}\n`),
       );
       const html = renderReport({ title: `voxtrace session ${path.basename(file)}`, ...session });
       await writeAtomically(flags.out, html);

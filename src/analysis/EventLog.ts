@@ -5,10 +5,10 @@
 
 import {
   closeSync,
+  lstatSync,
   fstatSync,
   fsyncSync,
   ftruncateSync,
-  openSync,
   readFileSync,
   readSync,
   renameSync,
@@ -17,7 +17,8 @@ import {
 } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { VoxtraceError } from "../errors.js";
+import { isVoxtraceError, VoxtraceError } from "../errors.js";
+import { openPrivateFile } from "../files/openPrivateFile.js";
 import { serializeEvent, type RecordedEvent } from "./AnalyzerEvent.js";
 
 export interface EventLogOptions {
@@ -52,12 +53,13 @@ export class EventLog {
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     takeLock(`${file}.lock`, file);
     try {
-      // a+: appending, and reading the tail to find a torn last line.
-      const fd = openSync(file, "a+", 0o600);
+      // Appending, and reading the tail to find a torn last line.
+      const fd = openPrivateFile(file, "append-read", TODO);
       dropTornTail(fd);
       return new EventLog(file, fd, options);
     } catch (error) {
       rmSync(`${file}.lock`, { force: true });
+      if (isVoxtraceError(error)) throw error;
       throw new VoxtraceError(
         "bad_input",
         `${file}: cannot open the event log (${(error as NodeJS.ErrnoException).code ?? String(error)}) - choose another --events path`,
@@ -95,10 +97,12 @@ export class EventLog {
     closeSync(this.#fd);
     this.#rotations++;
     renameSync(this.path, `${this.path}.${this.#rotations}`);
-    this.#fd = openSync(this.path, "a", 0o600);
+    this.#fd = openPrivateFile(this.path, "append", TODO);
     this.#bytes = 0;
   }
 }
+
+const TODO = "choose another --events path";
 
 /** Longest line we look back over for the last newline; events are far smaller. */
 const TAIL_BYTES = 1 << 20;
@@ -124,11 +128,19 @@ function dropTornTail(fd: number): void {
 
 function takeLock(lock: string, file: string): void {
   try {
-    const fd = openSync(lock, "wx", 0o600);
+    const fd = openPrivateFile(lock, "new", TODO);
     writeSync(fd, String(process.pid));
     closeSync(fd);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    // Only a lock we could have written is read or taken over: not a link, not a folder.
+    const stat = lstatSync(lock, { throwIfNoEntry: false });
+    if (stat && !stat.isFile())
+      throw new VoxtraceError(
+        "bad_input",
+        `${lock}: the lock path is ${stat.isSymbolicLink() ? "a symbolic link" : "not a regular file"}, not a voxtrace lock - remove it or ${TODO}`,
+      );
+    if (!stat) return takeLock(lock, file); // released meanwhile
     const pid = Number(readFileSync(lock, "utf8"));
     if (pid > 0 && isAlive(pid)) {
       throw new VoxtraceError(

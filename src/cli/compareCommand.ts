@@ -26,9 +26,10 @@ export function compareCommand(): Command {
       const text = render(fileA, fileB, comparison);
       if (flags.html) {
         // No script at all: the CSP forbids every one, so nothing from a log can run.
-        await writeAtomically(
+        writeAtomically(
           flags.html,
           `<!doctype html><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>voxtrace compare</title><pre>${escapeHtml(text)}</pre>\n`,
+          "--html",
         );
       }
       // Stage names and file names come from outside: no control character reaches the tty.

@@ -6,6 +6,8 @@ import { Command } from "commander";
 import { serializeEvent } from "../analysis/AnalyzerEvent.js";
 import { applyRuleOverrides } from "../analysis/RulesConfig.js";
 import type { Quantiles, Summary } from "../analysis/SessionView.js";
+import { escapeTerminal } from "../text/escapeTerminal.js";
+import { jsonForTerminal } from "../text/jsonForTerminal.js";
 import { readSession } from "./readSession.js";
 import { collect } from "./options.js";
 
@@ -23,10 +25,13 @@ export function analyzeCommand(): Command {
       });
       if (flags.json) {
         const body = alerts.map((a) => serializeEvent(a)).join(",");
-        process.stdout.write(`{"alerts":[${body}],"summary":${JSON.stringify(summary)}}\n`);
+        process.stdout.write(
+          jsonForTerminal(`{"alerts":[${body}],"summary":${JSON.stringify(summary)}}\n`),
+        );
         return;
       }
-      process.stdout.write(render(file, summary));
+      // Stage names and the file name come from outside: no control character reaches the tty.
+      process.stdout.write(escapeTerminal(render(file, summary)));
     });
 }
 

@@ -3,6 +3,9 @@
 
 import { Command } from "commander";
 import { compareSessions, MIN_SAMPLES, type SessionComparison } from "../report/compareSessions.js";
+import { escapeHtml } from "../text/escapeHtml.js";
+import { escapeTerminal } from "../text/escapeTerminal.js";
+import { jsonForTerminal } from "../text/jsonForTerminal.js";
 import { readSession } from "./readSession.js";
 import { writeAtomically } from "./reportCommand.js";
 
@@ -26,13 +29,17 @@ export function compareCommand(): Command {
       );
       const text = render(fileA, fileB, comparison);
       if (flags.html) {
-        const escaped = text.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`);
-        await writeAtomically(
+        // No script at all: the CSP forbids every one, so nothing from a log can run.
+        writeAtomically(
           flags.html,
-          `<!doctype html><meta charset="utf-8"><title>voxtrace compare</title><pre>${escaped}</pre>\n`,
+          `<!doctype html><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>voxtrace compare</title><pre>${escapeHtml(text)}</pre>\n`,
+          "--html",
         );
       }
-      process.stdout.write(flags.json ? `${JSON.stringify(comparison)}\n` : text);
+      // Stage names and file names come from outside: no control character reaches the tty.
+      process.stdout.write(
+        flags.json ? jsonForTerminal(`${JSON.stringify(comparison)}\n`) : escapeTerminal(text),
+      );
     });
 }
 

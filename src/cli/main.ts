@@ -11,6 +11,7 @@ import { listenCommand } from "./listenCommand.js";
 import { reportCommand } from "./reportCommand.js";
 import { modelsCommand } from "./modelsCommand.js";
 import { transcribeCommand } from "./transcribeCommand.js";
+import { escapeTerminal } from "../text/escapeTerminal.js";
 
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes("--debug");
@@ -50,7 +51,8 @@ function report(error: unknown, debug: boolean): number {
     return 2;
   }
   if (isVoxtraceError(error)) {
-    process.stderr.write(`voxtrace: ${error.message}\n`);
+    // A message may quote a log's bytes (an unknown event type): keep them off the tty.
+    process.stderr.write(`voxtrace: ${escapeTerminal(error.message)}\n`);
     if (debug && error.cause) process.stderr.write(`${String(describe(error.cause))}\n`);
     return error.exitCode;
   }

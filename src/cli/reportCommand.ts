@@ -1,9 +1,8 @@
 // `voxtrace report LOG --out report.html`: a self-contained HTML report of a session.
 
-import { rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Command } from "commander";
-import { VoxtraceError } from "../errors.js";
+import { writeFileAtomically } from "../files/writeFileAtomically.js";
 import { renderReport } from "../report/renderReport.js";
 import { readSession } from "./readSession.js";
 
@@ -23,21 +22,12 @@ export function reportCommand(): Command {
         alerts: session.alerts,
         leakVerdict: session.leakVerdict,
       });
-      await writeAtomically(flags.out, html);
+      writeAtomically(flags.out, html);
       process.stdout.write(`${flags.out}\n`);
     });
 }
 
 /** Writes next to the target and renames, so a failure never leaves half a file. */
-export async function writeAtomically(file: string, content: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(temporary, content, { mode: 0o600 });
-    await rename(temporary, file);
-  } catch (error) {
-    throw new VoxtraceError(
-      "bad_input",
-      `${file}: cannot write (${(error as NodeJS.ErrnoException).code ?? String(error)}) - choose another --out path`,
-    );
-  }
+export function writeAtomically(file: string, content: string, flag = "--out"): void {
+  writeFileAtomically(file, content, `choose another ${flag} path`);
 }

@@ -1,14 +1,51 @@
 // One self-contained HTML report of a session: uPlot (MIT) and its CSS are inlined from
 // node_modules and the data is embedded, so the page works offline with no request.
+// Every string in the page comes from a log someone else may have written: text goes
+// through escapeHtml, data sits in a JSON block the page parses, and the CSP lets only
+// the page's own two scripts run (by hash), so injected markup stays inert.
 
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { AlertEvent, RecordedEvent } from "../analysis/AnalyzerEvent.js";
 import type { SessionSeries, Summary } from "../analysis/SessionView.js";
+import { escapeHtml } from "../text/escapeHtml.js";
+import { jsonForScript } from "../text/jsonForScript.js";
 
 const require = createRequire(import.meta.url);
 const UPLOT_JS = readFileSync(require.resolve("uplot/dist/uPlot.iife.min.js"), "utf8");
 const UPLOT_CSS = readFileSync(require.resolve("uplot/dist/uPlot.min.css"), "utf8");
+
+// The page's own code. It is constant (the data is read from the JSON block), so its
+// hash, and uPlot's, can go in the CSP once and nothing else inline will ever run.
+const PAGE_JS = `
+const data = JSON.parse(document.getElementById("data").textContent);
+const width = Math.min(1060, document.body.clientWidth);
+function columns(rows, n) { const cols = Array.from({length: n}, () => []); for (const r of rows) r.forEach((v, i) => cols[i].push(v)); return cols; }
+function withLine(cols, value) { return [...cols, cols[0].map(() => value)]; }
+function plot(id, cols, names, colors, empty) {
+  const el = document.getElementById(id);
+  if (!cols[0] || cols[0].length === 0) { el.textContent = empty; return; }
+  new uPlot({ width, height: 220, series: [{}, ...names.map((label, i) => ({ label, stroke: colors[i], width: 1.5 }))],
+    scales: { x: { time: true } } }, cols, el);
+}
+plot("latency", withLine(columns(data.latency, 3), data.latencyThreshold), ["P95 s", "mean s", "alert line"], ["#06c", "#999", "#d00"], "no utterances");
+const stageNames = Object.keys(data.stages);
+const times = [...new Set(stageNames.flatMap((s) => data.stages[s].map((p) => p.t)))].sort((a, b) => a - b);
+plot("stages", [times, ...stageNames.map((s) => { const m = new Map(data.stages[s].map((p) => [p.t, p.v])); return times.map((t) => m.get(t) ?? null); })],
+  stageNames, ["#06c", "#c60", "#090", "#909"], "no stage data");
+plot("memory", columns(data.memory, 3), ["RSS MB", "trend MB"], ["#06c", "#d00"], "no memory data");
+plot("cpu", withLine(columns(data.cpu, 2), data.cpuThreshold), ["CPU", "threshold"], ["#06c", "#d00"], "no CPU data");
+plot("gpu", withLine(columns(data.gpu, 2), data.gpuThreshold), ["GPU memory GB", "threshold"], ["#06c", "#d00"], "no GPU in this session");
+const list = document.getElementById("alerts");
+if (data.alerts.length === 0) list.innerHTML = "<li>no alerts</li>";
+for (const a of data.alerts) { const li = document.createElement("li"); li.className = a.type === "AlertFired" ? "alert" : "resolved";
+  li.textContent = new Date(a.t * 1000).toISOString() + "  " + a.type + "  " + a.rule; list.appendChild(li); }
+`;
+
+const sha256 = (code: string): string =>
+  `'sha256-${createHash("sha256").update(code, "utf8").digest("base64")}'`;
+const CSP = `default-src 'none'; script-src ${sha256(UPLOT_JS)} ${sha256(PAGE_JS)}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
 
 export interface ReportInput {
   title: string;
@@ -17,9 +54,6 @@ export interface ReportInput {
   alerts: readonly RecordedEvent<AlertEvent>[];
   leakVerdict: string;
 }
-
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function renderReport(input: ReportInput): string {
   const { series, summary } = input;
@@ -68,7 +102,7 @@ export function renderReport(input: ReportInput): string {
   ];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(input.title)}</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
 <style>${UPLOT_CSS}
 body{font:14px system-ui,sans-serif;margin:24px;max-width:1100px}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 table{border-collapse:collapse}td{border-bottom:1px solid #ddd;padding:4px 12px}.chart{margin:8px 0}
@@ -82,30 +116,8 @@ table{border-collapse:collapse}td{border-bottom:1px solid #ddd;padding:4px 12px}
 <h2>GPU memory, GB (red: threshold)</h2><div class="chart" id="gpu"></div>
 <h2>Alert timeline</h2><ul id="alerts"></ul>
 <script>${UPLOT_JS}</script>
-<script>
-const data = ${JSON.stringify(data)};
-const width = Math.min(1060, document.body.clientWidth);
-function columns(rows, n) { const cols = Array.from({length: n}, () => []); for (const r of rows) r.forEach((v, i) => cols[i].push(v)); return cols; }
-function withLine(cols, value) { return [...cols, cols[0].map(() => value)]; }
-function plot(id, cols, names, colors, empty) {
-  const el = document.getElementById(id);
-  if (!cols[0] || cols[0].length === 0) { el.textContent = empty; return; }
-  new uPlot({ width, height: 220, series: [{}, ...names.map((label, i) => ({ label, stroke: colors[i], width: 1.5 }))],
-    scales: { x: { time: true } } }, cols, el);
-}
-plot("latency", withLine(columns(data.latency, 3), data.latencyThreshold), ["P95 s", "mean s", "alert line"], ["#06c", "#999", "#d00"], "no utterances");
-const stageNames = Object.keys(data.stages);
-const times = [...new Set(stageNames.flatMap((s) => data.stages[s].map((p) => p.t)))].sort((a, b) => a - b);
-plot("stages", [times, ...stageNames.map((s) => { const m = new Map(data.stages[s].map((p) => [p.t, p.v])); return times.map((t) => m.get(t) ?? null); })],
-  stageNames, ["#06c", "#c60", "#090", "#909"], "no stage data");
-plot("memory", columns(data.memory, 3), ["RSS MB", "trend MB"], ["#06c", "#d00"], "no memory data");
-plot("cpu", withLine(columns(data.cpu, 2), data.cpuThreshold), ["CPU", "threshold"], ["#06c", "#d00"], "no CPU data");
-plot("gpu", withLine(columns(data.gpu, 2), data.gpuThreshold), ["GPU memory GB", "threshold"], ["#06c", "#d00"], "no GPU in this session");
-const list = document.getElementById("alerts");
-if (data.alerts.length === 0) list.innerHTML = "<li>no alerts</li>";
-for (const a of data.alerts) { const li = document.createElement("li"); li.className = a.type === "AlertFired" ? "alert" : "resolved";
-  li.textContent = new Date(a.t * 1000).toISOString() + "  " + a.type + "  " + a.rule; list.appendChild(li); }
-</script></body></html>
+<script type="application/json" id="data">${jsonForScript(data)}</script>
+<script>${PAGE_JS}</script></body></html>
 `;
 }
 

@@ -198,15 +198,18 @@ describe("event log under SIGKILL", () => {
     expect(tornAnalyze.stderr).toMatch(/warning: .*torn last line ignored/);
   }, 180_000);
 
-  it("lets the next run take over the lock a SIGKILLed writer left, even after a torn line", async () => {
+  it("lets the next run take over the lock a SIGKILLed writer left, then refuse the used log and leave it as it was", async () => {
     const log = path.join(tmp, "reused.ndjson");
     let run: Killed;
     // Kill once the log has a few lines, so the lock is surely held.
-    do run = await runAndKill(log, "utt-01.wav", 1000, "log");
-    while (run.exitedFirst);
+    do {
+      rmSync(log, { force: true }); // a run that finished first left a whole session there
+      run = await runAndKill(log, "utt-01.wav", 1000, "log");
+    } while (run.exitedFirst);
     expect(readFileSync(`${log}.lock`, "utf8")).toMatch(/^\d+$/);
     const before = (await readEventLog(log)).events.length;
     truncateSync(log, statSync(log).size - 7); // and a torn last line
+    const bytes = readFileSync(log);
     const next = await runCli([
       "transcribe",
       path.join(AUDIO_DIR, "utt-01.wav"),
@@ -215,11 +218,15 @@ describe("event log under SIGKILL", () => {
       "--events",
       log,
     ]);
-    expect(next.code, next.stderr).toBe(0);
-    expect(existsSync(`${log}.lock`)).toBe(false);
+    // One session a log: appending a second would restart seq inside the first.
+    expect(next.code, next.stderr).toBe(2);
+    expect(next.stderr).toContain(
+      `voxtrace: ${log} already holds a session - choose another --events path or remove it\n`,
+    );
+    expect(existsSync(`${log}.lock`)).toBe(false); // the dead writer's lock was taken over, then released
+    expect(readFileSync(log).equals(bytes)).toBe(true);
     const { events, damage } = await readEventLog(log);
-    expect(damage).toBeUndefined();
-    expect(events.filter((e) => e.type === "SessionStarted")).toHaveLength(2);
-    expect(events.length).toBeGreaterThan(before); // the torn one gone, a whole session added
+    expect(damage?.message).toMatch(/torn last line/);
+    expect(events).toHaveLength(before - 1);
   }, 60_000);
 });

@@ -1,5 +1,7 @@
 import {
   appendFileSync,
+  existsSync,
+  readdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -9,6 +11,7 @@ import {
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { Analyzer } from "../../src/analysis/Analyzer.js";
 import { EventLog } from "../../src/analysis/EventLog.js";
@@ -16,6 +19,7 @@ import { readEventLog } from "../../src/analysis/readEventLog.js";
 import { replay } from "../../src/analysis/replay.js";
 import { applyRuleOverrides, DEFAULT_RULES } from "../../src/analysis/RulesConfig.js";
 import { serializeEvent } from "../../src/analysis/AnalyzerEvent.js";
+import { VoxtraceError } from "../../src/errors.js";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "voxtrace-log-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -134,24 +138,65 @@ describe("event log", () => {
     second.close();
   });
 
-  it("drops a crashed writer's torn last line on reopening, so the next session's lines stay intact", async () => {
+  it("refuses to append a second session to a log that holds one, with one line and exit 2, leaving it as it was", async () => {
     const file = fresh();
     await recordSession(file);
-    const whole = (await readEventLog(file)).events.length;
-    appendFileSync(file, '{"seq":9999,"time":1,"type":"Gauge');
-    writeFileSync(`${file}.lock`, "999999"); // the crashed writer's lock
-    await recordSession(file);
-    const { events, damage } = await readEventLog(file);
-    expect(damage).toBeUndefined();
-    expect(events).toHaveLength(2 * whole);
+    const before = readFileSync(file);
+    const error = await EventLog.open(file).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(VoxtraceError);
+    expect((error as VoxtraceError).exitCode).toBe(2);
+    expect((error as VoxtraceError).message).toBe(
+      `${file} already holds a session - choose another --events path or remove it`,
+    );
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(existsSync(`${file}.lock`)).toBe(false);
   });
 
-  it("leaves a file that does not end in a log line alone when opening it", async () => {
+  it("refuses a crashed writer's log too, taking its stale lock away and leaving the log alone", async () => {
+    const file = fresh();
+    await recordSession(file);
+    appendFileSync(file, '{"seq":9999,"time":1,"type":"Gauge');
+    writeFileSync(`${file}.lock`, "999999"); // the crashed writer's lock
+    const before = readFileSync(file);
+    await expect(EventLog.open(file)).rejects.toThrow(/already holds a session/);
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(existsSync(`${file}.lock`)).toBe(false);
+    expect((await readEventLog(file)).damage?.message).toMatch(/torn last line/);
+  });
+
+  it("refuses a file that is not a log without touching it", async () => {
     const file = fresh();
     writeFileSync(file, "notes without a newline");
-    const log = await EventLog.open(file);
-    log.close();
+    await expect(EventLog.open(file)).rejects.toThrow(/already holds a session/);
     expect(readFileSync(file, "utf8")).toBe("notes without a newline");
+  });
+
+  it("refuses a log whose live file is empty but whose rotated parts hold a session", async () => {
+    const file = fresh();
+    await recordSession(file, { maxBytes: 20_000 });
+    writeFileSync(file, ""); // as if the last rotation came just before the end
+    const parts = readdirSync(tmp).filter((f) => f.startsWith(`${path.basename(file)}.`));
+    expect(parts.length).toBeGreaterThan(1);
+    await expect(EventLog.open(file)).rejects.toThrow(
+      new RegExp(`already holds a session \\(and rotated parts up to ${file}\\.${parts.length}\\)`),
+    );
+  });
+
+  it("never renames over a rotated part that is already there: numbering goes on after the highest", async () => {
+    const file = fresh();
+    const log = await EventLog.open(file, { maxBytes: 2000 });
+    writeFileSync(`${file}.1`, "older part\n"); // appears while the session runs
+    writeFileSync(`${file}.3`, "another older part\n");
+    for (let seq = 1; seq <= 60; seq++)
+      log.append({ seq, time: seq, type: "SessionEnded", data: { reason: "x".repeat(100) } });
+    log.close();
+    expect(readFileSync(`${file}.1`, "utf8")).toBe("older part\n");
+    expect(readFileSync(`${file}.3`, "utf8")).toBe("another older part\n");
+    expect(readFileSync(`${file}.4`, "utf8")).toMatch(/^\{"seq":1,/);
+    expect(existsSync(`${file}.2`)).toBe(false);
   });
 
   it("rotates by size and still reads every event in order", async () => {
@@ -177,5 +222,65 @@ describe("logs from before rules had warmup", () => {
     const { events } = await readEventLog(file);
     const started = events[0];
     expect(started?.type === "SessionStarted" && started.data.rules.memory_leak.warmup).toBe(0);
+  });
+});
+
+describe("a crashed writer's torn line, of any length", () => {
+  const CHUNK = 64 * 1024;
+  const torn = (length: number): string =>
+    `{"seq":1,"time":1,"type":"GaugeObserved","data":{"metric":"${"m".repeat(Math.max(0, length - 60))}`.slice(
+      0,
+      length,
+    );
+  const lengths = fc.oneof(
+    fc.constantFrom(
+      7,
+      CHUNK - 1,
+      CHUNK,
+      CHUNK + 1,
+      2 * CHUNK,
+      (1 << 20) - 1,
+      1 << 20,
+      (1 << 20) + 1,
+    ),
+    fc.integer({ min: 7, max: 3 << 20 }),
+  );
+
+  it("is cut when it is all the log holds, so the next session reads back intact (40 lengths up to 3 MB)", async () => {
+    await fc.assert(
+      fc.asyncProperty(lengths, async (length) => {
+        const file = fresh();
+        writeFileSync(file, torn(length));
+        writeFileSync(`${file}.lock`, "999999"); // its writer died
+        await recordSession(file);
+        const { events, damage } = await readEventLog(file);
+        expect(damage).toBeUndefined();
+        expect(events[0]!.type).toBe("SessionStarted");
+        events.forEach((e, i) => expect(e.seq).toBe(i + 1));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("leaves a log with a whole line before it untouched and refuses it (20 lengths up to 3 MB)", async () => {
+    await fc.assert(
+      fc.asyncProperty(lengths, async (length) => {
+        const file = fresh();
+        writeFileSync(file, `{"seq":1,"time":1,"type":"SessionEnded","data":{}}\n${torn(length)}`);
+        const before = statSync(file).size;
+        await expect(EventLog.open(file)).rejects.toThrow(/already holds a session/);
+        expect(statSync(file).size).toBe(before);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('is not cut when it is not ours (no {"seq": at its start), whatever its length', async () => {
+    for (const length of [10, CHUNK + 1, (1 << 20) + 5]) {
+      const file = fresh();
+      writeFileSync(file, "x".repeat(length));
+      await expect(EventLog.open(file)).rejects.toThrow(/already holds a session/);
+      expect(statSync(file).size).toBe(length);
+    }
   });
 });

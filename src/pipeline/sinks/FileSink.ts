@@ -1,38 +1,50 @@
-// Appends each utterance's text as a line to a file, created private (mode 0600).
+// Appends each utterance's text as a line to a file, private (mode 0600), never through a
+// symbolic link (openPrivateFile).
 
-import { open, type FileHandle } from "node:fs/promises";
-import { VoxtraceError } from "../../errors.js";
+import { closeSync, fsyncSync, writeSync } from "node:fs";
+import { openPrivateFile } from "../../files/openPrivateFile.js";
 import type { Utterance } from "../Utterance.js";
 import type { Sink } from "./Sink.js";
 
 export class FileSink implements Sink {
   readonly #path: string;
-  #file: FileHandle | undefined;
+  #fd: number | undefined;
 
   constructor(path: string) {
     this.#path = path;
   }
 
-  async open(): Promise<void> {
-    try {
-      this.#file = await open(this.#path, "a", 0o600);
-    } catch (error) {
-      throw new VoxtraceError(
-        "bad_input",
-        `${this.#path}: cannot open for writing (${(error as NodeJS.ErrnoException).code ?? String(error)}) - choose another --output path`,
-      );
-    }
+  open(): Promise<void> {
+    return settle(() => {
+      this.#fd = openPrivateFile(this.#path, "append", "choose another --output path");
+    });
   }
 
-  async write(utterance: Utterance): Promise<void> {
-    await this.#file?.appendFile(`${utterance.text}\n`);
+  write(utterance: Utterance): Promise<void> {
+    // One short line per utterance: a synchronous append is one write(2), in order.
+    return settle(() => {
+      if (this.#fd !== undefined) writeSync(this.#fd, `${utterance.text}\n`);
+    });
   }
 
-  async close(): Promise<void> {
-    const file = this.#file;
-    this.#file = undefined;
-    if (!file) return;
-    await file.sync();
-    await file.close();
+  close(): Promise<void> {
+    const fd = this.#fd;
+    this.#fd = undefined;
+    return settle(() => {
+      if (fd === undefined) return;
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    });
   }
+}
+
+/** Runs synchronous file work, turning a throw into a rejection as callers of a Sink expect. */
+function settle(work: () => void): Promise<void> {
+  return new Promise((resolve) => {
+    work();
+    resolve();
+  });
 }

@@ -1,5 +1,6 @@
 // `voxtrace ctl COMMAND`: talks to a running `voxtrace listen` over its control socket.
 
+import path from "node:path";
 import { Argument, Command, Option } from "commander";
 import { VoxtraceError } from "../errors.js";
 import { sendControlCommand } from "../daemon/ControlClient.js";
@@ -8,6 +9,7 @@ import {
   type ControlCommand,
   type DaemonStatus,
 } from "../daemon/ControlProtocol.js";
+import { checkSocketDirectory } from "../daemon/checkSocketDirectory.js";
 import { controlSocketPath } from "../daemon/controlSocketPath.js";
 import { choiceOption, numberOption } from "./options.js";
 
@@ -33,11 +35,10 @@ export function ctlCommand(): Command {
         .default(5),
     )
     .action(async (command: ControlCommand, flags: CtlFlags) => {
-      const response = await sendControlCommand(
-        controlSocketPath(flags.socket),
-        command,
-        flags.timeout * 1000,
-      );
+      const socketPath = controlSocketPath(flags.socket);
+      // A socket in a folder someone else controls may not be our daemon at all.
+      checkSocketDirectory(path.dirname(socketPath));
+      const response = await sendControlCommand(socketPath, command, flags.timeout * 1000);
       if (flags.json) process.stdout.write(`${JSON.stringify(response)}\n`);
       if (!response.ok)
         throw new VoxtraceError("bad_input", `the daemon refused: ${response.error}`);

@@ -6,7 +6,7 @@ import { Option } from "commander";
 import { applyRuleOverrides } from "../analysis/RulesConfig.js";
 import type { SinkOptions } from "../pipeline/sinks/createSinks.js";
 import { MAX_INPUT_SAMPLE_RATE } from "../pipeline/audio/Resampler.js";
-import { parseFaults } from "../faults/FaultInjector.js";
+import { FAULT_HELP, parseFaults } from "../faults/FaultInjector.js";
 import type { SessionConfig } from "../session/TranscriberSession.js";
 import { choiceOption, collect, integerOption, numberOption } from "./options.js";
 
@@ -101,11 +101,7 @@ export function addSessionOptions(command: Command): Command {
       numberOption("--report-every", 0, 1440),
       5,
     )
-    .option(
-      "--fault <kind=value>",
-      "fire drill: leak=MBps, cpu=FRACTION or stt-delay=MS (repeatable)",
-      collect,
-    );
+    .option("--fault <kind=value>", FAULT_HELP, collect);
 }
 
 export function sessionConfig(flags: SessionFlags): SessionConfig {

@@ -3,7 +3,12 @@
 
 import net from "node:net";
 import { VoxtraceError } from "../errors.js";
-import { LineSplitter, type ControlCommand, type ControlResponse } from "./ControlProtocol.js";
+import {
+  LineSplitter,
+  parseControlResponse,
+  type ControlCommand,
+  type ControlResponse,
+} from "./ControlProtocol.js";
 
 export async function sendControlCommand(
   socketPath: string,
@@ -38,11 +43,9 @@ export async function sendControlCommand(
       if (line === undefined) return;
       socket.end();
       try {
-        resolve(JSON.parse(line) as ControlResponse);
-      } catch {
-        reject(
-          new VoxtraceError("internal", `the daemon on ${socketPath} sent an unreadable answer`),
-        );
+        resolve(parseControlResponse(line, command, socketPath));
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
     socket.once("end", () =>

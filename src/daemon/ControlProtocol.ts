@@ -14,34 +14,82 @@ export const MAX_MESSAGE_BYTES = 64 * 1024;
 const requestSchema = z.strictObject({ command: z.enum(CONTROL_COMMANDS) });
 export type ControlRequest = z.infer<typeof requestSchema>;
 
-export type RecordingState = "recording" | "paused" | "stopping";
+const recordingStateSchema = z.enum(["recording", "paused", "stopping"]);
+export type RecordingState = z.infer<typeof recordingStateSchema>;
 
-export interface DaemonStatus {
-  state: RecordingState;
-  pid: number;
-  uptimeSeconds: number;
-  utterances: number;
+const bytesOrNull = z.number().nullable();
+
+// Answers are validated by the client too: a daemon of another version, or something
+// else listening on the socket, must give a clear error, not a TypeError. Unknown extra
+// fields pass (and are dropped) so an older ctl still reads a newer daemon.
+const daemonStatusSchema = z.object({
+  state: recordingStateSchema,
+  pid: z.number(),
+  uptimeSeconds: z.number(),
+  utterances: z.number(),
   /** Over the last utterances delivered (see the daemon); null before the first. */
-  latencyP95Ms: number | null;
-  droppedSeconds: number;
-  memory: { rssBytes: number; heapUsedBytes: number };
+  latencyP95Ms: z.number().nullable(),
+  droppedSeconds: z.number(),
+  memory: z.object({ rssBytes: z.number(), heapUsedBytes: z.number() }),
   /**
    * Last GPU memory readings the analyzer saw: this process's share and the device's
    * (largest device); null without nvidia-smi.
    */
-  gpu: { processMemoryBytes: number | null; deviceMemoryBytes: number | null } | null;
-  capture: {
-    command: string;
-    running: boolean;
-    restarts: number;
-    lastRestartReason: string | null;
-  };
-  alerts: { rule: string; value: number; threshold: number }[];
-  eventLog: string;
-}
+  gpu: z.object({ processMemoryBytes: bytesOrNull, deviceMemoryBytes: bytesOrNull }).nullable(),
+  capture: z.object({
+    command: z.string(),
+    running: z.boolean(),
+    restarts: z.number(),
+    lastRestartReason: z.string().nullable(),
+  }),
+  alerts: z.array(z.object({ rule: z.string(), value: z.number(), threshold: z.number() })),
+  eventLog: z.string(),
+});
+export type DaemonStatus = z.infer<typeof daemonStatusSchema>;
 
+const refusalSchema = z.object({ ok: z.literal(false), error: z.string() });
+/** `status` answers with the whole status; every other command with the state alone. */
+const statusResponseSchema = z.union([
+  z.object({ ok: z.literal(true) }).and(daemonStatusSchema),
+  refusalSchema,
+]);
+const stateResponseSchema = z.union([
+  z.object({ ok: z.literal(true), state: recordingStateSchema }),
+  refusalSchema,
+]);
 export type ControlResponse =
   ({ ok: true } & ({ state: RecordingState } | DaemonStatus)) | { ok: false; error: string };
+
+/**
+ * Parses one answer line from a daemon; throws a bad_input VoxtraceError naming the
+ * socket when it is not JSON or not one of the answers this protocol defines.
+ */
+export function parseControlResponse(
+  line: string,
+  command: ControlCommand,
+  socketPath: string,
+): ControlResponse {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    throw new VoxtraceError(
+      "bad_input",
+      `the daemon on ${socketPath} sent an answer that is not JSON: is it a voxtrace daemon of this version?`,
+    );
+  }
+  const schema = command === "status" ? statusResponseSchema : stateResponseSchema;
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+    throw new VoxtraceError(
+      "bad_input",
+      `the daemon on ${socketPath} sent an answer this ctl does not understand${where}: is it a voxtrace daemon of this version?`,
+    );
+  }
+  return parsed.data;
+}
 
 /** Parses one request line; throws a bad_input VoxtraceError that says what is wrong. */
 export function parseControlRequest(line: string): ControlRequest {

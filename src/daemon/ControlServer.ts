@@ -6,6 +6,7 @@ import { chmod, lstat, mkdir, unlink } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { VoxtraceError, isVoxtraceError } from "../errors.js";
+import { checkSocketDirectory } from "./checkSocketDirectory.js";
 import {
   LineSplitter,
   parseControlRequest,
@@ -34,8 +35,11 @@ export class ControlServer {
     socketPath: string,
     handler: ControlHandler,
     info: (line: string) => void = () => {},
+    ownerUid?: number,
   ): Promise<ControlServer> {
     await mkdir(path.dirname(socketPath), { recursive: true, mode: 0o700 });
+    // Checked after mkdir: a folder that already existed is whoever made it first.
+    checkSocketDirectory(path.dirname(socketPath), ownerUid);
     if ((await probeSocket(socketPath)) === "stale") {
       await unlink(socketPath);
       info(

@@ -5,6 +5,8 @@
 import os from "node:os";
 import { Worker } from "node:worker_threads";
 import { VoxtraceError } from "../errors.js";
+import { abortableSleep } from "../pipeline/abortableSleep.js";
+import { escapeTerminal } from "../text/escapeTerminal.js";
 import type { RecognitionStream, RecognizerModel } from "../pipeline/Recognizer.js";
 
 export interface FaultConfig {
@@ -16,27 +18,53 @@ export interface FaultConfig {
   sttDelayMs?: number;
 }
 
+/**
+ * What a drill may ask for. A drill must show an alert, not take the machine down or
+ * outlive a stop: 100 MB/s fills 1 GB in 10 s, and a minute's delay fires latency_p95
+ * as surely as an hour's.
+ */
+export const FAULT_BOUNDS = {
+  leak: { max: 100, unit: "MB/s" },
+  cpu: { max: 1, unit: "of all cores" },
+  "stt-delay": { max: 60_000, unit: "ms" },
+} as const;
+type FaultKind = keyof typeof FAULT_BOUNDS;
+
+/** The `--fault` help text, bounds included, so help and parser never disagree. */
+export const FAULT_HELP = `fire drill (repeatable): leak=MBps (0-${FAULT_BOUNDS.leak.max}), cpu=FRACTION (0-${FAULT_BOUNDS.cpu.max}) or stt-delay=MS (0-${FAULT_BOUNDS["stt-delay"].max})`;
+
+/** Plain decimal numbers only: Number() would also take hex, "Infinity" and blanks. */
+const DECIMAL = /^(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+
 /** Parses `--fault leak=MBps|cpu=FRACTION|stt-delay=MS` values (repeatable). */
 export function parseFaults(values: readonly string[]): FaultConfig {
   const config: FaultConfig = {};
   for (const value of values) {
-    const [kind, raw = ""] = value.split("=", 2);
-    const number = Number(raw);
+    const at = value.indexOf("=");
+    const kind = at < 0 ? value : value.slice(0, at);
+    const raw = at < 0 ? "" : value.slice(at + 1);
     const bad = (what: string): VoxtraceError =>
       new VoxtraceError(
         "usage",
-        `--fault ${value}: ${what} (e.g. leak=1, cpu=0.7, stt-delay=2500)`,
+        `--fault ${shown(value)}: ${what} (e.g. leak=1, cpu=0.7, stt-delay=2500)`,
       );
-    if (raw.trim() === "" || !Number.isFinite(number) || number < 0)
-      throw bad("expected KIND=NUMBER");
+    if (!Object.hasOwn(FAULT_BOUNDS, kind))
+      throw bad(`unknown fault '${shown(kind)}'; known: ${Object.keys(FAULT_BOUNDS).join(", ")}`);
+    const bounds = FAULT_BOUNDS[kind as FaultKind];
+    const number = DECIMAL.test(raw) ? Number(raw) : NaN;
+    if (!Number.isFinite(number) || number > bounds.max)
+      throw bad(`${kind} takes a number from 0 to ${bounds.max} ${bounds.unit}`);
     if (kind === "leak") config.leakMBps = number;
-    else if (kind === "cpu") {
-      if (number > 1) throw bad("cpu takes a fraction of all cores from 0 to 1");
-      config.cpuFraction = number;
-    } else if (kind === "stt-delay") config.sttDelayMs = number;
-    else throw bad(`unknown fault '${kind ?? ""}'; known: leak, cpu, stt-delay`);
+    else if (kind === "cpu") config.cpuFraction = number;
+    else config.sttDelayMs = number;
   }
   return config;
+}
+
+/** A flag value echoed in one line: controls escaped, cut short. */
+function shown(text: string): string {
+  const escaped = escapeTerminal(text).replace(/\n/g, "\\n").replace(/\t/g, "\\t");
+  return escaped.length > 60 ? `${escaped.slice(0, 60)}…` : escaped;
 }
 
 // A worker that is busy for `duty` of every 100 ms slice.
@@ -56,6 +84,7 @@ export class FaultInjector {
   readonly #workers: Worker[] = [];
   #timer: NodeJS.Timeout | undefined;
   #started = false;
+  readonly #stopped = new AbortController();
 
   constructor(config: FaultConfig) {
     this.#config = config;
@@ -89,10 +118,16 @@ export class FaultInjector {
     }
   }
 
-  /** Wraps a model so each final decode is delayed, when an stt-delay fault is set. */
-  wrapModel(model: RecognizerModel): RecognizerModel {
+  /**
+   * Wraps a model so each final decode is delayed, when an stt-delay fault is set. The
+   * delay ends early when `signal` aborts (a stop or SIGTERM) or the injector stops, so
+   * a drill never holds a shutdown back.
+   */
+  wrapModel(model: RecognizerModel, signal?: AbortSignal): RecognizerModel {
     const delay = this.#config.sttDelayMs ?? 0;
     if (delay <= 0) return model;
+    const stopped = this.#stopped.signal;
+    const cut = signal ? AbortSignal.any([signal, stopped]) : stopped;
     return {
       createStream(options) {
         const stream = model.createStream(options);
@@ -103,7 +138,7 @@ export class FaultInjector {
             return stream.chunksRun;
           },
           async finish() {
-            await new Promise((resolve) => setTimeout(resolve, delay));
+            await abortableSleep(delay, cut);
             return stream.finish();
           },
         };
@@ -113,6 +148,7 @@ export class FaultInjector {
   }
 
   async stop(): Promise<void> {
+    this.#stopped.abort();
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     this.#retained.length = 0;

@@ -19,6 +19,7 @@ import type { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import type { Resource } from "@opentelemetry/resources";
 import type { IMetricReader } from "@opentelemetry/sdk-metrics";
 import { NodeSDK } from "@opentelemetry/sdk-node";
+import { escapeTerminal } from "../text/escapeTerminal.js";
 import { VERSION } from "../version.js";
 import { ExportFailureReporter } from "./ExportFailureReporter.js";
 import { isTrue, otelEnvironment, withOtelEnvironment } from "./otelEnvironment.js";
@@ -71,7 +72,8 @@ export const DEFAULT_TELEMETRY_CONFIG = {
 } as const;
 
 export async function startTelemetry(config: TelemetryConfig = {}): Promise<Telemetry> {
-  const otel = otelEnvironment(config.env ?? process.env);
+  const stderr = config.stderr ?? process.stderr;
+  const otel = otelEnvironment(config.env ?? process.env, (line) => stderr.write(`${line}\n`));
   const enabled = !isTrue(otel.OTEL_SDK_DISABLED);
   const sessionId = config.sessionId ?? randomUUID();
   const host = config.prometheusHost ?? DEFAULT_TELEMETRY_CONFIG.prometheusHost;
@@ -85,24 +87,22 @@ export async function startTelemetry(config: TelemetryConfig = {}): Promise<Tele
   await resource.waitForAsyncAttributes?.();
 
   const failures = new ExportFailureReporter(config.stderr);
-  const sdk = buildSdk(
-    () =>
-      withOtelEnvironment(otel, () => {
-        const readers: IMetricReader[] = [...(config.extraMetricReaders ?? [])];
-        if (prometheus) readers.push(prometheus);
-        const otlp = otlpMetricReaderFromEnv(otel);
-        if (otlp) readers.push(otlp);
-        const built = new NodeSDK({
-          resource,
-          autoDetectResources: false,
-          metricReaders: readers,
-          instrumentations: [],
-        });
-        built.start();
-        return built;
-      }),
-    prometheus,
-  );
+  const build = (otel: Record<string, string>): NodeSDK =>
+    withOtelEnvironment(otel, () => {
+      const readers: IMetricReader[] = [...(config.extraMetricReaders ?? [])];
+      if (prometheus) readers.push(prometheus);
+      const otlp = otlpMetricReaderFromEnv(otel);
+      if (otlp) readers.push(otlp);
+      const built = new NodeSDK({
+        resource,
+        autoDetectResources: false,
+        metricReaders: readers,
+        instrumentations: [],
+      });
+      built.start();
+      return built;
+    });
+  const sdk = buildSdk(build, otel, prometheus, stderr);
   // After start: only failures from here on are export failures.
   if (enabled) failures.install();
 
@@ -142,9 +142,28 @@ export async function startTelemetry(config: TelemetryConfig = {}): Promise<Tele
   };
 }
 
-function buildSdk(build: () => NodeSDK, prometheus: PrometheusExporter | undefined): NodeSDK {
+/**
+ * Builds the SDK from `otel`; should the SDK still refuse a combination the checks let
+ * through, says so in one line and builds it from our defaults instead: telemetry
+ * settings never stop the work.
+ */
+function buildSdk(
+  build: (otel: Record<string, string>) => NodeSDK,
+  otel: Record<string, string>,
+  prometheus: PrometheusExporter | undefined,
+  stderr: NodeJS.WritableStream,
+): NodeSDK {
   try {
-    return build();
+    return build(otel);
+  } catch (error) {
+    const reason = escapeTerminal(error instanceof Error ? error.message : String(error));
+    stderr.write(
+      `voxtrace: warning: the OTEL_* settings were refused (${reason.replace(/\s+/g, " ").slice(0, 120)}); telemetry uses the defaults\n`,
+    );
+  }
+  releaseGlobals(); // whatever the failed attempt registered
+  try {
+    return build(otelEnvironment({ OTEL_SDK_DISABLED: otel.OTEL_SDK_DISABLED }));
   } catch (error) {
     // Not ours to leave listening when the rest cannot start.
     void prometheus?.stopServer().catch(() => undefined);

@@ -1,13 +1,15 @@
 // `voxtrace models pull NAME`: download a catalog archive, check its SHA-256, unpack it
-// into a temporary folder and move it into the cache in one rename, so the cache never
-// holds half a model. Anything partial is removed on failure.
+// into a temporary folder beside the cache entry, check it holds a model, and only then
+// swap it in by rename, so the cache never holds half a model and a working model is
+// never lost to a bad download. Anything partial is removed on failure.
 
 import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { VoxtraceError } from "../errors.js";
+import { VoxtraceError, isVoxtraceError } from "../errors.js";
+import { verifyModelFiles } from "../pipeline/stt/ModelFiles.js";
 import { archiveUrl, catalogEntry, MODEL_CATALOG } from "./ModelCatalog.js";
 import { extractArchive } from "./extractArchive.js";
 import { sha256File } from "./sha256File.js";
@@ -58,9 +60,11 @@ export async function pullModel(name: string, options: PullOptions): Promise<Pul
         .sort()
         .map(async (f) => `${await sha256File(path.join(unpacked, f))}  ${f}`),
     );
-    await writeFile(path.join(unpacked, "SHA256SUMS"), `${sums.join("\n")}\n`);
-    await rm(target, { recursive: true, force: true });
-    await rename(unpacked, target);
+    await writeFile(path.join(unpacked, "SHA256SUMS"), `${sums.join("\n")}\n`, {
+      mode: 0o600,
+    });
+    await checkHoldsModel(url, unpacked, files);
+    await swapInto(target, unpacked, path.join(work, "previous"));
     return {
       dir: target,
       sha256: actual,
@@ -69,6 +73,55 @@ export async function pullModel(name: string, options: PullOptions): Promise<Pul
     };
   } finally {
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+const MODEL_PARTS = ["encoder", "decoder", "joiner"] as const;
+
+/** Refuses an archive that unpacked without the files a transducer needs, or unreadable ones. */
+async function checkHoldsModel(url: string, dir: string, files: string[]): Promise<void> {
+  const topLevel = files.filter((f) => !f.includes("/"));
+  const missing = [
+    ...MODEL_PARTS.filter((p) => !topLevel.some((f) => f.startsWith(p) && f.endsWith(".onnx"))).map(
+      (p) => `${p}*.onnx`,
+    ),
+    ...(topLevel.includes("tokens.txt") ? [] : ["tokens.txt"]),
+  ];
+  if (missing.length > 0) {
+    throw new VoxtraceError(
+      "bad_input",
+      `${url}: the archive holds no model (${missing.join(", ")} missing at its top folder) - check the model name or the mirror; the cache was not changed`,
+    );
+  }
+  try {
+    await verifyModelFiles(dir);
+  } catch (error) {
+    if (!isVoxtraceError(error)) throw error;
+    throw new VoxtraceError(
+      "bad_input",
+      `${url}: the archive's model is unusable (${error.message.split(" - ")[0]}) - the cache was not changed`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Puts `fresh` at `target`. The old copy is moved aside, not deleted, until the new one
+ * is in place, and moved back if that fails: a pull never leaves the user with no model.
+ */
+async function swapInto(target: string, fresh: string, aside: string): Promise<void> {
+  let hadOld = true;
+  try {
+    await rename(target, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    hadOld = false;
+  }
+  try {
+    await rename(fresh, target);
+  } catch (error) {
+    if (hadOld) await rename(aside, target);
+    throw error;
   }
 }
 

@@ -181,7 +181,7 @@ export class TranscriberSession {
     const result = await runPipeline({
       source,
       segmenter: new VadSegmenter(this.#vad, vadConfig(this.#config.vad)),
-      model: this.#faults.wrapModel(this.#model),
+      model: this.#faults.wrapModel(this.#model, options.signal),
       sinks: this.#sinks,
       observer: this.#observer,
       ...options,

@@ -2,7 +2,10 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { isVoxtraceError } from "../../src/errors.js";
+import { FAULT_BOUNDS, parseFaults } from "../../src/faults/FaultInjector.js";
 import { AUDIO_DIR, MODEL_DIR, REPO, runCli } from "../support/runCli.js";
 import { freePort } from "../support/freePort.js";
 
@@ -124,4 +127,99 @@ describe("fire drills through the real pipeline", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no such event log/);
   });
+});
+
+describe("fault bounds", () => {
+  it("refuses values past each fault's bound, in one line, with no stack", async () => {
+    for (const fault of ["leak=1e9", "stt-delay=1e9", "cpu=2", "leak=0x10", "leak=Infinity"]) {
+      const result = await runCli([
+        "transcribe",
+        path.join(AUDIO_DIR, "utt-01.wav"),
+        "--model",
+        MODEL_DIR,
+        "--fault",
+        fault,
+      ]);
+      expect(result.code, fault).toBe(2);
+      expect(result.stderr).toMatch(
+        new RegExp(`^voxtrace: --fault ${fault}: \\S+ takes a number from 0 to [^\\n]+\\n$`),
+      );
+    }
+  });
+
+  it("states the bounds in transcribe --help", async () => {
+    const help = await runCli(["transcribe", "--help"]);
+    expect(help.stdout.replace(/\s+/g, " ")).toContain(
+      "leak=MBps (0-100), cpu=FRACTION (0-1) or stt-delay=MS (0-60000)",
+    );
+  });
+
+  it("parses any flag value into bounded numbers or one usage line", () => {
+    const kind = fc.constantFrom("leak", "cpu", "stt-delay", "", "LEAK", "melt", "__proto__");
+    const value = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 20 }),
+      fc.double().map(String),
+      fc.integer().map(String),
+      fc.constantFrom("1e9", "-0", "0x10", " 5", "NaN", "1=2", "1e400", ".5", "5."),
+    );
+    const flag = fc.oneof(
+      fc.tuple(kind, value).map(([k, v]) => `${k}=${v}`),
+      fc.string({ unit: "binary" }),
+    );
+    fc.assert(
+      fc.property(fc.array(flag, { maxLength: 4 }), (values) => {
+        let config;
+        try {
+          config = parseFaults(values);
+        } catch (error) {
+          expect(isVoxtraceError(error) && error.code).toBe("usage");
+          // One line, no terminal controls: the value is escaped before it is echoed.
+          // eslint-disable-next-line no-control-regex
+          expect((error as Error).message).toMatch(/^--fault [^\u0000-\u001f\u007f-\u009f]+$/);
+          return;
+        }
+        const within = (v: number | undefined, max: number): boolean =>
+          v === undefined || (Number.isFinite(v) && v >= 0 && v <= max);
+        expect(within(config.leakMBps, FAULT_BOUNDS.leak.max)).toBe(true);
+        expect(within(config.cpuFraction, FAULT_BOUNDS.cpu.max)).toBe(true);
+        expect(within(config.sttDelayMs, FAULT_BOUNDS["stt-delay"].max)).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("ends an stt-delay at the first SIGTERM instead of waiting it out", async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        "bin/voxtrace.js",
+        "transcribe",
+        path.join(AUDIO_DIR, "session-dictation.wav"),
+        "--model",
+        MODEL_DIR,
+        "--realtime",
+        "--prometheus-port",
+        "0",
+        "--fault",
+        "stt-delay=60000",
+      ],
+      { cwd: REPO },
+    );
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    // Past the first utterance's end, so its final decode is sleeping in the drill.
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (!stderr.includes("fire drill")) return;
+        clearInterval(check);
+        setTimeout(resolve, 8000);
+      }, 100);
+    });
+    const sent = Date.now();
+    child.kill("SIGTERM");
+    const code = await closed;
+    expect(Date.now() - sent, stderr).toBeLessThan(10_000);
+    expect(code).not.toBe(null);
+  }, 60_000);
 });

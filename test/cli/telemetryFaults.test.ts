@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openWavSource } from "../../src/pipeline/audio/openWavSource.js";
 import { writeWav } from "../support/makeWav.js";
 import { freePort } from "../support/freePort.js";
-import { AUDIO_DIR, MODEL_DIR, parseJsonLines, REPO } from "../support/runCli.js";
+import { AUDIO_DIR, MODEL_DIR, parseJsonLines, REPO, runCli } from "../support/runCli.js";
 
 type Mode = "healthy" | "refused" | "hangs" | "fails" | "slow";
 
@@ -191,4 +191,26 @@ describe("telemetry faults during a --realtime transcription", () => {
       if (run.mode !== "slow") expect(run.exportFailures, run.mode).toBeGreaterThan(0);
     }
   }, 240_000);
+});
+
+describe("bad telemetry settings", () => {
+  it("never stop a transcription: OTEL_METRIC_EXPORT_INTERVAL=-5 and TIMEOUT=-1 warn once each", async () => {
+    const result = await runCli(
+      ["transcribe", path.join(AUDIO_DIR, "utt-01.wav"), "--model", MODEL_DIR],
+      {
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
+          OTEL_METRIC_EXPORT_INTERVAL: "-5",
+          OTEL_METRIC_EXPORT_TIMEOUT: "-1",
+        },
+      },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim()).not.toBe("");
+    const warnings = result.stderr.split("\n").filter((l) => l.includes("OTEL_"));
+    expect(warnings).toEqual([
+      "voxtrace: warning: OTEL_METRIC_EXPORT_INTERVAL='-5' is not milliseconds from 1; using the default",
+      "voxtrace: warning: OTEL_METRIC_EXPORT_TIMEOUT='-1' is not milliseconds from 1; using the default",
+    ]);
+  }, 60_000);
 });

@@ -56,7 +56,7 @@ describe("ControlServer", () => {
     const lines: string[] = [];
     const server = await ControlServer.listen(file, answerState, (line) => lines.push(line));
     expect(lines.join("\n")).toMatch(/replaced a stale control socket/);
-    expect((await sendControlCommand(file, "status")).ok).toBe(true);
+    expect((await sendControlCommand(file, "stop")).ok).toBe(true);
     await server.close();
   });
 
@@ -66,7 +66,7 @@ describe("ControlServer", () => {
     await expect(ControlServer.listen(file, answerState)).rejects.toThrow(
       /another voxtrace daemon is listening on .*voxtrace ctl shutdown/,
     );
-    expect((await sendControlCommand(file, "status")).ok).toBe(true);
+    expect((await sendControlCommand(file, "stop")).ok).toBe(true);
     await first.close();
   });
 
@@ -102,7 +102,7 @@ describe("ControlServer", () => {
       ok: false,
       error: expect.stringMatching(/message too large/) as string,
     });
-    expect((await sendControlCommand(file, "status")).ok).toBe(true);
+    expect((await sendControlCommand(file, "stop")).ok).toBe(true);
     await server.close();
   });
 });

@@ -3,7 +3,9 @@ import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
+import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
+import { otelEnvironment } from "../../src/instrumentation/otelEnvironment.js";
 import { VoxtraceError } from "../../src/errors.js";
 import { OtelPipelineObserver } from "../../src/instrumentation/OtelPipelineObserver.js";
 import { startTelemetry, type Telemetry } from "../../src/instrumentation/startTelemetry.js";
@@ -261,4 +263,110 @@ describe("startTelemetry with a broken OTLP endpoint", () => {
       hanging.close();
     }
   });
+});
+
+describe("startTelemetry with bad OTEL_* values", () => {
+  it("warns once in one line per bad value and starts with the defaults", async () => {
+    const stderr = captureStderr();
+    running = await startTelemetry({
+      prometheusPort: 0,
+      stderr: stderr.stream,
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
+        OTEL_METRIC_EXPORT_INTERVAL: "-5",
+        OTEL_METRIC_EXPORT_TIMEOUT: "-1",
+      },
+    });
+    await recordWork(running, 1);
+    expect(stderr.lines()).toEqual([
+      "voxtrace: warning: OTEL_METRIC_EXPORT_INTERVAL='-5' is not milliseconds from 1; using the default",
+      "voxtrace: warning: OTEL_METRIC_EXPORT_TIMEOUT='-1' is not milliseconds from 1; using the default",
+    ]);
+  });
+
+  const OTEL_KEYS = [
+    "OTEL_METRIC_EXPORT_INTERVAL",
+    "OTEL_METRIC_EXPORT_TIMEOUT",
+    "OTEL_BSP_SCHEDULE_DELAY",
+    "OTEL_BSP_MAX_QUEUE_SIZE",
+    "OTEL_BSP_MAX_EXPORT_BATCH_SIZE",
+    "OTEL_BLRP_EXPORT_TIMEOUT",
+    "OTEL_EXPORTER_OTLP_TIMEOUT",
+    "OTEL_EXPORTER_OTLP_METRICS_TIMEOUT",
+    "OTEL_EXPORTER_OTLP_PROTOCOL",
+    "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL",
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    "OTEL_METRICS_EXPORTER",
+    "OTEL_TRACES_EXPORTER",
+    "OTEL_LOGS_EXPORTER",
+    "OTEL_TRACES_SAMPLER",
+    "OTEL_TRACES_SAMPLER_ARG",
+    "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT",
+    "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",
+    "OTEL_RESOURCE_ATTRIBUTES",
+    "OTEL_SERVICE_NAME",
+    "OTEL_EXPORTER_OTLP_HEADERS",
+  ];
+  const otelValue = fc.oneof(
+    fc.integer({ min: -1e12, max: 1e12 }).map(String),
+    fc.double().map(String),
+    fc.constantFrom("", " ", "0", "1", "60000", "1e3", "0x10", "Infinity", "NaN", "-0"),
+    fc.constantFrom("grpc", "http/json", "http/protobuf", "otlp", "none", "console", "prometheus"),
+    fc.constantFrom("otlp,console", "bogus", "always_on", "traceidratio", "0.5", "2"),
+    fc.constantFrom("http://127.0.0.1:9", "https://x", "localhost:4318", "ftp://x", "http://"),
+    fc.string({ unit: "binary", maxLength: 30 }),
+  );
+  const otelEnv = fc.dictionary(fc.constantFrom(...OTEL_KEYS), otelValue, { maxKeys: 6 });
+  // eslint-disable-next-line no-control-regex -- the characters under test
+  const CONTROL = new RegExp("[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]");
+
+  it("keeps only values the SDK accepts, warning in one line for each other one", () => {
+    fc.assert(
+      fc.property(otelEnv, (env) => {
+        const warnings: string[] = [];
+        const otel = otelEnvironment(env, (line) => warnings.push(line));
+        // Each value is kept as given, or named in a warning (blank ones count as unset).
+        for (const [key, value] of Object.entries(env)) {
+          const warned = warnings.filter((w) => w.includes(` ${key}=`)).length;
+          if (value.trim() === "") expect(warned, key).toBe(0);
+          else expect(warned, key).toBe(otel[key] === value ? 0 : 1);
+        }
+        for (const line of warnings) {
+          expect(line).toMatch(
+            /^voxtrace: warning: OTEL_[A-Z_]+='[^\n]*' is not [^\n]+; using the default$/,
+          );
+          expect(line).not.toMatch(CONTROL);
+        }
+        for (const key of ["OTEL_METRIC_EXPORT_INTERVAL", "OTEL_METRIC_EXPORT_TIMEOUT"]) {
+          const value = otel[key]?.trim();
+          if (value) expect(Number(value) >= 1 && Number(value) <= 2 ** 31 - 1).toBe(true);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("starts under any OTEL_* values, with one-line warnings at most", async () => {
+    await fc.assert(
+      fc.asyncProperty(otelEnv, async (env) => {
+        const stderr = captureStderr();
+        const telemetry = await startTelemetry({
+          prometheusPort: 0,
+          stderr: stderr.stream,
+          env: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9", ...env },
+          shutdownTimeoutMs: 200,
+        });
+        try {
+          await recordWork(telemetry, 1);
+        } finally {
+          await telemetry.shutdown();
+        }
+        for (const line of stderr.lines()) {
+          expect(line).toMatch(/^voxtrace: warning: /);
+          expect(line).not.toMatch(CONTROL);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
 });

@@ -4,7 +4,15 @@
 // of these (it strips a leading "/" and has no way to name a hard link outside).
 
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buffer } from "node:stream/consumers";
@@ -87,5 +95,108 @@ describe("extractArchive", () => {
     const file = path.join(tmp, "corrupt.tar.bz2");
     writeFileSync(file, Buffer.from("BZh91AY&SY this is not bzip2 data at all"));
     await expect(extractArchive(file, target)).rejects.toThrow();
+  });
+
+  it("writes files 0600 and folders 0700, whatever the archive says", async () => {
+    const { target } = sandbox();
+    const file = await archive([
+      top,
+      { name: "model-x/sub/", type: "directory" },
+      { name: "model-x/sub/x.onnx", body: "x" },
+      tokens,
+    ]);
+    await extractArchive(file, target);
+    expect(statSync(target).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(target, "sub")).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(target, "sub", "x.onnx")).mode & 0o777).toBe(0o600);
+    expect(statSync(path.join(target, "tokens.txt")).mode & 0o777).toBe(0o600);
+  });
+
+  it("refuses a small archive that would expand to 96 MiB before writing any of it", async () => {
+    const { target } = sandbox();
+    const bomb = path.join(tmp, "bomb.tar.bz2");
+    execFileSync("sh", [
+      "-c",
+      `cd ${tmp} && mkdir -p b/model-x && truncate -s 96M b/model-x/encoder.onnx && tar -C b -cf - model-x | bzip2 -9 > ${bomb}`,
+    ]);
+    expect(statSync(bomb).size).toBeLessThan(2000);
+    const error = await extractArchive(bomb, target).catch((e: unknown) => e);
+    expect((error as VoxtraceError).code).toBe("bad_input");
+    expect((error as Error).message).toMatch(
+      /encoder.onnx' \(the archive expands to more than 67108864 bytes\)/,
+    );
+    expect(readdirSync(target)).toEqual([]);
+  }, 60_000);
+
+  it("refuses more entries than the bound", async () => {
+    const { target } = sandbox();
+    const many = Array.from({ length: 12 }, (_, i) => ({ name: `model-x/f${i}`, body: "x" }));
+    await expect(
+      extractArchive(await archive([top, ...many]), target, { maxBytes: 1e6, maxEntries: 10 }),
+    ).rejects.toThrow(/refused archive entry 'model-x\/f9' \(more than 10 entries\)/);
+  });
+
+  it.each<[string, Entry[], RegExp]>([
+    [
+      "a file then a folder of the same name",
+      [
+        { name: "model-x/a", body: "x" },
+        { name: "model-x/a/", type: "directory" },
+      ],
+      /holds it twice/,
+    ],
+    [
+      "a folder then a file of the same name",
+      [
+        { name: "model-x/a/", type: "directory" },
+        { name: "model-x/a", body: "x" },
+      ],
+      /holds it twice/,
+    ],
+    [
+      "a file inside a file",
+      [
+        { name: "model-x/a", body: "x" },
+        { name: "model-x/a/b", body: "y" },
+      ],
+      /inside a file of the same name/,
+    ],
+    [
+      "the same file twice",
+      [
+        { name: "model-x/a", body: "x" },
+        { name: "model-x/a", body: "y" },
+      ],
+      /holds it twice/,
+    ],
+    ["an over-long name", [{ name: `model-x/${"n".repeat(300)}`, body: "x" }], /name too long/],
+  ])("refuses %s as bad input", async (_what, entries, message) => {
+    const { target } = sandbox();
+    const error = await extractArchive(await archive([top, ...entries]), target).catch(
+      (e: unknown) => e,
+    );
+    expect((error as VoxtraceError).code).toBe("bad_input");
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it.each<[string, Buffer | (() => Buffer)]>([
+    ["an empty file", Buffer.alloc(0)],
+    ["text that is not bzip2", Buffer.from("hello, this is not an archive\n")],
+    [
+      "bzip2 of something that is not tar",
+      () => execFileSync("bzip2", ["-c"], { input: "not a tar file at all ".repeat(40) }),
+    ],
+    [
+      "bzip2 cut in half",
+      () => execFileSync("bzip2", ["-c"], { input: Buffer.alloc(100_000, 7) }).subarray(0, 30),
+    ],
+  ])("refuses %s with one bad_input line", async (_what, bytes) => {
+    const { target } = sandbox();
+    const file = path.join(tmp, `bad-${++n}.tar.bz2`);
+    writeFileSync(file, typeof bytes === "function" ? bytes() : bytes);
+    const error = await extractArchive(file, target).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VoxtraceError);
+    expect((error as VoxtraceError).code).toBe("bad_input");
+    expect((error as Error).message).toMatch(/^[^\n]+ - [^\n]+$/);
   });
 });

@@ -58,6 +58,14 @@ beforeAll(async () => {
       symlinkSync("/etc/passwd", path.join(root, "m", "tokens.txt"));
     }),
   );
+  archives.set(
+    "nomodel",
+    pack("nomodel", (root) => {
+      mkdirSync(path.join(root, "m"));
+      writeFileSync(path.join(root, "m", "README.md"), "no model here\n");
+    }),
+  );
+  archives.set("garbage", Buffer.from("<html>404 from a captive portal</html>\n"));
   server = http.createServer((request, response) => {
     const which = new URL(request.url ?? "/", "http://x").searchParams.get("a") ?? currentArchive;
     if (which === "cut") {
@@ -136,6 +144,30 @@ describe("voxtrace models pull", () => {
       expect(readdirSync(cache)).toEqual([]);
     },
   );
+
+  it("refuses an archive without the model files and keeps the working cached model", async () => {
+    const cache = path.join(tmp, "cache-keep");
+    expect((await pull("good", cache)).code).toBe(0);
+    const dir = path.join(cache, DEFAULT_MODEL_NAME);
+    const before = readFileSync(path.join(dir, "encoder.int8.onnx"));
+    const result = await pull("nomodel", cache);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split("\n").at(-1)).toMatch(
+      /^voxtrace: .*the archive holds no model \(encoder\*\.onnx, decoder\*\.onnx, joiner\*\.onnx, tokens\.txt missing.*the cache was not changed$/,
+    );
+    expect(readdirSync(cache)).toEqual([DEFAULT_MODEL_NAME]);
+    expect(readFileSync(path.join(dir, "encoder.int8.onnx")).equals(before)).toBe(true);
+    expect((await runCli(["models", "verify", dir])).code).toBe(0);
+  });
+
+  it("reports a download that is not an archive as bad input in one line, not an internal error", async () => {
+    const cache = path.join(tmp, "cache-garbage");
+    const result = await pull("garbage", cache);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split("\n").at(-1)).toMatch(/not a readable bzip2 archive/);
+    expect(result.stderr).not.toMatch(/internal error/);
+    expect(readdirSync(cache)).toEqual([]);
+  });
 
   it("reports an unreachable server in one line with what to do", async () => {
     currentArchive = "good";

@@ -10,6 +10,8 @@ const DROP_NOISE = 5;
 const NOISE_STEP = 0.05;
 /** Any stretch as long as the longest gap between drops holds a drop; a margin for jitter. */
 const HORIZON_CYCLES = 1.1;
+/** Cycles within the memory needed before their rhythm is trusted. */
+const MIN_CYCLES = 3;
 
 export class GcCycles {
   private readonly maxCycleMs: number;
@@ -23,6 +25,9 @@ export class GcCycles {
   // Ring of the last cycles: length and end time, ms.
   private readonly lengths = new Float64Array(KEPT);
   private readonly ends = new Float64Array(KEPT).fill(-Infinity);
+  private readonly drops = new Float64Array(KEPT);
+  private lowSinceDrop = Infinity;
+  private last = NaN;
   private next = 0;
 
   constructor(maxCycleMs: number, minHorizonMs: number, forgetMs: number) {
@@ -51,23 +56,38 @@ export class GcCycles {
       if (t - start <= this.maxCycleMs) {
         this.lengths[this.next] = t - start;
         this.ends[this.next] = t;
+        this.drops[this.next] = before - v;
         this.next = (this.next + 1) % KEPT;
       }
       this.lastDropT = t;
+      this.lowSinceDrop = v;
     }
+    this.lowSinceDrop = Math.min(this.lowSinceDrop, v);
+    this.last = v;
   }
 
   /** Floor horizon at data time t, ms: long enough that a block of it holds a GC drop. */
   horizon(t: number): number {
     let longest = 0;
+    let biggestDrop = 0;
+    let recent = 0;
     for (let i = 0; i < KEPT; i++) {
-      if (this.ends[i]! >= t - this.forgetMs) longest = Math.max(longest, this.lengths[i]!);
+      if (this.ends[i]! >= t - this.forgetMs) {
+        recent++;
+        longest = Math.max(longest, this.lengths[i]!);
+        biggestDrop = Math.max(biggestDrop, this.drops[i]!);
+      }
     }
+    // One or two cycles in the memory are a stray noise dip, not a rhythm.
+    if (recent < MIN_CYCLES) longest = biggestDrop = 0;
     const open = t - (Number.isNaN(this.lastDropT) ? this.firstT : this.lastDropT);
     // The cycle under way may be the longest yet (GC rhythms are irregular): until it has
     // outlasted any GC cycle, its ramp is not evidence. A series that has shown no drop
     // at all for that long is smooth (heap after GC, GPU memory) and needs no horizon.
-    if (open < this.maxCycleMs) {
+    // Nor is a ramp that has already grown twice the biggest drop seen: no collection
+    // frees that much, so that growth is not garbage.
+    const garbage = biggestDrop === 0 || this.last - this.lowSinceDrop <= 2 * biggestDrop;
+    if (open < this.maxCycleMs && garbage) {
       longest = Math.max(longest, Number.isNaN(this.lastDropT) ? this.maxCycleMs : open);
     }
     return Math.max(this.minHorizonMs, HORIZON_CYCLES * longest);

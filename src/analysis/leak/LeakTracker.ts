@@ -18,8 +18,8 @@ import { TrendScratch, trendTest } from "./trendTest.js";
 /** Floors a window aims for: enough for the test, few enough to stay cheap. */
 const TARGET_POINTS = 12;
 const MIN_POINTS = 6;
-/** A long window is re-judged at least this often (buckets), so it can clear in time. */
-const REJUDGE_BUCKETS = 6;
+/** A window is re-judged when a block of new data is in, and at least this often (buckets). */
+const REJUDGE_BUCKETS = 30;
 /** Shortest block of the stopped-growth check (buckets): long enough to hold a stepwise leak's step. */
 const RECENT_BUCKETS = 30;
 
@@ -69,7 +69,8 @@ export class LeakTracker {
   constructor(config: Partial<LeakTrackerConfig> = {}) {
     this.config = leakTrackerConfig(config);
     const longest = this.config.windowsMs[this.config.windowsMs.length - 1]!;
-    this.cycles = new GcCycles(this.config.maxGcCycleMs, this.config.minHorizonMs, longest);
+    // A GC rhythm is remembered for an hour: long enough to span six of the slowest cycles.
+    this.cycles = new GcCycles(this.config.maxGcCycleMs, this.config.minHorizonMs, 3_600_000);
     this.buckets = new FloorBuckets(this.config.bucketMs, longest);
     this.windows = this.config.windowsMs.map((ms) => ({
       ms,
@@ -124,7 +125,9 @@ export class LeakTracker {
       previous = total;
       w.spanMs = total * bucketMs;
       const block = Math.max(horizon, Math.ceil(total / TARGET_POINTS));
-      if (block !== w.blockBuckets || last - w.judgedAt >= Math.min(block, REJUDGE_BUCKETS)) {
+      // The horizon creeps while a GC cycle is under way; re-judge when it has moved enough.
+      const moved = block > w.blockBuckets * 1.25 || block < w.blockBuckets * 0.8;
+      if (moved || last - w.judgedAt >= Math.min(block, REJUDGE_BUCKETS)) {
         w.blockBuckets = block;
         w.judgedAt = last;
         this.judgeWindow(w, last, block, Math.floor(total / block));

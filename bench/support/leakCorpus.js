@@ -1,0 +1,274 @@
+// Seeded synthetic memory series for judging leak detectors: leak-free regimes a healthy
+// garbage-collected process shows (saw-tooth of any rhythm, noise, start-up growth, one-off
+// steps, idle stretches, load that comes and goes) and leaks (steady or stepwise, from
+// 0.01 to 5 MB/s, starting at any time and stopping again). Every trace is a pure function
+// of its seed, so a figure can be reproduced. Seeds are split: TUNING_SEEDS for choosing
+// defaults, JUDGING_SEEDS for the figures we report; never tune on the second.
+
+export const TUNING_SEEDS = [1, 2, 3, 4, 5, 6];
+export const JUDGING_SEEDS = [1001, 1002, 1003, 1004, 1005, 1006];
+
+export const STEP_MS = 5000;
+export const DAY_MS = 24 * 3600 * 1000;
+const MB = 1e6;
+const MIN = 60_000;
+const HOUR = 3_600_000;
+
+/** mulberry32: small, fast, good enough for simulation. */
+export function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const uniform = (random, lo, hi) => lo + (hi - lo) * random();
+function gauss(random) {
+  const u = Math.max(random(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+/** GC rhythms, each a sampler of one cycle's length (ms) and a saw-tooth amplitude (bytes). */
+export const GC_CLASSES = {
+  // Scavenges and small major GCs: faster than or near the 5 s sampling.
+  "gc 3-30 s": (r) => ({ cycle: () => uniform(r, 3e3, 30e3), amplitude: uniform(r, 5, 60) * MB }),
+  // The user's case: major GC every one to five minutes.
+  "gc 1-5 min": (r) => ({
+    cycle: () => uniform(r, 60e3, 300e3),
+    amplitude: uniform(r, 20, 300) * MB,
+  }),
+  "gc 5-10 min": (r) => ({
+    cycle: () => uniform(r, 300e3, 600e3),
+    amplitude: uniform(r, 50, 400) * MB,
+  }),
+  // Irregular: log-normal around a minute, from seconds to ten minutes.
+  "gc irregular": (r) => ({
+    cycle: () => Math.min(600e3, Math.max(3e3, 60e3 * Math.exp(gauss(r)))),
+    amplitude: uniform(r, 10, 200) * MB,
+  }),
+  // A cleaner signal (heap right after each major GC, GPU memory): no saw-tooth at all.
+  smooth: () => ({ cycle: () => Infinity, amplitude: 0 }),
+};
+
+/**
+ * A memory series sampled every ~5 s. `offset(t)` adds the regime's own level changes;
+ * `activity(t)` scales the allocation rate (0 = idle: no garbage, no GC).
+ */
+function simulate(random, { durationMs, gc, noiseMB, offset, activity = () => 1 }) {
+  const base = uniform(random, 150, 600) * MB;
+  const n = Math.floor(durationMs / STEP_MS);
+  const t = new Float64Array(n);
+  const v = new Float64Array(n);
+  let cycleMs = gc.cycle();
+  let threshold = gc.amplitude * uniform(random, 0.7, 1.3);
+  let garbage = 0;
+  let floorJitter = 0;
+  let wander = 0;
+  let last = 0;
+  for (let i = 0; i < n; i++) {
+    const ti = i * STEP_MS + Math.round(uniform(random, -300, 300));
+    const dt = Math.max(0, ti - last);
+    last = ti;
+    const act = activity(ti);
+    if (gc.amplitude > 0 && act > 0) {
+      garbage += (threshold / cycleMs) * dt * act;
+      // A GC may fire several times between two samples when cycles are short.
+      if (garbage >= threshold) {
+        garbage = (garbage - threshold) % Math.max(threshold, 1);
+        cycleMs = gc.cycle();
+        threshold = gc.amplitude * uniform(random, 0.7, 1.3);
+        floorJitter = gauss(random) * 0.02 * gc.amplitude;
+      }
+    }
+    // Slow wander (fragmentation, caches) with a ten-minute memory.
+    wander = wander * Math.exp(-dt / 600e3) + gauss(random) * 0.3 * MB;
+    t[i] = ti;
+    v[i] = base + offset(ti) + garbage + floorJitter + wander + gauss(random) * noiseMB * MB;
+  }
+  return { t, v };
+}
+
+function pickGc(random, classes = Object.keys(GC_CLASSES)) {
+  const name = classes[Math.floor(random() * classes.length)];
+  return { name, gc: GC_CLASSES[name](random) };
+}
+
+/** Random on/off schedule: stretches alternate with lengths drawn from the two ranges. */
+function schedule(random, durationMs, onRange, offRange) {
+  const spans = [];
+  let t = uniform(random, offRange[0], offRange[1]);
+  while (t < durationMs) {
+    const on = uniform(random, onRange[0], onRange[1]);
+    spans.push([t, t + on]);
+    t += on + uniform(random, offRange[0], offRange[1]);
+  }
+  return spans;
+}
+
+/** Leak-free regimes: name → (seed, days) → { t, v, background }. */
+export const REGIMES = {
+  "saw-tooth 3-30 s": (seed, days) => sawTooth(seed, days, "gc 3-30 s"),
+  "saw-tooth 1-5 min": (seed, days) => sawTooth(seed, days, "gc 1-5 min"),
+  "saw-tooth 5-10 min": (seed, days) => sawTooth(seed, days, "gc 5-10 min"),
+  "saw-tooth irregular": (seed, days) => sawTooth(seed, days, "gc irregular"),
+  "noise only": (seed, days) => {
+    const random = rng(seed);
+    return simulate(random, {
+      durationMs: days * DAY_MS,
+      gc: GC_CLASSES.smooth(random),
+      noiseMB: uniform(random, 0.5, 8),
+      offset: () => 0,
+    });
+  },
+  // The process restarts every few hours and grows 20-100 MB over 1-6 minutes each time.
+  "start-up growth": (seed, days) => {
+    const random = rng(seed);
+    const { gc } = pickGc(random);
+    const restarts = [0];
+    while (restarts[restarts.length - 1] < days * DAY_MS) {
+      restarts.push(restarts[restarts.length - 1] + uniform(random, 2, 8) * HOUR);
+    }
+    const shapes = restarts.map(() => ({
+      growth: uniform(random, 20, 100) * MB,
+      ms: uniform(random, 1, 6) * MIN,
+      saturating: random() < 0.5,
+    }));
+    let k = 0;
+    return simulate(random, {
+      durationMs: days * DAY_MS,
+      gc,
+      noiseMB: uniform(random, 0.5, 3),
+      offset: (t) => {
+        while (k + 1 < restarts.length && t >= restarts[k + 1]) k++;
+        const { growth, ms, saturating } = shapes[k];
+        const x = (t - restarts[k]) / ms;
+        return growth * (saturating ? 1 - Math.exp(-3 * x) : Math.min(1, x));
+      },
+    });
+  },
+  // A cache filled once, a second model loaded, a buffer released: 20-300 MB in under 30 s.
+  "one-off steps": (seed, days) => {
+    const random = rng(seed);
+    const { gc } = pickGc(random);
+    const steps = [];
+    let level = 0;
+    for (let t = uniform(random, 0.5, 4) * HOUR; t < days * DAY_MS;) {
+      let size = uniform(random, 20, 300) * MB * (random() < 0.5 ? -1 : 1);
+      if (level + size < 0 || level + size > 600 * MB) size = -size;
+      if (level + size < 0) size = -level;
+      level += size;
+      steps.push({ at: t, size, ms: uniform(random, 0, 30e3) });
+      t += uniform(random, 0.5, 4) * HOUR;
+    }
+    return simulate(random, {
+      durationMs: days * DAY_MS,
+      gc,
+      noiseMB: uniform(random, 0.5, 3),
+      offset: (t) => {
+        let sum = 0;
+        for (const s of steps) {
+          if (t < s.at) break;
+          sum += s.size * Math.min(1, s.ms === 0 ? 1 : (t - s.at) / s.ms);
+        }
+        return sum;
+      },
+    });
+  },
+  // Hours of nothing (no allocation, no GC) between active stretches.
+  "idle stretches": (seed, days) => {
+    const random = rng(seed);
+    const { gc } = pickGc(random, ["gc 3-30 s", "gc 1-5 min", "gc irregular"]);
+    const active = schedule(random, days * DAY_MS, [10 * MIN, 2 * HOUR], [1 * HOUR, 8 * HOUR]);
+    const isActive = (t) => active.some(([a, b]) => t >= a && t < b);
+    return simulate(random, {
+      durationMs: days * DAY_MS,
+      gc,
+      noiseMB: uniform(random, 0.2, 2),
+      offset: () => 0,
+      activity: (t) => (isActive(t) ? 1 : 0),
+    });
+  },
+  // Busy stretches hold 20-80 MB more (requests in flight) and allocate 2-4x faster.
+  "load comes and goes": (seed, days) => {
+    const random = rng(seed);
+    const { gc } = pickGc(random, ["gc 3-30 s", "gc 1-5 min", "gc irregular"]);
+    const busy = schedule(random, days * DAY_MS, [10 * MIN, 3 * HOUR], [10 * MIN, 4 * HOUR]).map(
+      ([a, b]) => ({
+        a,
+        b,
+        extra: uniform(random, 20, 80) * MB,
+        up: uniform(random, 1, 10) * MIN,
+        down: uniform(random, 1, 20) * MIN,
+        speed: uniform(random, 2, 4),
+      }),
+    );
+    const at = (t) => busy.find((s) => t >= s.a && t < s.b + s.down);
+    return simulate(random, {
+      durationMs: days * DAY_MS,
+      gc,
+      noiseMB: uniform(random, 0.5, 3),
+      offset: (t) => {
+        const s = at(t);
+        if (!s) return 0;
+        if (t < s.b) return s.extra * Math.min(1, (t - s.a) / s.up);
+        return s.extra * Math.max(0, 1 - (t - s.b) / s.down);
+      },
+      activity: (t) => (at(t) && t < at(t).b ? at(t).speed : 1),
+    });
+  },
+};
+
+function sawTooth(seed, days, gcClass) {
+  const random = rng(seed);
+  return simulate(random, {
+    durationMs: days * DAY_MS,
+    gc: GC_CLASSES[gcClass](random),
+    noiseMB: uniform(random, 0.5, 5),
+    offset: () => 0,
+  });
+}
+
+export const LEAK_RATES_MBPS = [0.01, 0.05, 0.2, 1, 5];
+/** Delay targets (ms) per rate; 5 MB/s shares 1 MB/s's. */
+export const LEAK_TARGET_MS = {
+  0.01: 3 * HOUR,
+  0.05: 30 * MIN,
+  0.2: 10 * MIN,
+  1: 2 * MIN,
+  5: 2 * MIN,
+};
+
+/**
+ * A leak of `rateMBps` on a background of GC class `gcClass`: steady, or `stepwise` (a
+ * fixed amount after every few utterances, irregularly spaced 30-300 s on average).
+ * It starts anywhere in the first three hours and stops after max(2 x target, 1 h); the
+ * trace runs 90 minutes past the stop so clearing can be seen.
+ */
+export function leakTrace(seed, { rateMBps, shape, gcClass }) {
+  const random = rng(seed * 7919 + Math.round(rateMBps * 1000));
+  const start = Math.round(uniform(random, 0, 3) * HOUR);
+  const stop = start + Math.max(2 * LEAK_TARGET_MS[rateMBps], HOUR);
+  const durationMs = stop + 90 * MIN;
+  const rate = (rateMBps * MB) / 1000; // bytes per ms
+  const meanGap = uniform(random, 30e3, 300e3);
+  const stepAt = [];
+  for (let t = start; t < stop; t += meanGap * uniform(random, 0.5, 1.5)) stepAt.push(t);
+  const stepSize = rate * meanGap;
+  let k = 0;
+  const series = simulate(random, {
+    durationMs,
+    gc: GC_CLASSES[gcClass](random),
+    noiseMB: uniform(random, 0.5, 3),
+    offset: (t) => {
+      if (t < start) return 0;
+      if (shape === "steady") return rate * (Math.min(t, stop) - start);
+      while (k < stepAt.length && stepAt[k] <= t) k++;
+      return k * stepSize;
+    },
+  });
+  return { ...series, leak: { start, stop, rateMBps, shape } };
+}

@@ -1,0 +1,95 @@
+// Finds garbage-collection cycles in a memory series: a drop is a fall within two samples
+// that stands well above the sample-to-sample noise. The time between drops tells how long a floor horizon must be
+// to hold at least one post-GC level, instead of assuming a GC period.
+
+/** Cycles remembered; the longest of them sets the horizon. */
+const KEPT = 16;
+/** How far above the noise (median absolute second difference) a drop must reach. */
+const DROP_NOISE = 5;
+/** Multiplicative step of the running median of the noise. */
+const NOISE_STEP = 0.05;
+/** Any stretch as long as the longest gap between drops holds a drop; a margin for jitter. */
+const HORIZON_CYCLES = 1.1;
+/** Cycles within the memory needed before their rhythm is trusted. */
+const MIN_CYCLES = 3;
+
+export class GcCycles {
+  private readonly maxCycleMs: number;
+  private readonly minHorizonMs: number;
+  private readonly forgetMs: number;
+  private firstT = NaN;
+  private v1 = NaN;
+  private v2 = NaN;
+  private noise = 0;
+  private lastDropT = NaN;
+  // Ring of the last cycles: length and end time, ms.
+  private readonly lengths = new Float64Array(KEPT);
+  private readonly ends = new Float64Array(KEPT).fill(-Infinity);
+  private readonly drops = new Float64Array(KEPT);
+  private lowSinceDrop = Infinity;
+  private last = NaN;
+  private next = 0;
+
+  constructor(maxCycleMs: number, minHorizonMs: number, forgetMs: number) {
+    this.maxCycleMs = maxCycleMs;
+    this.minHorizonMs = minHorizonMs;
+    this.forgetMs = forgetMs;
+  }
+
+  observe(t: number, v: number): void {
+    if (Number.isNaN(this.firstT)) this.firstT = t;
+    if (!Number.isNaN(this.v2)) {
+      const d2 = Math.abs(v - 2 * this.v1 + this.v2);
+      // A running median (not a mean): the drops themselves must not count as noise.
+      if (this.noise === 0) this.noise = d2;
+      else this.noise *= d2 > this.noise ? 1 + NOISE_STEP : 1 - NOISE_STEP;
+      this.noise = Math.max(this.noise, Math.abs(v) * 1e-9);
+    }
+    // A collection frees memory at once: the fall must happen within two samples, which
+    // slow wander and a buffer drained over minutes never do.
+    const before = Math.max(this.v1, Number.isNaN(this.v2) ? this.v1 : this.v2);
+    this.v2 = this.v1;
+    this.v1 = v;
+    if (before - v > DROP_NOISE * this.noise) {
+      const start = Number.isNaN(this.lastDropT) ? this.firstT : this.lastDropT;
+      // A stretch longer than any GC cycle is idle time or a released buffer.
+      if (t - start <= this.maxCycleMs) {
+        this.lengths[this.next] = t - start;
+        this.ends[this.next] = t;
+        this.drops[this.next] = before - v;
+        this.next = (this.next + 1) % KEPT;
+      }
+      this.lastDropT = t;
+      this.lowSinceDrop = v;
+    }
+    this.lowSinceDrop = Math.min(this.lowSinceDrop, v);
+    this.last = v;
+  }
+
+  /** Floor horizon at data time t, ms: long enough that a block of it holds a GC drop. */
+  horizon(t: number): number {
+    let longest = 0;
+    let biggestDrop = 0;
+    let recent = 0;
+    for (let i = 0; i < KEPT; i++) {
+      if (this.ends[i]! >= t - this.forgetMs) {
+        recent++;
+        longest = Math.max(longest, this.lengths[i]!);
+        biggestDrop = Math.max(biggestDrop, this.drops[i]!);
+      }
+    }
+    // One or two cycles in the memory are a stray noise dip, not a rhythm.
+    if (recent < MIN_CYCLES) longest = biggestDrop = 0;
+    const open = t - (Number.isNaN(this.lastDropT) ? this.firstT : this.lastDropT);
+    // The cycle under way may be the longest yet (GC rhythms are irregular): until it has
+    // outlasted any GC cycle, its ramp is not evidence. A series that has shown no drop
+    // at all for that long is smooth (heap after GC, GPU memory) and needs no horizon.
+    // Nor is a ramp that has already grown twice the biggest drop seen: no collection
+    // frees that much, so that growth is not garbage.
+    const garbage = biggestDrop === 0 || this.last - this.lowSinceDrop <= 2 * biggestDrop;
+    if (open < this.maxCycleMs && garbage) {
+      longest = Math.max(longest, Number.isNaN(this.lastDropT) ? this.maxCycleMs : open);
+    }
+    return Math.max(this.minHorizonMs, HORIZON_CYCLES * longest);
+  }
+}

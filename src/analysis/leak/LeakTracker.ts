@@ -1,0 +1,250 @@
+// Incremental memory-leak detection for one series (RSS, heap after major GC, native or
+// GPU memory) that holds across GC rhythms it was never tuned for:
+// 1. GcCycles finds the drops in the series and sets a floor horizon that spans the
+//    longest recent GC cycle, so every block's minimum is a post-GC level.
+// 2. Several windows (2 min to 3.2 h) each take about a dozen block floors and run a trend
+//    test with a confidence interval; a window reports a leak only when the floors rise
+//    significantly, faster than minSlope, by more than a one-off allowance, and neither a
+//    single level shift nor growth that has flattened explains them better.
+// Time comes from the samples only, and judging happens on a fixed grid of data time, so a
+// replay of the same samples gives the same verdicts whatever calls verdict().
+
+import { FloorBuckets } from "./FloorBuckets.js";
+import { GcCycles } from "./GcCycles.js";
+import { leakTrackerConfig, type LeakTrackerConfig } from "./LeakTrackerConfig.js";
+import type { LeakVerdict } from "./LeakVerdict.js";
+import { TrendScratch, trendTest } from "./trendTest.js";
+
+/** Floors a window aims for: enough for the test, few enough to stay cheap. */
+const TARGET_POINTS = 12;
+const MIN_POINTS = 6;
+/** A window is re-judged when a block of new data is in, and at least this often (buckets). */
+const REJUDGE_BUCKETS = 30;
+/** Shortest block of the stopped-growth check (buckets): long enough to hold a stepwise leak's step. */
+const RECENT_BUCKETS = 30;
+
+interface WindowState {
+  ms: number;
+  /** The span judged: `ms`, or longer when the GC horizon needs it. */
+  spanMs: number;
+  judgedAt: number; // bucket
+  blockBuckets: number;
+  valid: boolean;
+  leaking: boolean;
+  slope: number;
+  slopeLow: number;
+  slopeHigh: number;
+  since: number;
+  scale: number;
+  reason: string;
+}
+
+const MB = (bytes: number): string => (bytes / 1e6).toFixed(bytes < 1e6 ? 3 : 1);
+const MBps = (bytesPerSecond: number): string => (bytesPerSecond / 1e6).toFixed(3);
+const span = (ms: number): string =>
+  ms >= 3_600_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${Math.round(ms / 60_000)} min`;
+
+export class LeakTracker {
+  readonly config: LeakTrackerConfig;
+  private readonly cycles: GcCycles;
+  private readonly buckets: FloorBuckets;
+  private readonly scratch = new TrendScratch(TARGET_POINTS * 2);
+  private readonly pt = new Float64Array(TARGET_POINTS * 2);
+  private readonly pv = new Float64Array(TARGET_POINTS * 2);
+  private readonly out = new Float64Array(2);
+  private readonly windows: WindowState[];
+  private firstBucket = NaN;
+  private lastT = -Infinity;
+  private judgedBucket = NaN;
+  private current: LeakVerdict = {
+    leaking: false,
+    slope: 0,
+    slopeLow: 0,
+    slopeHigh: 0,
+    since: undefined,
+    windowMs: 0,
+    reason: "no samples yet",
+  };
+
+  constructor(config: Partial<LeakTrackerConfig> = {}) {
+    this.config = leakTrackerConfig(config);
+    const longest = this.config.windowsMs[this.config.windowsMs.length - 1]!;
+    // A GC rhythm is remembered for an hour: long enough to span six of the slowest cycles.
+    this.cycles = new GcCycles(this.config.maxGcCycleMs, this.config.minHorizonMs, 3_600_000);
+    this.buckets = new FloorBuckets(this.config.bucketMs, longest);
+    this.windows = this.config.windowsMs.map((ms) => ({
+      ms,
+      spanMs: ms,
+      judgedAt: -Infinity,
+      blockBuckets: 0,
+      valid: false,
+      leaking: false,
+      slope: 0,
+      slopeLow: 0,
+      slopeHigh: 0,
+      since: NaN,
+      scale: 0,
+      reason: "",
+    }));
+  }
+
+  /** One sample: data time in ms, value in bytes. Out-of-order or non-finite samples are skipped. */
+  observe(tMs: number, bytes: number): void {
+    if (!Number.isFinite(tMs) || !Number.isFinite(bytes) || tMs < this.lastT) return;
+    this.lastT = tMs;
+    const k = this.buckets.bucketOf(tMs);
+    if (Number.isNaN(this.firstBucket)) {
+      this.firstBucket = k;
+      this.judgedBucket = k;
+    } else if (k > this.judgedBucket) {
+      // The buckets before k are complete: judge on them before k's sample lands.
+      this.judgedBucket = k;
+      this.judge(k - 1, tMs);
+    }
+    this.cycles.observe(tMs, bytes);
+    this.buckets.add(tMs, bytes);
+  }
+
+  verdict(): LeakVerdict {
+    return this.current;
+  }
+
+  private judge(last: number, t: number): void {
+    const { bucketMs } = this.config;
+    const horizon = Math.ceil(this.cycles.horizon(t) / bucketMs);
+    let decided: WindowState | undefined;
+    let widest: WindowState | undefined;
+    let previous = 0;
+    for (const w of this.windows) {
+      // A window too short for six floors of this horizon is stretched to hold them.
+      const total = Math.max(Math.round(w.ms / bucketMs), MIN_POINTS * horizon);
+      if (total === previous) {
+        w.valid = false;
+        continue;
+      }
+      previous = total;
+      w.spanMs = total * bucketMs;
+      const block = Math.max(horizon, Math.ceil(total / TARGET_POINTS));
+      // The horizon creeps while a GC cycle is under way; re-judge when it has moved enough.
+      const moved = block > w.blockBuckets * 1.25 || block < w.blockBuckets * 0.8;
+      if (moved || last - w.judgedAt >= Math.min(block, REJUDGE_BUCKETS)) {
+        w.blockBuckets = block;
+        w.judgedAt = last;
+        this.judgeWindow(w, last, block, Math.floor(total / block));
+      }
+      if (!w.valid) continue;
+      widest = w;
+      if (w.leaking) decided = w;
+    }
+    if (decided && this.stalled(decided, last, horizon)) {
+      decided.leaking = false;
+      decided = undefined;
+    }
+    const chosen = decided ?? widest;
+    if (!chosen) {
+      this.current = {
+        leaking: false,
+        slope: 0,
+        slopeLow: 0,
+        slopeHigh: 0,
+        since: undefined,
+        windowMs: 0,
+        reason: `not enough data yet: the shortest window needs ${MIN_POINTS} floors of ${Math.round((horizon * bucketMs) / 1000)} s`,
+      };
+      return;
+    }
+    const since = chosen.leaking
+      ? Math.min(this.current.since ?? Infinity, chosen.since)
+      : undefined;
+    this.current = {
+      leaking: chosen.leaking,
+      slope: chosen.slope,
+      slopeLow: chosen.slopeLow,
+      slopeHigh: chosen.slopeHigh,
+      since,
+      windowMs: chosen.spanMs,
+      reason: chosen.reason,
+    };
+  }
+
+  /**
+   * A cache filled or a model loaded rises within a block or two; a leak spreads its
+   * growth over the window. True when two neighbouring floors span over 60 % of the rise.
+   */
+  private oneJump(n: number, slope: number): boolean {
+    const rise = slope * (this.pt[n - 1]! - this.pt[0]!);
+    for (let i = 0; i + 2 < n; i++) {
+      if (this.pv[i + 2]! - this.pv[i]! > 0.6 * rise) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Long windows keep a stopped leak in view for a long time; the last two recent blocks
+   * say at once whether the floor still climbs as fast as the window claims. Judged only
+   * when that climb stands well above the floors' scatter, so slow leaks do not flap.
+   */
+  private stalled(w: WindowState, last: number, horizon: number): boolean {
+    // Two blocks of growth must fit in the window, or a young leak would look stalled.
+    const quarter = Math.ceil(w.spanMs / this.config.bucketMs / 4);
+    const block = Math.max(horizon, Math.min(RECENT_BUCKETS, quarter));
+    const expected = (w.slope * block * this.config.bucketMs) / 1000;
+    if (expected < 4 * w.scale) return false;
+    if (!this.buckets.floor(last - block + 1, last, this.out)) return false;
+    const now = this.out[0]!;
+    if (!this.buckets.floor(last - 2 * block + 1, last - block, this.out)) return false;
+    if (now - this.out[0]! >= 0.5 * expected) return false;
+    w.reason = `floor slope ${MBps(w.slope)} MB/s over ${span(w.spanMs)}, but it rose only ${MB(now - this.out[0]!)} MB over the last ${span(block * this.config.bucketMs)}: growth has stopped`;
+    return true;
+  }
+
+  private judgeWindow(w: WindowState, last: number, block: number, count: number): void {
+    const firstBlock = last - count * block + 1;
+    w.valid = false;
+    w.leaking = false;
+    if (count < MIN_POINTS || firstBlock < this.firstBucket) return;
+    let n = 0;
+    const t0 = firstBlock * this.config.bucketMs;
+    for (let j = 0; j < count; j++) {
+      const from = firstBlock + j * block;
+      if (!this.buckets.floor(from, from + block - 1, this.out)) continue;
+      this.pv[n] = this.out[0]!;
+      this.pt[n] = (this.out[1]! - t0) / 1000;
+      n++;
+    }
+    // Gaps in the data (a paused process) leave too few witnesses to judge.
+    if (n < Math.max(MIN_POINTS, Math.ceil(count * 0.75))) return;
+    w.valid = true;
+    const trend = trendTest(this.pt, this.pv, n, this.config.z, this.scratch);
+    w.slope = trend.slope;
+    w.slopeLow = trend.slopeLow;
+    w.slopeHigh = trend.slopeHigh;
+    w.scale = trend.scale;
+    const growth = (trend.slope * w.spanMs) / 1000;
+    const long = w.spanMs >= this.config.burstMs;
+    const allowance = long ? this.config.minGrowth : this.config.burstGrowth;
+    const about = `floor slope ${MBps(trend.slope)} MB/s (${MBps(trend.slopeLow)} to ${MBps(trend.slopeHigh)}) over ${span(w.spanMs)}`;
+    if (trend.slope < this.config.minSlope)
+      w.reason = `${about}: under the ${MBps(this.config.minSlope)} MB/s threshold`;
+    else if (!(trend.slopeLow > 0)) w.reason = `${about}: not a significant trend`;
+    else if (growth < allowance)
+      w.reason = `${about}: ${MB(growth)} MB is within the ${MB(allowance)} MB a cache or start-up may add`;
+    else if (this.oneJump(n, trend.slope))
+      w.reason = `${about}: most of it in one jump, not steady growth`;
+    else if (trend.stepLike) w.reason = `${about}: one level shift, not steady growth`;
+    else if (long && trend.twoStepLike) w.reason = `${about}: two level shifts, not steady growth`;
+    else if (trend.flattened) w.reason = `${about}: growth has stopped`;
+    else {
+      w.leaking = true;
+      // Growth began about where the fitted line leaves the lowest floor of the window.
+      let lowest = Infinity;
+      for (let i = 0; i < n; i++) lowest = Math.min(lowest, this.pv[i]!);
+      let intercept = Infinity;
+      for (let i = 0; i < n; i++)
+        intercept = Math.min(intercept, this.pv[i]! - trend.slope * this.pt[i]!);
+      const start = Math.max(0, (lowest - intercept) / trend.slope);
+      w.since = Math.round(t0 + start * 1000);
+      w.reason = `post-GC floor rising ${MBps(trend.slope)} MB/s (${MBps(trend.slopeLow)} to ${MBps(trend.slopeHigh)}) over ${span(w.spanMs)}, ${MB(growth)} MB`;
+    }
+  }
+}

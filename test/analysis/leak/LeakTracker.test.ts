@@ -1,0 +1,183 @@
+// Properties of the leak tracker on generated memory series: quiet on leak-free shapes,
+// a verdict within the documented delay on leaks, and clearing once growth stops. Run
+// counts are fixed so the file stays within seconds; a failure prints fast-check's seed.
+
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { LeakTracker } from "../../../src/analysis/leak/LeakTracker.js";
+import type { LeakVerdict } from "../../../src/analysis/leak/LeakVerdict.js";
+import { VoxtraceError } from "../../../src/errors.js";
+import { generate, type SeriesShape } from "./memorySeries.js";
+
+const MIN = 60_000;
+const HOUR = 3_600_000;
+
+/** Feeds the series; returns every time (ms) the verdict said leaking. */
+function leakingTimes(shape: SeriesShape): number[] {
+  const tracker = new LeakTracker();
+  const times: number[] = [];
+  generate(shape, (t, v) => {
+    tracker.observe(t, v);
+    if (tracker.verdict().leaking) times.push(t);
+  });
+  return times;
+}
+
+const seed = fc.integer({ min: 1, max: 2 ** 31 - 1 });
+/** GC rhythms from scavenges to ten-minute major GCs. */
+const gc = fc.oneof(
+  fc.constant<[number, number]>([0, 0]),
+  fc.constant<[number, number]>([3_000, 30_000]),
+  fc.constant<[number, number]>([60_000, 300_000]),
+  fc.constant<[number, number]>([300_000, 600_000]),
+);
+
+describe("LeakTracker", () => {
+  it("stays quiet on GC saw-tooth, noise, start-up growth and a one-off step", () => {
+    fc.assert(
+      fc.property(
+        seed,
+        gc,
+        fc.double({ min: 5, max: 400, noNaN: true }),
+        fc.double({ min: 0.5, max: 5, noNaN: true }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        fc.integer({ min: 1 * MIN, max: 6 * MIN }),
+        fc.record({
+          at: fc.integer({ min: 30 * MIN, max: 10 * HOUR }),
+          mb: fc.double({ min: -300, max: 300, noNaN: true }),
+          ms: fc.integer({ min: 1, max: 30_000 }),
+        }),
+        (s, cycleMs, amplitudeMB, noiseMB, startupMB, startupMs, step) => {
+          const shape = {
+            seed: s,
+            hours: 12,
+            cycleMs,
+            amplitudeMB,
+            noiseMB,
+            startupMB,
+            startupMs,
+            step,
+          };
+          expect(leakingTimes(shape)).toEqual([]);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it("finds a steady or stepwise leak of 1-5 MB/s within 5 minutes when GC runs at least every 30 s", () => {
+    fc.assert(
+      fc.property(
+        seed,
+        fc.constantFrom<[number, number]>([0, 0], [3_000, 30_000]),
+        fc.double({ min: 1, max: 5, noNaN: true }),
+        fc.integer({ min: 20 * MIN, max: 3 * HOUR }),
+        fc.constantFrom(undefined, 10_000, 30_000),
+        (s, cycleMs, mbps, start, stepEveryMs) => {
+          const leak = { mbps, start, stop: start + HOUR, stepEveryMs };
+          const shape = {
+            seed: s,
+            hours: start / HOUR + 1,
+            cycleMs,
+            amplitudeMB: 50,
+            noiseMB: 2,
+            startupMB: 0,
+            startupMs: 1,
+            leak,
+          };
+          const first = leakingTimes(shape).find((t) => t >= start);
+          expect(first).toBeDefined();
+          expect(first! - start).toBeLessThanOrEqual(5 * MIN);
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
+  it("finds a leak of 0.05-0.5 MB/s within an hour whatever the GC rhythm", () => {
+    fc.assert(
+      fc.property(seed, gc, fc.double({ min: 0.05, max: 0.5, noNaN: true }), (s, cycleMs, mbps) => {
+        const start = 2 * HOUR;
+        const leak = { mbps, start, stop: start + 2 * HOUR };
+        const shape = {
+          seed: s,
+          hours: 4,
+          cycleMs,
+          amplitudeMB: 100,
+          noiseMB: 2,
+          startupMB: 0,
+          startupMs: 1,
+          leak,
+        };
+        const first = leakingTimes(shape).find((t) => t >= start);
+        expect(first).toBeDefined();
+        expect(first! - start).toBeLessThanOrEqual(HOUR);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it("clears within 10 minutes once a 1 MB/s leak stops, and stays clear", () => {
+    fc.assert(
+      fc.property(
+        seed,
+        fc.constantFrom<[number, number]>([0, 0], [3_000, 30_000]),
+        (s, cycleMs) => {
+          const leak = { mbps: 1, start: HOUR, stop: HOUR + 30 * MIN };
+          const shape = {
+            seed: s,
+            hours: 3,
+            cycleMs,
+            amplitudeMB: 50,
+            noiseMB: 2,
+            startupMB: 0,
+            startupMs: 1,
+            leak,
+          };
+          const times = leakingTimes(shape);
+          expect(times.some((t) => t < leak.stop)).toBe(true);
+          expect(Math.max(...times) - leak.stop).toBeLessThanOrEqual(10 * MIN);
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
+  it("gives the same verdicts on a replay, whoever asks and how often", () => {
+    const shape: SeriesShape = {
+      seed: 7,
+      hours: 4,
+      cycleMs: [60_000, 300_000],
+      amplitudeMB: 120,
+      noiseMB: 2,
+      startupMB: 60,
+      startupMs: 3 * MIN,
+      leak: { mbps: 0.2, start: 2 * HOUR, stop: 3 * HOUR },
+    };
+    const a = new LeakTracker();
+    const b = new LeakTracker();
+    const seen: LeakVerdict[] = [];
+    let i = 0;
+    generate(shape, (t, v) => {
+      a.observe(t, v);
+      b.observe(t, v);
+      seen.push(a.verdict());
+      // b is asked only now and then: its verdicts must still match a's.
+      if (++i % 7 === 0) expect(JSON.stringify(b.verdict())).toBe(JSON.stringify(a.verdict()));
+    });
+    expect(seen.some((v) => v.leaking)).toBe(true);
+    const leaking = seen.find((v) => v.leaking)!;
+    expect(leaking.slopeLow).toBeLessThanOrEqual(leaking.slope);
+    expect(leaking.slopeHigh).toBeGreaterThanOrEqual(leaking.slope);
+    expect(leaking.since).toBeGreaterThan(HOUR + 30 * MIN);
+  });
+
+  it("skips samples it cannot use and rejects settings it cannot work with", () => {
+    const tracker = new LeakTracker();
+    tracker.observe(NaN, 1);
+    tracker.observe(1000, Infinity);
+    expect(tracker.verdict().reason).toBe("no samples yet");
+    expect(() => new LeakTracker({ minSlope: -1 })).toThrow(VoxtraceError);
+    expect(() => new LeakTracker({ windowsMs: [600_000, 300_000] })).toThrow(/windowsMs/);
+  });
+});

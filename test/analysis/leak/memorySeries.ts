@@ -1,0 +1,64 @@
+// A small seeded memory-series generator for the leak tracker's property tests: GC
+// saw-tooth of irregular cycles, noise, start-up growth, one-off steps and an optional leak.
+// bench/support/leakCorpus.js holds the fuller corpus the figures are measured on.
+
+export interface SeriesShape {
+  seed: number;
+  hours: number;
+  /** GC cycle range, ms (0 = no saw-tooth). */
+  cycleMs: [number, number];
+  amplitudeMB: number;
+  noiseMB: number;
+  startupMB: number;
+  startupMs: number;
+  /** One-off step: when (ms), how much (MB, signed) and over how long (ms). */
+  step?: { at: number; mb: number; ms: number };
+  /** Leak: MB/s from `start` to `stop` (ms); `stepEveryMs` makes it stepwise. */
+  leak?: { mbps: number; start: number; stop: number; stepEveryMs?: number };
+}
+
+const MB = 1e6;
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Calls `sample(tMs, bytes)` every ~5 s. */
+export function generate(shape: SeriesShape, sample: (t: number, v: number) => void): void {
+  const random = rng(shape.seed);
+  const gauss = (): number =>
+    Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
+  const [lo, hi] = shape.cycleMs;
+  const nextCycle = (): number => lo + (hi - lo) * random();
+  let cycle = nextCycle();
+  let garbage = 0;
+  let last = 0;
+  const end = shape.hours * 3_600_000;
+  for (let i = 0; i * 5000 < end; i++) {
+    const t = i * 5000 + Math.round((random() - 0.5) * 600);
+    if (hi > 0) {
+      garbage += ((shape.amplitudeMB * MB) / cycle) * Math.max(0, t - last);
+      if (garbage >= shape.amplitudeMB * MB) {
+        garbage %= shape.amplitudeMB * MB;
+        cycle = nextCycle();
+      }
+    }
+    last = t;
+    let offset = shape.startupMB * MB * Math.min(1, t / shape.startupMs);
+    const { step, leak } = shape;
+    if (step && t >= step.at) offset += step.mb * MB * Math.min(1, (t - step.at) / step.ms);
+    if (leak && t >= leak.start) {
+      const ms = Math.min(t, leak.stop) - leak.start;
+      const every = leak.stepEveryMs;
+      offset += (leak.mbps * MB * (every ? Math.ceil(ms / every) * every : ms)) / 1000;
+    }
+    sample(t, 300 * MB + offset + garbage + gauss() * shape.noiseMB * MB);
+  }
+}

@@ -150,7 +150,7 @@ for (let run = 0; run < RUNS; run++) {
 // --- accuracy: every clean file of ../shared/audio with a text -------------------------
 const manifest = JSON.parse(readFileSync(path.join(AUDIO, "manifest.json"), "utf8")).files;
 const werFiles = Object.entries(manifest).filter(
-  ([name, m]) =>
+  ([, m]) =>
     typeof m.text === "string" &&
     m.text.length > 0 &&
     m.sample_rate === 16000 &&

@@ -15,6 +15,7 @@ import ort from "onnxruntime-node";
 import { openWavSource } from "../dist/pipeline/audio/openWavSource.js";
 import { runPipeline } from "../dist/pipeline/Pipeline.js";
 import { Fbank } from "../dist/pipeline/stt/Fbank.js";
+import { DirectSession } from "../dist/pipeline/stt/OnnxSession.js";
 import { ZipformerModel } from "../dist/pipeline/stt/ZipformerModel.js";
 import { SileroVad, defaultVadModelPath } from "../dist/pipeline/vad/SileroVad.js";
 import { VadSegmenter } from "../dist/pipeline/vad/VadSegmenter.js";
@@ -172,6 +173,7 @@ for (const [name, m] of werFiles) {
 
 // --- voxtrace per-model breakdown (one instrumented run, not among the timed ones) ----
 const timer = timeModels(
+  [ort.InferenceSession, DirectSession],
   { encoder: model.encoder, decoder: model.decoder, joiner: model.joiner },
   "vad",
   [["fbank", Fbank.prototype, "accept"]],

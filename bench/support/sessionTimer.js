@@ -1,9 +1,9 @@
 // Per-model breakdown for a benchmark: counts the calls and the CPU time spent inside
-// every onnxruntime InferenceSession.run, by wrapping the prototype method and naming
-// each session by identity (unnamed sessions get `fallback`), plus any other methods
-// passed in (e.g. Fbank.prototype.accept). unwrap() restores the originals.
+// every session's run, by wrapping the run method of the session classes given
+// (onnxruntime's InferenceSession and our DirectSession) and naming each session by
+// identity (unnamed sessions get `fallback`), plus any other methods passed in (e.g.
+// Fbank.prototype.accept). unwrap() restores the originals.
 
-import ort from "onnxruntime-node";
 import { cpuMs } from "./cpuTimer.js";
 
 function wrap(target, method, account) {
@@ -28,20 +28,21 @@ function wrap(target, method, account) {
 }
 
 /**
- * @param sessions map of name -> InferenceSession
+ * @param classes session classes whose prototype run() is timed
+ * @param sessions map of name -> session
  * @param fallback name for sessions not in the map
  * @param methods [name, prototype, method] triples timed the same way
  */
-export function timeModels(sessions, fallback, methods = []) {
+export function timeModels(classes, sessions, fallback, methods = []) {
   const stats = new Map();
   const entry = (name) => {
     if (!stats.has(name)) stats.set(name, { calls: 0, ms: 0 });
     return stats.get(name);
   };
   const byIdentity = new Map(Object.entries(sessions).map(([name, s]) => [s, name]));
-  const undo = [
-    wrap(ort.InferenceSession.prototype, "run", (s) => entry(byIdentity.get(s) ?? fallback)),
-  ];
+  const undo = classes.map((c) =>
+    wrap(c.prototype, "run", (s) => entry(byIdentity.get(s) ?? fallback)),
+  );
   for (const [name, prototype, method] of methods)
     undo.push(wrap(prototype, method, () => entry(name)));
   return { stats, unwrap: () => undo.forEach((f) => f()) };

@@ -14,7 +14,7 @@ import { readOnnxMetadata } from "./OnnxMetadata.js";
 import { openOnnxSession, type OnnxSession } from "./OnnxSession.js";
 import { Tokens } from "./Tokens.js";
 import { readTransducerLayout, zeroStates, type TransducerLayout } from "./TransducerLayout.js";
-import { TransducerStream, type ChunkRunner, type Decoding } from "./TransducerStream.js";
+import { TransducerStream, type Decoding, type StreamOptions } from "./TransducerStream.js";
 
 export interface ZipformerLoadOptions {
   provider?: ProviderRequest;
@@ -130,10 +130,10 @@ export class ZipformerModel {
     return zeroStates(this.#layout.states);
   }
 
-  createStream(options: { runChunk?: ChunkRunner; decoding?: Decoding } = {}): TransducerStream {
+  createStream(options: StreamOptions = {}): TransducerStream {
     if (this.#released)
       throw new VoxtraceError("internal", `model ${this.name} used after release`);
-    return new TransducerStream(this, options.runChunk, options.decoding ?? this.decoding);
+    return new TransducerStream(this, { ...options, decoding: options.decoding ?? this.decoding });
   }
 
   /** Frees the ONNX sessions; safe to call more than once. */

@@ -115,6 +115,26 @@ describe("TransducerStream", () => {
     }
   });
 
+  it("with chunksPerRun 4 runs the encoder only in bursts of 4 or more and finds the same text", async () => {
+    const samples = readPcm16("utt-02.wav");
+    const bursty = model.createStream({ chunksPerRun: 4 });
+    const bursts: number[] = [];
+    for (const chunk of randomChunks(samples, 3)) {
+      const before = bursty.chunksRun;
+      await bursty.accept(chunk);
+      if (bursty.chunksRun > before) bursts.push(bursty.chunksRun - before);
+    }
+    const result = await bursty.finish();
+    expect(bursts.length).toBeGreaterThan(0);
+    expect(Math.min(...bursts)).toBeGreaterThanOrEqual(4);
+    const reference = await decode([samples]);
+    expect(result.text).toBe(reference.text);
+  });
+
+  it("refuses a chunksPerRun that is not a positive integer", () => {
+    expect(() => model.createStream({ chunksPerRun: 0 })).toThrow(/chunksPerRun 0/);
+  });
+
   it("wraps every encoder chunk in the caller's runChunk with consecutive indices", async () => {
     const seen: number[] = [];
     const stream = model.createStream({

@@ -32,6 +32,13 @@ export interface PipelineOptions {
   onProgress?(secondsRead: number): void;
 }
 
+/**
+ * Encoder chunks gathered before they run when nobody waits on each word (files read as
+ * fast as they go): running them, and the VAD between them, in bursts keeps each
+ * model's weights in cache. Live input runs every chunk at once for partials and latency.
+ */
+const BATCH_CHUNKS_PER_RUN = 4;
+
 export interface PipelineResult {
   utterances: number;
   audioSeconds: number;
@@ -75,6 +82,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     observer,
     onPartial,
     options.firstUtteranceIndex,
+    live ? 1 : BATCH_CHUNKS_PER_RUN,
   );
   // Any loop failing closes both queues so the others stop instead of waiting forever.
   const stopAll = (): void => {

@@ -28,6 +28,8 @@ export interface RecognitionStream {
 export interface RecognizerModel {
   createStream(options?: {
     runChunk?: <T>(chunkIndex: number, fn: () => Promise<T>) => Promise<T>;
+    /** Encoder chunks to gather before running them back to back (see TransducerStream). */
+    chunksPerRun?: number;
   }): RecognitionStream;
 }
 
@@ -46,6 +48,7 @@ export class Recognizer {
   readonly #model: RecognizerModel;
   readonly #observer: PipelineObserver;
   readonly #onPartial: ((index: number, text: string) => void) | undefined;
+  readonly #chunksPerRun: number;
   #open: OpenUtterance | undefined;
   #nextIndex = 0;
   // Parallel rings: end sample (exclusive) and arrival time of recent chunks.
@@ -60,7 +63,9 @@ export class Recognizer {
     observer: PipelineObserver,
     onPartial?: (index: number, text: string) => void,
     firstIndex = 0,
+    chunksPerRun = 1,
   ) {
+    this.#chunksPerRun = chunksPerRun;
     this.#nextIndex = firstIndex;
     this.#segmenter = segmenter;
     this.#model = model;
@@ -137,6 +142,7 @@ export class Recognizer {
     const stream = this.#model.createStream({
       runChunk: (chunkIndex, fn) =>
         observer.work("stt", "stt.chunk", index, { [ATTR_CHUNK_INDEX]: chunkIndex }, fn),
+      chunksPerRun: this.#chunksPerRun,
     });
     this.#open = { index, startSample, stream, lastPartial: "" };
     observer.utteranceStarted(index, startSample / PIPELINE_SAMPLE_RATE);

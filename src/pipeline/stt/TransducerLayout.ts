@@ -5,6 +5,7 @@
 import ort from "onnxruntime-node";
 import type { InferenceSession, Tensor } from "onnxruntime-node";
 import { VoxtraceError } from "../../errors.js";
+import type { OnnxSession } from "./OnnxSession.js";
 
 export interface StateSpec {
   name: string;
@@ -29,7 +30,7 @@ export interface TransducerLayout {
 const ZIPFORMER2_PAD_FRAMES = 13;
 
 export function readTransducerLayout(
-  sessions: { encoder: InferenceSession; decoder: InferenceSession; joiner: InferenceSession },
+  sessions: { encoder: OnnxSession; decoder: OnnxSession; joiner: OnnxSession },
   metadata: { encoder: Map<string, string>; decoder: Map<string, string> },
   paths: { encoder: string; decoder: string; joiner: string },
 ): TransducerLayout {
@@ -80,7 +81,7 @@ function notTransducer(path: string, why: string): VoxtraceError {
 }
 
 function tensorInput(
-  session: InferenceSession,
+  session: OnnxSession,
   name: string,
   path: string,
 ): InferenceSession.TensorValueMetadata {
@@ -99,7 +100,7 @@ function fixedDim(input: InferenceSession.TensorValueMetadata, axis: number, pat
 
 function stateSpec(
   input: InferenceSession.ValueMetadata,
-  encoder: InferenceSession,
+  encoder: OnnxSession,
   path: string,
 ): StateSpec {
   if (!input.isTensor || (input.type !== "float32" && input.type !== "int64")) {

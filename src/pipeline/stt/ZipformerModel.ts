@@ -2,7 +2,6 @@
 // sessions on the chosen execution provider, the token table and the layout read
 // from the files. Streams share one model; each carries its own state.
 
-import ort from "onnxruntime-node";
 import type { InferenceSession, Tensor } from "onnxruntime-node";
 import { VoxtraceError } from "../../errors.js";
 import {
@@ -12,9 +11,10 @@ import {
 } from "./ExecutionProvider.js";
 import { locateModelFiles, type ModelFiles } from "./ModelFiles.js";
 import { readOnnxMetadata } from "./OnnxMetadata.js";
+import { openOnnxSession, type OnnxSession } from "./OnnxSession.js";
 import { Tokens } from "./Tokens.js";
 import { readTransducerLayout, zeroStates, type TransducerLayout } from "./TransducerLayout.js";
-import { TransducerStream, type ChunkRunner, type Decoding } from "./TransducerStream.js";
+import { TransducerStream, type Decoding, type StreamOptions } from "./TransducerStream.js";
 
 export interface ZipformerLoadOptions {
   provider?: ProviderRequest;
@@ -25,9 +25,9 @@ export interface ZipformerLoadOptions {
 }
 
 interface Sessions {
-  encoder: InferenceSession;
-  decoder: InferenceSession;
-  joiner: InferenceSession;
+  encoder: OnnxSession;
+  decoder: OnnxSession;
+  joiner: OnnxSession;
 }
 
 export class ZipformerModel {
@@ -47,9 +47,9 @@ export class ZipformerModel {
   readonly loadMs: number;
   /** Default search for new streams; set from the load options. */
   readonly decoding: Decoding;
-  readonly encoder: InferenceSession;
-  readonly decoder: InferenceSession;
-  readonly joiner: InferenceSession;
+  readonly encoder: OnnxSession;
+  readonly decoder: OnnxSession;
+  readonly joiner: OnnxSession;
   readonly #layout: TransducerLayout;
   #released: Promise<void> | undefined;
 
@@ -92,8 +92,8 @@ export class ZipformerModel {
       executionMode: "sequential",
       graphOptimizationLevel: "all",
     };
-    const opened: InferenceSession[] = [];
-    const open = async (path: string): Promise<InferenceSession> => {
+    const opened: OnnxSession[] = [];
+    const open = async (path: string): Promise<OnnxSession> => {
       const session = await openSession(path, files.name, sessionOptions);
       opened.push(session);
       return session;
@@ -130,10 +130,10 @@ export class ZipformerModel {
     return zeroStates(this.#layout.states);
   }
 
-  createStream(options: { runChunk?: ChunkRunner; decoding?: Decoding } = {}): TransducerStream {
+  createStream(options: StreamOptions = {}): TransducerStream {
     if (this.#released)
       throw new VoxtraceError("internal", `model ${this.name} used after release`);
-    return new TransducerStream(this, options.runChunk, options.decoding ?? this.decoding);
+    return new TransducerStream(this, { ...options, decoding: options.decoding ?? this.decoding });
   }
 
   /** Frees the ONNX sessions; safe to call more than once. */
@@ -149,9 +149,9 @@ async function openSession(
   path: string,
   name: string,
   options: InferenceSession.SessionOptions,
-): Promise<InferenceSession> {
+): Promise<OnnxSession> {
   try {
-    return await ort.InferenceSession.create(path, options);
+    return await openOnnxSession(path, options);
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
     throw new VoxtraceError(

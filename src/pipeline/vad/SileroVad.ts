@@ -5,6 +5,7 @@
 import { createRequire } from "node:module";
 import * as ort from "onnxruntime-node";
 import { VoxtraceError } from "../../errors.js";
+import { openOnnxSession, type OnnxSession } from "../stt/OnnxSession.js";
 
 export const VAD_FRAME_SAMPLES = 512;
 const CONTEXT_SAMPLES = 64;
@@ -16,14 +17,14 @@ export function defaultVadModelPath(): string {
 }
 
 export class SileroVad {
-  readonly #session: ort.InferenceSession;
+  readonly #session: OnnxSession;
   readonly #input = new Float32Array(CONTEXT_SAMPLES + VAD_FRAME_SAMPLES);
   readonly #inputTensor: ort.Tensor;
   readonly #rate = new ort.Tensor("int64", BigInt64Array.from([16000n]), []);
   #state: ort.Tensor = zeroState();
   #released = false;
 
-  private constructor(session: ort.InferenceSession) {
+  private constructor(session: OnnxSession) {
     this.#session = session;
     this.#inputTensor = new ort.Tensor("float32", this.#input, [1, this.#input.length]);
   }
@@ -31,7 +32,7 @@ export class SileroVad {
   static async load(options: { modelPath?: string; threads?: number } = {}): Promise<SileroVad> {
     const path = options.modelPath ?? defaultVadModelPath();
     try {
-      const session = await ort.InferenceSession.create(path, {
+      const session = await openOnnxSession(path, {
         intraOpNumThreads: options.threads ?? 1,
         interOpNumThreads: 1,
         executionProviders: ["cpu"],

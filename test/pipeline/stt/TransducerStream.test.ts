@@ -96,11 +96,43 @@ describe("TransducerStream", () => {
     expect(partials.at(-1)!.length).toBeGreaterThan(0);
     expect(result.text.startsWith(partials.at(-1)!)).toBe(true);
     expect(result.tokens).toBeGreaterThan(0);
-    // 2.8 s + 0.8 s of padding = 360 frames: chunks start every 32 frames while 45 fit.
-    expect(stream.chunksRun).toBe(
-      Math.floor((Math.round(samples.length / 160) + 80 - 45) / 32) + 1,
-    );
+    // Chunk k decodes frames [32k, 32k + 32): just enough chunks to cover the real
+    // frames, none of padding only.
+    expect(stream.chunksRun).toBe(Math.ceil(Math.floor((samples.length + 80) / 160) / 32));
     expect(stream.chunksRun).toBeGreaterThan(before);
+  });
+
+  it("pads just enough: 0.8 s more silence before finish changes no utterance's text", async () => {
+    for (const name of FILES) {
+      const samples = readPcm16(name);
+      const padded = model.createStream();
+      await padded.accept(samples);
+      await padded.accept(new Float32Array(0.8 * 16000));
+      const extra = await padded.finish();
+      const minimal = await decode([samples]);
+      expect(minimal.text).toBe(extra.text);
+      expect(minimal.tokens).toBe(extra.tokens);
+    }
+  });
+
+  it("with chunksPerRun 4 runs the encoder only in bursts of 4 or more and finds the same text", async () => {
+    const samples = readPcm16("utt-02.wav");
+    const bursty = model.createStream({ chunksPerRun: 4 });
+    const bursts: number[] = [];
+    for (const chunk of randomChunks(samples, 3)) {
+      const before = bursty.chunksRun;
+      await bursty.accept(chunk);
+      if (bursty.chunksRun > before) bursts.push(bursty.chunksRun - before);
+    }
+    const result = await bursty.finish();
+    expect(bursts.length).toBeGreaterThan(0);
+    expect(Math.min(...bursts)).toBeGreaterThanOrEqual(4);
+    const reference = await decode([samples]);
+    expect(result.text).toBe(reference.text);
+  });
+
+  it("refuses a chunksPerRun that is not a positive integer", () => {
+    expect(() => model.createStream({ chunksPerRun: 0 })).toThrow(/chunksPerRun 0/);
   });
 
   it("wraps every encoder chunk in the caller's runChunk with consecutive indices", async () => {

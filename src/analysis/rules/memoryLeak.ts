@@ -1,59 +1,103 @@
-// memory_leak: memory keeps growing faster than the threshold once start-up is over.
-// Judging the trend is the costliest step of the fold, and a trend changes slowly, so it
-// is re-judged at most every 10 s of event time; in between the last judgement stands.
+// memory_leak: memory keeps growing faster than the threshold, beyond what GC cycles, noise,
+// start-up and one-off steps explain. One LeakTracker per series that can show a leak: the
+// V8 heap right after a major GC (JS), native memory (RSS minus heap: ONNX Runtime, addons),
+// this process's GPU memory, and RSS as the fallback every process has. The alert says which
+// grows, how fast (with its confidence interval), since when, and how long until a known
+// limit. Start-up needs no fixed warm-up: the tracker tells growth that flattens from a leak.
 
-import { DEFAULT_LEAK_DETECTOR_CONFIG, detectLeak, type Sample } from "../LeakDetector.js";
+import { LeakTracker } from "../leak/LeakTracker.js";
+import { DEFAULT_LEAK_TRACKER_CONFIG, type LeakTrackerConfig } from "../leak/LeakTrackerConfig.js";
+import type { LeakVerdict } from "../leak/LeakVerdict.js";
+import type { RuleConfig } from "../RulesConfig.js";
+import type { GaugeSeries } from "../SeriesTable.js";
 import type { Judgement, Rule } from "./Rule.js";
 
+/** Watched series, most telling first: the first that leaks names the alert. */
+const WATCHED = [
+  ["heapAfterGc", "JS heap after GC"],
+  ["nativeMemory", "native memory"],
+  ["processGpu", "GPU memory"],
+  ["memory", "RSS"],
+] as const satisfies readonly (readonly [GaugeSeries, string])[];
+
+type Watched = (typeof WATCHED)[number][0];
+
 interface Memo {
-  samples: Sample[];
-  judgedAt: number;
+  trackers: Partial<Record<Watched, LeakTracker>>;
+  latest: Partial<Record<Watched, number>>;
+  gpuLimit: number | undefined;
   judgement: Judgement | undefined;
 }
 
-const JUDGE_EVERY_MS = 10_000;
-
 export const memoryLeakRule: Rule<Memo> = {
   name: "memory_leak",
-  inputs: ["memory"],
-  init: () => ({ samples: [], judgedAt: -Infinity, judgement: undefined }),
-  observe(memo, input, { time, config, warmEnd }) {
+  inputs: [...WATCHED.map(([key]) => key), "gpuLimit"],
+  init: () => ({ trackers: {}, latest: {}, gpuLimit: undefined, judgement: undefined }),
+  observe(memo, input, { config, time, warmEnd }) {
     if (input.kind !== "gauge") return undefined;
-    const samples = memo.samples;
-    samples.push({ t: input.t, v: input.v });
-    const keep =
-      Math.max(...DEFAULT_LEAK_DETECTOR_CONFIG.windows.map((w) => w.ms), config.window) +
-      DEFAULT_LEAK_DETECTOR_CONFIG.gcHorizonMs;
-    let drop = 0;
-    while (drop < samples.length && samples[drop]!.t <= time - keep) drop++;
-    if (drop > 0) samples.splice(0, drop);
-    if (time - memo.judgedAt < JUDGE_EVERY_MS) return memo.judgement;
-    memo.judgedAt = time;
-    memo.judgement = judge(samples, time, warmEnd, config);
+    if (input.key === "gpuLimit") {
+      memo.gpuLimit = input.v;
+      return memo.judgement;
+    }
+    const key = input.key as Watched;
+    if (input.t < warmEnd) return undefined;
+    let tracker = memo.trackers[key];
+    if (!tracker) memo.trackers[key] = tracker = new LeakTracker(trackerConfig(config));
+    tracker.observe(input.t, input.v);
+    memo.latest[key] = input.v;
+    memo.judgement = judge(memo, time);
     return memo.judgement;
   },
   formatThreshold: (threshold) => `${threshold / 1e6} MB/s`,
 };
 
-function judge(
-  all: readonly Sample[],
-  time: number,
-  warmEnd: number,
-  config: Parameters<Rule["observe"]>[2]["config"],
-): Judgement | undefined {
-  if (time < warmEnd) return undefined;
-  const memory = all.length > 0 && all[0]!.t < warmEnd ? all.filter((s) => s.t >= warmEnd) : all;
-  if (memory.length < config.min_samples) return undefined;
-  const windows = DEFAULT_LEAK_DETECTOR_CONFIG.windows.map((w) =>
-    w.ms >= config.window ? { ms: config.window, minSlope: config.threshold } : w,
-  );
-  // A window shorter than the GC horizon would see only the envelope's lag.
-  const gcHorizonMs = Math.min(DEFAULT_LEAK_DETECTOR_CONFIG.gcHorizonMs, config.window / 2);
-  const verdict = detectLeak(memory, { ...DEFAULT_LEAK_DETECTOR_CONFIG, windows, gcHorizonMs });
+function judge(memo: Memo, time: number): Judgement | undefined {
+  let shown: { label: string; key: Watched; verdict: LeakVerdict } | undefined;
+  for (const [key, label] of WATCHED) {
+    const verdict = memo.trackers[key]?.verdict();
+    if (!verdict || verdict.windowMs === 0) continue;
+    if (verdict.leaking) {
+      shown = { label, key, verdict };
+      break;
+    }
+    shown ??= { label, key, verdict };
+  }
+  if (!shown) return undefined;
+  const { label, key, verdict } = shown;
+  const mb = (bytes: number): string => (bytes / 1e6).toFixed(3);
+  let describe = `${label} growing ${mb(verdict.slope)} MB/s (${mb(verdict.slopeLow)} to ${mb(verdict.slopeHigh)})`;
+  if (verdict.leaking && verdict.since !== undefined)
+    describe += ` for ${Math.round((time - verdict.since) / 60_000)} min`;
+  const latest = memo.latest[key];
+  if (
+    verdict.leaking &&
+    key === "processGpu" &&
+    memo.gpuLimit &&
+    latest !== undefined &&
+    verdict.slope > 0
+  )
+    describe += `, GPU memory full in ${Math.round((memo.gpuLimit - latest) / verdict.slope / 60)} min`;
+  describe += `: ${verdict.reason}`;
+  return { value: verdict.slope, holds: verdict.leaking, clears: !verdict.leaking, describe };
+}
+
+/**
+ * The tracker's settings from the rule's: the threshold is the smallest growth worth an alert,
+ * the window the longest the tracker looks back. A window shorter than the tracker's shortest
+ * (a fire drill on a short file) is judged on its own, with growth allowances scaled to it.
+ */
+function trackerConfig(config: RuleConfig): Partial<LeakTrackerConfig> {
+  const defaults = DEFAULT_LEAK_TRACKER_CONFIG;
+  const windowsMs = defaults.windowsMs.filter((ms) => ms <= config.window);
+  if (windowsMs.length > 0) return { minSlope: config.threshold, windowsMs };
+  const growth = (config.threshold * config.window) / 1000 / 2;
   return {
-    value: verdict.slopeBytesPerSecond,
-    holds: verdict.leaking,
-    clears: !verdict.leaking,
-    describe: `memory growing ${(verdict.slopeBytesPerSecond / 1e6).toFixed(3)} MB/s (${verdict.reason})`,
+    minSlope: config.threshold,
+    windowsMs: [config.window],
+    bucketMs: Math.max(100, Math.min(defaults.bucketMs, config.window / 12)),
+    minHorizonMs: Math.max(100, Math.min(defaults.minHorizonMs, config.window / 12)),
+    maxGcCycleMs: Math.min(defaults.maxGcCycleMs, config.window / 2),
+    minGrowth: growth,
+    burstGrowth: growth,
   };
 }

@@ -21,21 +21,22 @@ export interface AlertEmitterConfig {
   meter?: Meter;
   logger?: Logger;
   tracer?: Tracer;
-  stderr?: NodeJS.WritableStream;
+  /** One line per alert; null: none (a library in someone else's process). */
+  stderr?: NodeJS.WritableStream | null;
 }
 
 export class AlertEmitter {
   readonly #logger: Logger;
   readonly #tracer: Tracer;
   readonly #fired: Counter;
-  readonly #stderr: NodeJS.WritableStream;
+  readonly #stderr: NodeJS.WritableStream | null;
   readonly #active = new Set<string>();
 
   constructor(config: AlertEmitterConfig = {}) {
     const meter = config.meter ?? metrics.getMeter(INSTRUMENTATION_SCOPE, VERSION);
     this.#logger = config.logger ?? logs.getLogger(INSTRUMENTATION_SCOPE, VERSION);
     this.#tracer = config.tracer ?? trace.getTracer(INSTRUMENTATION_SCOPE, VERSION);
-    this.#stderr = config.stderr ?? process.stderr;
+    this.#stderr = config.stderr === undefined ? process.stderr : config.stderr;
     this.#fired = meter.createCounter(METRIC_ALERTS_FIRED, {
       unit: "1",
       description: "Alerts fired",
@@ -78,6 +79,6 @@ export class AlertEmitter {
     const span = this.#tracer.startSpan(name, { attributes, startTime: alert.time });
     span.addEvent(name, attributes, alert.time);
     span.end(alert.time);
-    this.#stderr.write(`voxtrace: ALERT ${alert.data.message} (seq ${alert.seq})\n`);
+    this.#stderr?.write(`voxtrace: ALERT ${alert.data.message} (seq ${alert.seq})\n`);
   }
 }

@@ -29,6 +29,8 @@ export interface AnalysisMetricExporterOptions {
   onObservations: ObservationSink;
   /** The histogram judged as utterance latency. */
   latencyMetric?: string | undefined;
+  /** Called once when the SDK shuts the reader down, after its last collection. */
+  onShutdown?: () => void;
   now?: () => number;
 }
 
@@ -36,12 +38,14 @@ export class AnalysisMetricExporter implements PushMetricExporter {
   readonly #onObservations: ObservationSink;
   readonly #table: SeriesTable;
   readonly #now: () => number;
+  readonly #onShutdown: (() => void) | undefined;
   #shutdown = false;
 
   constructor(options: AnalysisMetricExporterOptions) {
     this.#onObservations = options.onObservations;
     this.#table = seriesTable(options.latencyMetric);
     this.#now = options.now ?? Date.now;
+    this.#onShutdown = options.onShutdown;
   }
 
   selectAggregationTemporality(): AggregationTemporality {
@@ -143,7 +147,10 @@ export class AnalysisMetricExporter implements PushMetricExporter {
   }
 
   shutdown(): Promise<void> {
-    this.#shutdown = true;
+    if (!this.#shutdown) {
+      this.#shutdown = true;
+      this.#onShutdown?.();
+    }
     return Promise.resolve();
   }
 }
@@ -156,11 +163,9 @@ function keep(raw: Record<string, unknown>, key: string): { attributes?: Attribu
     : {};
 }
 
-export function createAnalysisReader(options: {
-  intervalMs?: number;
-  onObservations: ObservationSink;
-  latencyMetric?: string | undefined;
-}): PeriodicExportingMetricReader {
+export function createAnalysisReader(
+  options: AnalysisMetricExporterOptions & { intervalMs?: number },
+): PeriodicExportingMetricReader {
   const intervalMs = options.intervalMs ?? 5000;
   return new PeriodicExportingMetricReader({
     exporter: new AnalysisMetricExporter(options),

@@ -5,6 +5,7 @@
 
 import {
   closeSync,
+  mkdirSync,
   existsSync,
   lstatSync,
   fstatSync,
@@ -17,7 +18,6 @@ import {
   rmSync,
   writeSync,
 } from "node:fs";
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { isVoxtraceError, VoxtraceError } from "../errors.js";
 import { openPrivateFile } from "../files/openPrivateFile.js";
@@ -50,13 +50,29 @@ export class EventLog {
     this.#timer.unref();
   }
 
-  static async open(file: string, options: EventLogOptions = {}): Promise<EventLog> {
-    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  static open(file: string, options: EventLogOptions = {}): Promise<EventLog> {
+    try {
+      return Promise.resolve(EventLog.openSync(file, options));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  /** Opens synchronously: a plugin builds its analyzer before the SDK starts, in one call. */
+  static openSync(file: string, options: EventLogOptions = {}): EventLog {
+    try {
+      mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new VoxtraceError(
+        "bad_input",
+        `${file}: cannot create its folder (${(error as NodeJS.ErrnoException).code ?? String(error)}) - ${CHOOSE_ANOTHER}`,
+      );
+    }
     takeLock(`${file}.lock`, file);
     let fd: number | undefined;
     try {
       // Appending, and reading the tail to find a torn last line.
-      fd = openPrivateFile(file, "append-read", TODO);
+      fd = openPrivateFile(file, "append-read", CHOOSE_ANOTHER);
       // Refused before any cut, so a refused log is left exactly as it was; what may be
       // cut is one torn line, all a writer that crashed before its first newline left.
       refuseUsedLog(fd, file, { butOneTornLine: true });
@@ -108,12 +124,12 @@ export class EventLog {
     let part = Math.max(0, ...rotatedParts(this.path)) + 1;
     while (existsSync(`${this.path}.${part}`)) part++;
     renameSync(this.path, `${this.path}.${part}`);
-    this.#fd = openPrivateFile(this.path, "append", TODO);
+    this.#fd = openPrivateFile(this.path, "append", CHOOSE_ANOTHER);
     this.#bytes = 0;
   }
 }
 
-const TODO = "choose another --events path";
+const CHOOSE_ANOTHER = "choose another --events path";
 
 /** Numbers of the rotated parts LOG.N next to `file`. */
 function rotatedParts(file: string): number[] {
@@ -179,7 +195,7 @@ function dropTornTail(fd: number): void {
 
 function takeLock(lock: string, file: string): void {
   try {
-    const fd = openPrivateFile(lock, "new", TODO);
+    const fd = openPrivateFile(lock, "new", CHOOSE_ANOTHER);
     writeSync(fd, String(process.pid));
     closeSync(fd);
   } catch (error) {
@@ -189,7 +205,7 @@ function takeLock(lock: string, file: string): void {
     if (stat && !stat.isFile())
       throw new VoxtraceError(
         "bad_input",
-        `${lock}: the lock path is ${stat.isSymbolicLink() ? "a symbolic link" : "not a regular file"}, not a voxtrace lock - remove it or ${TODO}`,
+        `${lock}: the lock path is ${stat.isSymbolicLink() ? "a symbolic link" : "not a regular file"}, not a voxtrace lock - remove it or ${CHOOSE_ANOTHER}`,
       );
     if (!stat) return takeLock(lock, file); // released meanwhile
     const pid = Number(readFileSync(lock, "utf8"));

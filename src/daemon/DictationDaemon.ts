@@ -118,7 +118,7 @@ export class DictationDaemon {
   }
 
   status(): DaemonStatus {
-    const analyzer = this.#session.analysis.analyzer.state;
+    const analyzer = this.#session.analysis.state();
     const processGpu = analyzer.latest.processGpu?.v ?? null;
     const deviceGpu = analyzer.latest.deviceGpu?.v ?? null;
     const memory = process.memoryUsage();
@@ -145,7 +145,7 @@ export class DictationDaemon {
         value: analyzer.alerts[rule].judgement?.value ?? Number.NaN,
         threshold: analyzer.rules[rule].threshold,
       })),
-      eventLog: this.#session.analysis.logPath,
+      eventLog: this.#session.analysis.eventsPath ?? "",
     };
   }
 
@@ -177,7 +177,7 @@ export class DictationDaemon {
   #restarted(restart: CaptureRestart): void {
     this.#lastRestartReason = restart.reason;
     this.#restartCounter.add(1);
-    this.#session.analysis.analyzer.note({
+    this.#session.analysis.note({
       type: "CaptureRestarted",
       data: { command: this.#command.description, ...restart },
     });

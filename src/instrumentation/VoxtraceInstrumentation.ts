@@ -29,6 +29,8 @@ export interface VoxtraceInstrumentationConfig extends InstrumentationConfig {
   gpuIntervalMs?: number;
   /** The nvidia-smi to run: a name looked up on PATH or a path. */
   nvidiaSmiPath?: string;
+  /** Where the one-time "no GPU metrics" line goes; default diag.debug (a library stays quiet). */
+  info?: (line: string) => void;
 }
 
 export const DEFAULT_INSTRUMENTATION_CONFIG: Readonly<Required<VoxtraceInstrumentationConfig>> = {
@@ -37,6 +39,7 @@ export const DEFAULT_INSTRUMENTATION_CONFIG: Readonly<Required<VoxtraceInstrumen
   intervalMs: DEFAULT_SAMPLER_INTERVAL_MS,
   gpuIntervalMs: 5000,
   nvidiaSmiPath: "nvidia-smi",
+  info: (line) => diag.debug(line),
 };
 
 export class VoxtraceInstrumentation implements Instrumentation<VoxtraceInstrumentationConfig> {
@@ -45,6 +48,7 @@ export class VoxtraceInstrumentation implements Instrumentation<VoxtraceInstrume
   #config: Required<VoxtraceInstrumentationConfig>;
   #meter: Meter | undefined;
   #samplers: ResourceSamplerSet | undefined;
+  #started: Promise<void> = Promise.resolve();
 
   constructor(config: VoxtraceInstrumentationConfig = {}) {
     this.#config = { ...DEFAULT_INSTRUMENTATION_CONFIG, ...config };
@@ -67,15 +71,22 @@ export class VoxtraceInstrumentation implements Instrumentation<VoxtraceInstrume
       gpu: {
         intervalMs: config.gpuIntervalMs,
         nvidiaSmiPath: config.nvidiaSmiPath,
-        // A machine without a GPU is normal for a library user: say it only to diag.
-        info: (line) => diag.debug(line),
+        // A machine without a GPU is normal for a library user: by default said only to diag.
+        info: config.info,
       },
     });
     this.#samplers = samplers;
     const meter = this.#meter ?? metrics.getMeter(INSTRUMENTATION_SCOPE, VERSION);
     // Everything but the GPU gauges exists once start() returns; a GPU probe that fails
     // has already been reported through info, so nothing is left to catch.
-    samplers.start(meter).catch((error: unknown) => diag.error("voxtrace samplers", error));
+    this.#started = samplers
+      .start(meter)
+      .catch((error: unknown) => diag.error("voxtrace samplers", error));
+  }
+
+  /** Resolves when the samplers enabled last have started (the GPU probe has answered). */
+  ready(): Promise<void> {
+    return this.#started;
   }
 
   /** Stops every sampler's timer, observer and child process; idempotent. */

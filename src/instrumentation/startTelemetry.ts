@@ -16,7 +16,8 @@ import {
 } from "@opentelemetry/api";
 import { logs, type Logger, type LoggerProvider } from "@opentelemetry/api-logs";
 import type { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
-import type { Resource } from "@opentelemetry/resources";
+import type { Instrumentation } from "@opentelemetry/instrumentation";
+import { detectResources, type Resource } from "@opentelemetry/resources";
 import type { IMetricReader } from "@opentelemetry/sdk-metrics";
 import { NodeSDK } from "@opentelemetry/sdk-node";
 import { escapeTerminal } from "../text/escapeTerminal.js";
@@ -27,6 +28,7 @@ import { otlpMetricReaderFromEnv } from "./otlpMetricReaderFromEnv.js";
 import { INSTRUMENTATION_SCOPE, METRIC_TELEMETRY_EXPORT_FAILURES } from "../semconv.js";
 import { startPrometheusEndpoint } from "./startPrometheusEndpoint.js";
 import { telemetryResource } from "./telemetryResource.js";
+import { voxtraceResourceDetector } from "./voxtraceResourceDetector.js";
 
 export interface TelemetryConfig {
   /** Prometheus endpoint port; 0 disables it. Default 9464. */
@@ -39,6 +41,8 @@ export interface TelemetryConfig {
   sessionId?: string;
   /** More readers on the same MeterProvider (the analyzer's metric stream). */
   extraMetricReaders?: IMetricReader[];
+  /** Instrumentations for the SDK (the CLI's VoxtraceInstrumentation). */
+  instrumentations?: Instrumentation[];
   /** Where the OTEL_* variables come from. Default process.env (never modified). */
   env?: NodeJS.ProcessEnv;
   /** Where the one export-failure line goes. Default process.stderr. */
@@ -81,10 +85,15 @@ export async function startTelemetry(config: TelemetryConfig = {}): Promise<Tele
   const prometheus: PrometheusExporter | undefined =
     enabled && port !== 0 ? await startPrometheusEndpoint(host, port) : undefined;
 
-  const resource = withOtelEnvironment(otel, () => telemetryResource({ ...config, sessionId }));
+  const base = withOtelEnvironment(otel, () => telemetryResource({ ...config, sessionId }));
   // Host and process detectors fill some attributes asynchronously; settle them now so
   // every export sees the whole resource.
-  await resource.waitForAsyncAttributes?.();
+  await base.waitForAsyncAttributes?.();
+  // The host and GPU inventory can take a second (systeminformation runs lspci and
+  // nvidia-smi): not awaited here, exporters wait for it before their first export.
+  const resource = enabled
+    ? base.merge(detectResources({ detectors: [voxtraceResourceDetector] }))
+    : base;
 
   const failures = new ExportFailureReporter(config.stderr);
   const build = (otel: Record<string, string>): NodeSDK =>
@@ -97,7 +106,7 @@ export async function startTelemetry(config: TelemetryConfig = {}): Promise<Tele
         resource,
         autoDetectResources: false,
         metricReaders: readers,
-        instrumentations: [],
+        instrumentations: config.instrumentations ?? [],
       });
       built.start();
       return built;

@@ -12,14 +12,19 @@ import { ZipformerModel } from "../pipeline/stt/ZipformerModel.js";
 import { SileroVad } from "../pipeline/vad/SileroVad.js";
 import { VadSegmenter, type VadConfig } from "../pipeline/vad/VadSegmenter.js";
 import { OtelPipelineObserver } from "../instrumentation/OtelPipelineObserver.js";
-import {
-  startResourceSamplers,
-  type ResourceSamplers,
-} from "../instrumentation/samplers/startResourceSamplers.js";
+import { VoxtraceInstrumentation } from "../instrumentation/VoxtraceInstrumentation.js";
 import { startTelemetry, type Telemetry } from "../instrumentation/startTelemetry.js";
 import { statusLine } from "../analysis/statusLine.js";
 import { FaultInjector, type FaultConfig } from "../faults/FaultInjector.js";
-import { startAnalysis, type AnalysisConfig, type AnalysisSession } from "./startAnalysis.js";
+import { createAnalyzer, type VoxtraceAnalyzer } from "../analysis/createAnalyzer.js";
+import type { RulesConfig } from "../analysis/RulesConfig.js";
+
+export interface AnalysisConfig {
+  /** Event log path; default: one file per session in the XDG state directory. */
+  eventsPath: string | undefined;
+  rules: RulesConfig;
+  intervalMs: number;
+}
 
 export interface SessionConfig {
   modelDir: string | undefined;
@@ -53,13 +58,13 @@ export interface SessionRunOptions {
 
 export class TranscriberSession {
   readonly telemetry: Telemetry;
-  readonly analysis: AnalysisSession;
+  readonly analysis: VoxtraceAnalyzer;
   readonly #config: SessionConfig;
   readonly #stderr: NodeJS.WritableStream;
   readonly #sinks: readonly Sink[];
   readonly #model: ZipformerModel;
   readonly #vad: SileroVad;
-  readonly #samplers: ResourceSamplers;
+  readonly #instrumentation: VoxtraceInstrumentation;
   readonly #faults: FaultInjector;
   readonly #observer: PipelineObserver;
   readonly #statusTimer: NodeJS.Timeout | undefined;
@@ -70,9 +75,9 @@ export class TranscriberSession {
     sinks: readonly Sink[];
     model: ZipformerModel;
     vad: SileroVad;
-    analysis: AnalysisSession;
+    analysis: VoxtraceAnalyzer;
     telemetry: Telemetry;
-    samplers: ResourceSamplers;
+    instrumentation: VoxtraceInstrumentation;
     faults: FaultInjector;
   }) {
     this.#config = parts.config;
@@ -82,7 +87,7 @@ export class TranscriberSession {
     this.#vad = parts.vad;
     this.analysis = parts.analysis;
     this.telemetry = parts.telemetry;
-    this.#samplers = parts.samplers;
+    this.#instrumentation = parts.instrumentation;
     this.#faults = parts.faults;
     this.#observer =
       parts.config.observer ??
@@ -131,14 +136,26 @@ export class TranscriberSession {
       stderr.write(
         `voxtrace: model ${model.name} on ${model.executionProvider.name} (${model.executionProvider.reason}), loaded in ${Math.round(model.loadMs)} ms\n`,
       );
-      const analysis = await startAnalysis(config.analysis, {
+      // The same public pieces a user's own NodeSDK takes: the analyzer's reader and the
+      // samplers as an instrumentation.
+      const analysis = createAnalyzer({
+        eventsPath: config.analysis.eventsPath,
+        rules: config.analysis.rules,
+        intervalMs: config.analysis.intervalMs,
+        stderr,
         model: model.name,
         executionProvider: model.executionProvider.name,
+        env: {}, // the CLI keeps its log even when OTEL_SDK_DISABLED turns telemetry off
       });
-      release.push(() => analysis.end("failed to start"));
+      release.push(() => analysis.close("failed to start"));
+      const instrumentation = new VoxtraceInstrumentation({
+        enabled: false,
+        info: (line) => stderr.write(`${line}\n`),
+      });
       const telemetry = await startTelemetry({
         sessionId: analysis.sessionId,
-        extraMetricReaders: [analysis.reader],
+        extraMetricReaders: [analysis.metricReader],
+        instrumentations: [instrumentation],
         prometheusPort: config.telemetry.prometheusPort,
         prometheusHost: config.telemetry.prometheusHost,
         modelName: model.name,
@@ -146,13 +163,11 @@ export class TranscriberSession {
         stderr,
       });
       release.push(() => telemetry.shutdown());
-      const samplers = await startResourceSamplers({
-        meter: telemetry.meter,
-        gpu: { info: (line) => stderr.write(`${line}\n`) },
-      });
-      analysis.connect(telemetry, stderr);
+      release.push(() => instrumentation.disable());
+      // The SDK hands it its meter and enables it on start (it was built disabled for that).
+      await instrumentation.ready();
       const faults = new FaultInjector(config.faults);
-      stderr.write(`voxtrace: event log ${analysis.logPath}\n`);
+      stderr.write(`voxtrace: event log ${analysis.eventsPath}\n`);
       if (faults.active) {
         stderr.write(`voxtrace: fire drill: ${faults.describe()}\n`);
         faults.start();
@@ -166,7 +181,7 @@ export class TranscriberSession {
         vad,
         analysis,
         telemetry,
-        samplers,
+        instrumentation,
         faults,
       });
     } catch (error) {
@@ -196,7 +211,7 @@ export class TranscriberSession {
   }
 
   statusLine(): string {
-    return statusLine(this.analysis.analyzer.state);
+    return statusLine(this.analysis.state());
   }
 
   /**
@@ -210,12 +225,13 @@ export class TranscriberSession {
 
   async #close(reason: string): Promise<void> {
     if (this.#statusTimer) clearInterval(this.#statusTimer);
-    this.#samplers.stop();
     await this.#faults.stop();
+    // The analyzer's last collection first (it still sees the samplers), then the rest.
+    await this.analysis.close(reason);
+    this.#instrumentation.disable();
     await this.telemetry.shutdown();
     this.#stderr.write(`voxtrace: summary: ${this.statusLine()}\n`);
-    this.analysis.end(reason);
-    this.#stderr.write(`voxtrace: replay with: voxtrace analyze ${this.analysis.logPath}\n`);
+    this.#stderr.write(`voxtrace: replay with: voxtrace analyze ${this.analysis.eventsPath}\n`);
     await Promise.allSettled([
       ...this.#sinks.map((sink) => sink.close()),
       this.#model.release(),

@@ -78,8 +78,19 @@ function rows(csv: string): string[][] {
 
 function run(args: string[], signal: AbortSignal, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: 5000, signal }, (error, stdout) =>
-      error ? reject(new Error(error.message, { cause: error })) : resolve(stdout),
-    );
+    if (signal.aborted) return reject(new Error("stopped"));
+    // Not execFile's own `signal`: aborting a child whose spawn failed (no nvidia-smi)
+    // makes Node signal pid 0, which is our whole process group (SIGTERM to ourselves and
+    // to the shell that started us). Kill only a child that really runs.
+    const child = execFile(command, args, { timeout: 5000 }, (error, stdout) => {
+      signal.removeEventListener("abort", stop);
+      if (error) reject(new Error(error.message, { cause: error }));
+      else resolve(stdout);
+    });
+    function stop(): void {
+      if (child.pid !== undefined && child.pid > 0 && child.exitCode === null && !child.killed)
+        child.kill();
+    }
+    signal.addEventListener("abort", stop, { once: true });
   });
 }

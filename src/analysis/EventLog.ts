@@ -54,7 +54,7 @@ export class EventLog {
     try {
       return Promise.resolve(EventLog.openSync(file, options));
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error);
     }
   }
 

@@ -66,3 +66,23 @@ export {
 export type { VoxtraceResourceDetectorConfig } from "./instrumentation/voxtraceResourceDetector.js";
 export type { ResourceSampler, SamplerConfig } from "./instrumentation/samplers/ResourceSampler.js";
 export * as semconv from "./semconv.js";
+export { createAnalyzer, defaultEventsPath } from "./analysis/createAnalyzer.js";
+export type { CreateAnalyzerOptions, VoxtraceAnalyzer } from "./analysis/createAnalyzer.js";
+export { analyzeLog } from "./analysis/analyzeLog.js";
+export type { AnalyzedLog } from "./analysis/analyzeLog.js";
+export { replay } from "./analysis/replay.js";
+export type { ReplayResult, RulesOverride } from "./analysis/replay.js";
+export { DEFAULT_RULES, RULE_NAMES, applyRuleOverrides } from "./analysis/RulesConfig.js";
+export type { RuleConfig, RuleName, RuleOverrides, RulesConfig } from "./analysis/RulesConfig.js";
+export type { AnalyzerState } from "./analysis/AnalyzerState.js";
+export type {
+  AlertData,
+  AlertEvent,
+  AnalyzerEvent,
+  ObservationEvent,
+  RecordedEvent,
+} from "./analysis/AnalyzerEvent.js";
+export type { Quantiles, SessionSeries, Summary } from "./analysis/SessionView.js";
+export { LeakTracker } from "./analysis/leak/LeakTracker.js";
+export type { LeakVerdict } from "./analysis/leak/LeakVerdict.js";
+export type { LeakTrackerConfig } from "./analysis/leak/LeakTrackerConfig.js";

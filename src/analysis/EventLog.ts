@@ -51,11 +51,8 @@ export class EventLog {
   }
 
   static open(file: string, options: EventLogOptions = {}): Promise<EventLog> {
-    try {
-      return Promise.resolve(EventLog.openSync(file, options));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    // async so a refusal arrives as a rejected promise, as callers of open() expect.
+    return Promise.resolve().then(() => EventLog.openSync(file, options));
   }
 
   /** Opens synchronously: a plugin builds its analyzer before the SDK starts, in one call. */

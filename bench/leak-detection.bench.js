@@ -88,13 +88,20 @@ function deployedRule() {
       floors.map((f) => f[1]),
       floors.length,
     );
-    const old = floors[0];
-    const rise = old && old[0] <= t - 3_540_000 ? min - old[1] : 0;
-    const recent = floors.find((f) => f[0] >= t - 600_000);
-    const condition = slope > 5e3 && rise > 40e6 && recent !== undefined && min > recent[1];
+    // The 10-minute floor as it was `ms` ago (the subquery keeps one a minute).
+    const ago = (ms) => floors.find((f) => f[0] >= t - ms - 30_000)?.[1];
+    const hourAgo = floors[0][0] <= t - 3_000_000 ? ago(3_000_000) : undefined;
+    const f10 = ago(600_000);
+    const f20 = ago(1_200_000);
+    const condition =
+      slope > 5e3 &&
+      hourAgo !== undefined &&
+      min - hourAgo > 40e6 &&
+      min > f10 &&
+      f10 > f20;
     if (!condition) holdingSince = undefined;
     else holdingSince ??= t;
-    firing = holdingSince !== undefined && t - holdingSince >= 600_000;
+    firing = holdingSince !== undefined && t - holdingSince >= 300_000;
     return firing;
   };
 }

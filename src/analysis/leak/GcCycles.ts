@@ -86,9 +86,14 @@ export class GcCycles {
     // at all for that long is smooth (heap after GC, GPU memory) and needs no horizon.
     // Nor is a ramp that has already grown twice the biggest drop seen: no collection
     // frees that much, so that growth is not garbage.
-    const garbage = biggestDrop === 0 || this.last - this.lowSinceDrop <= 2 * biggestDrop;
+    const rise = this.last - this.lowSinceDrop;
+    const garbage = biggestDrop === 0 || rise <= 2 * biggestDrop;
     if (open < this.maxCycleMs && garbage) {
       longest = Math.max(longest, Number.isNaN(this.lastDropT) ? this.maxCycleMs : open);
+    } else if (open > 3 * longest) {
+      // No drop for three of the longest cycles, and the growth since is no garbage: the
+      // rhythm has stopped or hides in the sampling, and must not slow the judgement.
+      longest = 0;
     }
     return Math.max(this.minHorizonMs, HORIZON_CYCLES * longest);
   }

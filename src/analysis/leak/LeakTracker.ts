@@ -20,8 +20,8 @@ const TARGET_POINTS = 12;
 const MIN_POINTS = 6;
 /** A window is re-judged when a block of new data is in, and at least this often (buckets). */
 const REJUDGE_BUCKETS = 30;
-/** Shortest block of the stopped-growth check (buckets): long enough to hold a stepwise leak's step. */
-const RECENT_BUCKETS = 30;
+/** Shortest block of the stopped-growth check (buckets): 3 min, a stepwise leak's usual gap. */
+const RECENT_BUCKETS = 18;
 
 interface WindowState {
   ms: number;
@@ -181,15 +181,18 @@ export class LeakTracker {
 
   /**
    * Long windows keep a stopped leak in view for a long time; the last two recent blocks
-   * say at once whether the floor still climbs as fast as the window claims. Judged only
-   * when that climb stands well above the floors' scatter, so slow leaks do not flap.
+   * say at once whether the floor still climbs as fast as the window claims. The blocks
+   * grow for slow leaks until that climb stands well above the floors' scatter, so a slow
+   * leak does not flap.
    */
   private stalled(w: WindowState, last: number, horizon: number): boolean {
+    const seconds = this.config.bucketMs / 1000;
+    // Blocks long enough that the expected climb stands four scatters above noise.
+    const needed = Math.ceil((4 * w.scale) / Math.max(w.slope, 1e-9) / seconds);
+    const block = Math.max(horizon, RECENT_BUCKETS, needed);
     // Two blocks of growth must fit in the window, or a young leak would look stalled.
-    const quarter = Math.ceil(w.spanMs / this.config.bucketMs / 4);
-    const block = Math.max(horizon, Math.min(RECENT_BUCKETS, quarter));
-    const expected = (w.slope * block * this.config.bucketMs) / 1000;
-    if (expected < 4 * w.scale) return false;
+    if (block * 4 > Math.round(w.spanMs / this.config.bucketMs)) return false;
+    const expected = w.slope * block * seconds;
     if (!this.buckets.floor(last - block + 1, last, this.out)) return false;
     const now = this.out[0]!;
     if (!this.buckets.floor(last - 2 * block + 1, last - block, this.out)) return false;

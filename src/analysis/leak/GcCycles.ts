@@ -87,9 +87,10 @@ export class GcCycles {
     // Nor is a ramp that has already grown twice the biggest drop seen: no collection
     // frees that much, so that growth is not garbage.
     const rise = this.last - this.lowSinceDrop;
-    const garbage = biggestDrop === 0 || rise <= 2 * biggestDrop;
-    if (open < this.maxCycleMs && garbage) {
-      longest = Math.max(longest, Number.isNaN(this.lastDropT) ? this.maxCycleMs : open);
+    const noDropYet = Number.isNaN(this.lastDropT);
+    const garbage = biggestDrop > 0 ? rise <= 2 * biggestDrop : open < this.maxCycleMs;
+    if (garbage) {
+      longest = Math.max(longest, noDropYet ? this.maxCycleMs : Math.min(open, this.maxCycleMs));
     } else if (open > 3 * longest) {
       // No drop for three of the longest cycles, and the growth since is no garbage: the
       // rhythm has stopped or hides in the sampling, and must not slow the judgement.

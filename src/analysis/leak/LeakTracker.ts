@@ -69,8 +69,9 @@ export class LeakTracker {
   constructor(config: Partial<LeakTrackerConfig> = {}) {
     this.config = leakTrackerConfig(config);
     const longest = this.config.windowsMs[this.config.windowsMs.length - 1]!;
-    // A GC rhythm is remembered for an hour: long enough to span six of the slowest cycles.
-    this.cycles = new GcCycles(this.config.maxGcCycleMs, this.config.minHorizonMs, 3_600_000);
+    // A GC rhythm is remembered for a day, so work that resumes after idle hours is
+    // judged with the rhythm it had; a faster one replaces it within sixteen cycles.
+    this.cycles = new GcCycles(this.config.maxGcCycleMs, this.config.minHorizonMs, 86_400_000);
     this.buckets = new FloorBuckets(this.config.bucketMs, longest);
     this.windows = this.config.windowsMs.map((ms) => ({
       ms,

@@ -20,6 +20,11 @@ const TARGET_POINTS = 12;
 const MIN_POINTS = 6;
 /** A window is re-judged when a block of new data is in, and at least this often (buckets). */
 const REJUDGE_BUCKETS = 30;
+/** Post-GC floors of whole cycles looked at, and how many must rise in a row. */
+const CYCLE_FLOORS = 7;
+const RISING_FLOORS = 4;
+/** A rising run of cycle floors must span this long: a cache fills in under a minute. */
+const RISING_MIN_MS = 120_000;
 /** Shortest block of the stopped-growth check (buckets): 3 min, a stepwise leak's usual gap. */
 const RECENT_BUCKETS = 18;
 
@@ -52,6 +57,7 @@ export class LeakTracker {
   private readonly pt = new Float64Array(TARGET_POINTS * 2);
   private readonly pv = new Float64Array(TARGET_POINTS * 2);
   private readonly out = new Float64Array(2);
+  private readonly cycleFloors = new Float64Array(2 * CYCLE_FLOORS);
   private readonly windows: WindowState[];
   private firstBucket = NaN;
   private lastT = -Infinity;
@@ -141,6 +147,7 @@ export class LeakTracker {
       decided.leaking = false;
       decided = undefined;
     }
+    if (!decided && this.cyclesRising(t)) return;
     const chosen = decided ?? widest;
     if (!chosen) {
       this.current = {
@@ -166,6 +173,50 @@ export class LeakTracker {
       windowMs: chosen.spanMs,
       reason: chosen.reason,
     };
+  }
+
+  /**
+   * When GC runs every few minutes the windows need many of them; the floors of whole
+   * cycles say it sooner. Leaking when the last floors (the cycle under way included) rose
+   * at every cycle, by more than the start-up allowance, in steps of like size (not one
+   * jump), over at least two minutes. Sets the verdict and returns true when so.
+   */
+  private cyclesRising(t: number): boolean {
+    const f = this.cycleFloors;
+    const n = this.cycles.recentFloors(CYCLE_FLOORS, f);
+    let first = n - 1;
+    while (first > 0 && f[2 * first - 1]! < f[2 * first + 1]!) first--;
+    if (n - first < RISING_FLOORS) return false;
+    let smallest = Infinity;
+    let largest = 0;
+    for (let i = first + 1; i < n; i++) {
+      const step = f[2 * i + 1]! - f[2 * i - 1]!;
+      smallest = Math.min(smallest, step);
+      largest = Math.max(largest, step);
+    }
+    const rise = f[2 * n - 1]! - f[2 * first + 1]!;
+    const spanMs = f[2 * n - 2]! - f[2 * first]!;
+    const slope = (rise / Math.max(spanMs, 1)) * 1000;
+    if (
+      rise < this.config.burstGrowth ||
+      spanMs < RISING_MIN_MS ||
+      slope < this.config.minSlope ||
+      smallest < 0.2 * largest
+    ) {
+      return false;
+    }
+    const low = (smallest / Math.max(spanMs, 1)) * 1000 * (n - 1 - first);
+    const high = (largest / Math.max(spanMs, 1)) * 1000 * (n - 1 - first);
+    this.current = {
+      leaking: true,
+      slope,
+      slopeLow: Math.min(low, slope),
+      slopeHigh: Math.max(high, slope),
+      since: Math.min(this.current.since ?? Infinity, f[2 * first]!),
+      windowMs: Math.round(t - f[2 * first]!),
+      reason: `post-GC floor rose after each of the last ${n - 1 - first} GC cycles, ${MB(rise)} MB in ${span(spanMs)} (${MBps(slope)} MB/s)`,
+    };
+    return true;
   }
 
   /**

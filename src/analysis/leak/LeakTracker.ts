@@ -6,6 +6,10 @@
 //    test with a confidence interval; a window reports a leak only when the floors rise
 //    significantly, faster than minSlope, by more than a one-off allowance, and neither a
 //    single level shift nor growth that has flattened explains them better.
+// 3. When GC runs every few minutes, a run of rising floors of whole cycles reports
+//    sooner than any window can.
+// 4. A reported leak clears as soon as the last two recent blocks stop climbing.
+// (Past 300 lines because the four steps share the scratch buffers and the verdict.)
 // Time comes from the samples only, and judging happens on a fixed grid of data time, so a
 // replay of the same samples gives the same verdicts whatever calls verdict().
 

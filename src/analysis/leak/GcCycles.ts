@@ -27,6 +27,12 @@ export class GcCycles {
   private readonly ends = new Float64Array(KEPT).fill(-Infinity);
   private readonly drops = new Float64Array(KEPT);
   private lowSinceDrop = Infinity;
+  private lowSinceDropT = NaN;
+  private dropping = false;
+  // The lowest level of each recent completed cycle (its post-GC floor) and when it was.
+  private readonly floors = new Float64Array(KEPT);
+  private readonly floorTimes = new Float64Array(KEPT).fill(NaN);
+  private nextFloor = 0;
   private last = NaN;
   private next = 0;
 
@@ -50,7 +56,11 @@ export class GcCycles {
     const before = Math.max(this.v1, Number.isNaN(this.v2) ? this.v1 : this.v2);
     this.v2 = this.v1;
     this.v1 = v;
-    if (before - v > DROP_NOISE * this.noise) {
+    const dropping = before - v > DROP_NOISE * this.noise;
+    const continues = this.dropping;
+    this.dropping = dropping;
+    // A collection spread over two samples is one drop, not two cycles.
+    if (dropping && !continues) {
       const start = Number.isNaN(this.lastDropT) ? this.firstT : this.lastDropT;
       // A stretch longer than any GC cycle is idle time or a released buffer.
       if (t - start <= this.maxCycleMs) {
@@ -59,10 +69,18 @@ export class GcCycles {
         this.drops[this.next] = before - v;
         this.next = (this.next + 1) % KEPT;
       }
+      if (Number.isFinite(this.lowSinceDrop)) {
+        this.floors[this.nextFloor] = this.lowSinceDrop;
+        this.floorTimes[this.nextFloor] = this.lowSinceDropT;
+        this.nextFloor = (this.nextFloor + 1) % KEPT;
+      }
       this.lastDropT = t;
-      this.lowSinceDrop = v;
+      this.lowSinceDrop = Infinity;
     }
-    this.lowSinceDrop = Math.min(this.lowSinceDrop, v);
+    if (v < this.lowSinceDrop) {
+      this.lowSinceDrop = v;
+      this.lowSinceDropT = t;
+    }
     this.last = v;
   }
 
@@ -86,10 +104,38 @@ export class GcCycles {
     // at all for that long is smooth (heap after GC, GPU memory) and needs no horizon.
     // Nor is a ramp that has already grown twice the biggest drop seen: no collection
     // frees that much, so that growth is not garbage.
-    const garbage = biggestDrop === 0 || this.last - this.lowSinceDrop <= 2 * biggestDrop;
-    if (open < this.maxCycleMs && garbage) {
-      longest = Math.max(longest, Number.isNaN(this.lastDropT) ? this.maxCycleMs : open);
+    const rise = this.last - this.lowSinceDrop;
+    const noDropYet = Number.isNaN(this.lastDropT);
+    const garbage = biggestDrop > 0 ? rise <= 2 * biggestDrop : open < this.maxCycleMs;
+    if (garbage) {
+      longest = Math.max(longest, noDropYet ? this.maxCycleMs : Math.min(open, this.maxCycleMs));
+    } else if (open > 3 * longest) {
+      // No drop for three of the longest cycles, and the growth since is no garbage: the
+      // rhythm has stopped or hides in the sampling, and must not slow the judgement.
+      longest = 0;
     }
     return Math.max(this.minHorizonMs, HORIZON_CYCLES * longest);
+  }
+
+  /**
+   * The post-GC floors of the last cycles, oldest first, ending with the lowest level of
+   * the cycle under way; `out` gets up to `max` of them as [t0, v0, t1, v1, ...]. Returns
+   * how many.
+   */
+  recentFloors(max: number, out: Float64Array): number {
+    let n = 0;
+    for (let k = KEPT - max + 1; k < KEPT; k++) {
+      const i = (this.nextFloor + k) % KEPT;
+      if (Number.isNaN(this.floorTimes[i]!)) continue;
+      out[2 * n] = this.floorTimes[i]!;
+      out[2 * n + 1] = this.floors[i]!;
+      n++;
+    }
+    if (Number.isFinite(this.lowSinceDrop)) {
+      out[2 * n] = this.lowSinceDropT;
+      out[2 * n + 1] = this.lowSinceDrop;
+      n++;
+    }
+    return n;
   }
 }

@@ -6,6 +6,10 @@
 //    test with a confidence interval; a window reports a leak only when the floors rise
 //    significantly, faster than minSlope, by more than a one-off allowance, and neither a
 //    single level shift nor growth that has flattened explains them better.
+// 3. When GC runs every few minutes, a run of rising floors of whole cycles reports
+//    sooner than any window can.
+// 4. A reported leak clears as soon as the last two recent blocks stop climbing.
+// (Past 300 lines because the four steps share the scratch buffers and the verdict.)
 // Time comes from the samples only, and judging happens on a fixed grid of data time, so a
 // replay of the same samples gives the same verdicts whatever calls verdict().
 
@@ -20,8 +24,13 @@ const TARGET_POINTS = 12;
 const MIN_POINTS = 6;
 /** A window is re-judged when a block of new data is in, and at least this often (buckets). */
 const REJUDGE_BUCKETS = 30;
-/** Shortest block of the stopped-growth check (buckets): long enough to hold a stepwise leak's step. */
-const RECENT_BUCKETS = 30;
+/** Post-GC floors of whole cycles looked at, and how many must rise in a row. */
+const CYCLE_FLOORS = 7;
+const RISING_FLOORS = 4;
+/** A rising run of cycle floors must span this long: a cache fills in under a minute. */
+const RISING_MIN_MS = 120_000;
+/** Shortest block of the stopped-growth check (buckets): 3 min, a stepwise leak's usual gap. */
+const RECENT_BUCKETS = 18;
 
 interface WindowState {
   ms: number;
@@ -52,6 +61,7 @@ export class LeakTracker {
   private readonly pt = new Float64Array(TARGET_POINTS * 2);
   private readonly pv = new Float64Array(TARGET_POINTS * 2);
   private readonly out = new Float64Array(2);
+  private readonly cycleFloors = new Float64Array(2 * CYCLE_FLOORS);
   private readonly windows: WindowState[];
   private firstBucket = NaN;
   private lastT = -Infinity;
@@ -69,8 +79,9 @@ export class LeakTracker {
   constructor(config: Partial<LeakTrackerConfig> = {}) {
     this.config = leakTrackerConfig(config);
     const longest = this.config.windowsMs[this.config.windowsMs.length - 1]!;
-    // A GC rhythm is remembered for an hour: long enough to span six of the slowest cycles.
-    this.cycles = new GcCycles(this.config.maxGcCycleMs, this.config.minHorizonMs, 3_600_000);
+    // A GC rhythm is remembered for a day, so work that resumes after idle hours is
+    // judged with the rhythm it had; a faster one replaces it within sixteen cycles.
+    this.cycles = new GcCycles(this.config.maxGcCycleMs, this.config.minHorizonMs, 86_400_000);
     this.buckets = new FloorBuckets(this.config.bucketMs, longest);
     this.windows = this.config.windowsMs.map((ms) => ({
       ms,
@@ -140,6 +151,7 @@ export class LeakTracker {
       decided.leaking = false;
       decided = undefined;
     }
+    if (!decided && this.cyclesRising(t)) return;
     const chosen = decided ?? widest;
     if (!chosen) {
       this.current = {
@@ -168,6 +180,50 @@ export class LeakTracker {
   }
 
   /**
+   * When GC runs every few minutes the windows need many of them; the floors of whole
+   * cycles say it sooner. Leaking when the last floors (the cycle under way included) rose
+   * at every cycle, by more than the start-up allowance, in steps of like size (not one
+   * jump), over at least two minutes. Sets the verdict and returns true when so.
+   */
+  private cyclesRising(t: number): boolean {
+    const f = this.cycleFloors;
+    const n = this.cycles.recentFloors(CYCLE_FLOORS, f);
+    let first = n - 1;
+    while (first > 0 && f[2 * first - 1]! < f[2 * first + 1]!) first--;
+    if (n - first < RISING_FLOORS) return false;
+    let smallest = Infinity;
+    let largest = 0;
+    for (let i = first + 1; i < n; i++) {
+      const step = f[2 * i + 1]! - f[2 * i - 1]!;
+      smallest = Math.min(smallest, step);
+      largest = Math.max(largest, step);
+    }
+    const rise = f[2 * n - 1]! - f[2 * first + 1]!;
+    const spanMs = f[2 * n - 2]! - f[2 * first]!;
+    const slope = (rise / Math.max(spanMs, 1)) * 1000;
+    if (
+      rise < this.config.burstGrowth ||
+      spanMs < RISING_MIN_MS ||
+      slope < this.config.minSlope ||
+      smallest < 0.2 * largest
+    ) {
+      return false;
+    }
+    const low = (smallest / Math.max(spanMs, 1)) * 1000 * (n - 1 - first);
+    const high = (largest / Math.max(spanMs, 1)) * 1000 * (n - 1 - first);
+    this.current = {
+      leaking: true,
+      slope,
+      slopeLow: Math.min(low, slope),
+      slopeHigh: Math.max(high, slope),
+      since: Math.min(this.current.since ?? Infinity, f[2 * first]!),
+      windowMs: Math.round(t - f[2 * first]!),
+      reason: `post-GC floor rose after each of the last ${n - 1 - first} GC cycles, ${MB(rise)} MB in ${span(spanMs)} (${MBps(slope)} MB/s)`,
+    };
+    return true;
+  }
+
+  /**
    * A cache filled or a model loaded rises within a block or two; a leak spreads its
    * growth over the window. True when two neighbouring floors span over 60 % of the rise.
    */
@@ -181,15 +237,18 @@ export class LeakTracker {
 
   /**
    * Long windows keep a stopped leak in view for a long time; the last two recent blocks
-   * say at once whether the floor still climbs as fast as the window claims. Judged only
-   * when that climb stands well above the floors' scatter, so slow leaks do not flap.
+   * say at once whether the floor still climbs as fast as the window claims. The blocks
+   * grow for slow leaks until that climb stands well above the floors' scatter, so a slow
+   * leak does not flap.
    */
   private stalled(w: WindowState, last: number, horizon: number): boolean {
+    const seconds = this.config.bucketMs / 1000;
+    // Blocks long enough that the expected climb stands four scatters above noise.
+    const needed = Math.ceil((4 * w.scale) / Math.max(w.slope, 1e-9) / seconds);
+    const block = Math.max(horizon, RECENT_BUCKETS, needed);
     // Two blocks of growth must fit in the window, or a young leak would look stalled.
-    const quarter = Math.ceil(w.spanMs / this.config.bucketMs / 4);
-    const block = Math.max(horizon, Math.min(RECENT_BUCKETS, quarter));
-    const expected = (w.slope * block * this.config.bucketMs) / 1000;
-    if (expected < 4 * w.scale) return false;
+    if (block * 4 > Math.round(w.spanMs / this.config.bucketMs)) return false;
+    const expected = w.slope * block * seconds;
     if (!this.buckets.floor(last - block + 1, last, this.out)) return false;
     const now = this.out[0]!;
     if (!this.buckets.floor(last - 2 * block + 1, last - block, this.out)) return false;

@@ -143,6 +143,35 @@ describe("LeakTracker", () => {
     );
   });
 
+  it("judges a heap-after-GC series within 10 minutes when told it has no GC cycles and a smaller allowance", () => {
+    // The heap right after each major GC: clean floors, no ramp to wait for.
+    fc.assert(
+      fc.property(seed, fc.double({ min: 0.2, max: 1, noNaN: true }), (s, mbps) => {
+        const start = HOUR;
+        const tracker = new LeakTracker({ maxGcCycleMs: 0, burstGrowth: 50e6, minGrowth: 20e6 });
+        let first: number | undefined;
+        const leak = { mbps, start, stop: start + HOUR };
+        const shape = {
+          seed: s,
+          hours: 2,
+          cycleMs: [0, 0] as [number, number],
+          amplitudeMB: 0,
+          noiseMB: 1,
+          startupMB: 0,
+          startupMs: 1,
+          leak,
+        };
+        generate(shape, (t, v) => {
+          tracker.observe(t, v);
+          if (t >= start && tracker.verdict().leaking) first ??= t;
+        });
+        expect(first).toBeDefined();
+        expect(first! - start).toBeLessThanOrEqual(10 * MIN);
+      }),
+      { numRuns: 10 },
+    );
+  });
+
   it("gives the same verdicts on a replay, whoever asks and how often", () => {
     const shape: SeriesShape = {
       seed: 7,

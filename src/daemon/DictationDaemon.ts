@@ -164,9 +164,10 @@ export class DictationDaemon {
         live: true,
         signal: abort.signal,
         firstUtteranceIndex: this.#nextIndex,
+        // Counted as it happens: a status asked while a recorder floods must show it.
+        onDropped: (seconds) => (this.#droppedSeconds += seconds),
       });
       this.#nextIndex = result.nextUtteranceIndex;
-      this.#droppedSeconds += result.droppedSeconds;
     } finally {
       await capture.close();
       this.#recording = undefined;

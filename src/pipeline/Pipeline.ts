@@ -30,6 +30,8 @@ export interface PipelineOptions {
   firstUtteranceIndex?: number;
   onPartial?(index: number, text: string): void;
   onProgress?(secondsRead: number): void;
+  /** Live audio dropped, as it happens (a daemon's status shows it mid-run). */
+  onDropped?(seconds: number): void;
 }
 
 /**
@@ -66,6 +68,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     onDropped(seconds) {
       droppedSeconds += seconds;
       observer.audioDropped(seconds);
+      options.onDropped?.(seconds);
     },
     onRead(seconds) {
       readSeconds += seconds;

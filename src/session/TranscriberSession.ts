@@ -15,6 +15,7 @@ import { OtelPipelineObserver } from "../instrumentation/OtelPipelineObserver.js
 import { VoxtraceInstrumentation } from "../instrumentation/VoxtraceInstrumentation.js";
 import { startTelemetry, type Telemetry } from "../instrumentation/startTelemetry.js";
 import { statusLine } from "../analysis/statusLine.js";
+import { droppedAudioWarning } from "../pipeline/capture/droppedAudioWarning.js";
 import { FaultInjector, type FaultConfig } from "../faults/FaultInjector.js";
 import { createAnalyzer, type VoxtraceAnalyzer } from "../analysis/createAnalyzer.js";
 import type { RulesConfig } from "../analysis/RulesConfig.js";
@@ -54,6 +55,7 @@ export interface SessionRunOptions {
   firstUtteranceIndex?: number;
   onPartial?(index: number, text: string): void;
   onProgress?(secondsRead: number): void;
+  onDropped?(seconds: number): void;
 }
 
 export class TranscriberSession {
@@ -202,11 +204,7 @@ export class TranscriberSession {
       ...options,
     });
     for (const warning of result.warnings) this.#stderr.write(`voxtrace: warning: ${warning}\n`);
-    if (result.droppedSeconds > 0) {
-      this.#stderr.write(
-        `voxtrace: warning: dropped ${result.droppedSeconds.toFixed(2)} s of audio: the pipeline fell behind real time\n`,
-      );
-    }
+    if (result.droppedSeconds > 0) this.#stderr.write(`${droppedAudioWarning(result)}\n`);
     return result;
   }
 

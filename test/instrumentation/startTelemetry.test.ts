@@ -6,6 +6,8 @@ import { PassThrough } from "node:stream";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { otelEnvironment } from "../../src/instrumentation/otelEnvironment.js";
+import { ExportFailureReporter } from "../../src/instrumentation/ExportFailureReporter.js";
+import { globalErrorHandler } from "@opentelemetry/core";
 import { VoxtraceError } from "../../src/errors.js";
 import { OtelPipelineObserver } from "../../src/instrumentation/OtelPipelineObserver.js";
 import { startTelemetry, type Telemetry } from "../../src/instrumentation/startTelemetry.js";
@@ -369,4 +371,62 @@ describe("startTelemetry with bad OTEL_* values", () => {
       { numRuns: 60 },
     );
   }, 120_000);
+});
+
+describe("ExportFailureReporter", () => {
+  /** The one line a reporter prints for `report`. */
+  function lineFor(report: (reporter: ExportFailureReporter) => void): string[] {
+    const stderr = captureStderr();
+    const reporter = new ExportFailureReporter(stderr.stream);
+    reporter.install();
+    try {
+      report(reporter);
+    } finally {
+      reporter.uninstall();
+    }
+    return stderr.lines();
+  }
+
+  it("shows the SDK error handler's JSON as the error's message alone, without its stack", () => {
+    const error = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:4318"), {
+      code: "ECONNREFUSED",
+    });
+    const lines = lineFor(() => globalErrorHandler(error));
+    expect(lines).toEqual([
+      "voxtrace: warning: telemetry export failed (connect ECONNREFUSED 127.0.0.1:4318 [ECONNREFUSED]); transcription goes on, further failures are counted in voxtrace.telemetry.export.failures",
+    ]);
+  });
+
+  it("prints one escaped, bounded line without a stack for anything the SDK logs", () => {
+    // eslint-disable-next-line no-control-regex -- the characters under test
+    const CONTROL = new RegExp("[\\u0000-\\u001f\\u007f-\\u009f]");
+    const arg = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 300 }),
+      fc.string({ unit: "binary", maxLength: 100 }).map((m) => new Error(m)),
+      fc
+        .string({ unit: "binary", maxLength: 100 })
+        .map((m) => JSON.stringify({ stack: `Error: ${m}\n    at f (x.js:1:1)`, message: m })),
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom(null, undefined, 0, {}),
+    );
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "binary", maxLength: 200 }),
+        fc.array(arg, { maxLength: 3 }),
+        (message, args) => {
+          const lines = lineFor((reporter) => reporter.error(message, ...args));
+          expect(lines).toHaveLength(1);
+          const detail =
+            /^voxtrace: warning: telemetry export failed \((.*)\); transcription goes on/.exec(
+              lines[0]!,
+            )?.[1];
+          expect(detail).toBeDefined();
+          expect(detail!.length).toBeLessThanOrEqual(160);
+          expect(lines[0]).not.toMatch(CONTROL);
+          expect(lines[0]).not.toMatch(/"stack"|\bat f \(x\.js/);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
 });

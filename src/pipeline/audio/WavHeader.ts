@@ -57,6 +57,9 @@ export async function readWavHeader(
     const length = chunkHeader.readUInt32LE(4);
     const body = at + 8;
     if (id === "fmt ") {
+      // Two formats leave the file's meaning undecided; guessing one plays noise.
+      if (format)
+        fail(`a second fmt chunk at byte ${at}`, "the file is malformed; export it again");
       // fmt is at most 40 bytes; a larger claim is ignored beyond what we need.
       const fmt = Buffer.alloc(Math.min(length, 40));
       await file.read(fmt, 0, fmt.length, body);

@@ -6,6 +6,10 @@ import { createReadStream, readdirSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { VoxtraceError } from "../../errors.js";
+import type { InferenceSession } from "onnxruntime-node";
+// The catalog is plain data (it imports nothing), read here only to word hints.
+import { catalogEntry } from "../../models/ModelCatalog.js";
+import { readOnnxMetadata } from "./OnnxMetadata.js";
 import { Tokens } from "./Tokens.js";
 
 export interface ModelFiles {
@@ -17,9 +21,50 @@ export interface ModelFiles {
   tokens: string;
 }
 
-/** What to tell a user who has no usable model. */
+/**
+ * What to tell a user who has no usable model. `pull` is suggested only for a folder
+ * named after a catalog model: for any other name it would only fail again.
+ */
 export function modelHint(name: string): string {
-  return `get one with \`voxtrace models pull ${name}\`, or pass --model DIR / set VOXTRACE_MODEL_DIR`;
+  return catalogEntry(name)
+    ? `get one with \`voxtrace models pull ${name}\`, or pass --model DIR / set VOXTRACE_MODEL_DIR`
+    : `pass --model DIR with a complete model (\`voxtrace models list\` shows ones to pull), or set VOXTRACE_MODEL_DIR`;
+}
+
+/** How to replace a damaged model file. */
+export function redownloadHint(name: string): string {
+  return catalogEntry(name)
+    ? `re-download it with \`voxtrace models pull ${name}\``
+    : "copy the model again from where you got it";
+}
+
+/** The vocabulary the model decodes into, as the decoder's metadata or the joiner's output says. */
+export function modelVocabulary(
+  decoderMetadata: ReadonlyMap<string, string>,
+  joiner?: Pick<InferenceSession, "outputMetadata">,
+): { size: number; from: string } | undefined {
+  const declared = Number(decoderMetadata.get("vocab_size"));
+  if (Number.isInteger(declared) && declared > 0)
+    return { size: declared, from: "the decoder's vocab_size" };
+  const logit = joiner?.outputMetadata[0];
+  const width = logit?.isTensor ? logit.shape[1] : undefined;
+  return typeof width === "number" ? { size: width, from: "the joiner's output" } : undefined;
+}
+
+/**
+ * Refuses a tokens.txt that does not fit the model: ids past its end would decode to
+ * nothing and a shorter vocabulary to the wrong words, silently, for every utterance.
+ */
+export function checkVocabulary(
+  files: ModelFiles,
+  tokens: Tokens,
+  vocabulary: { size: number; from: string } | undefined,
+): void {
+  if (!vocabulary || vocabulary.size === tokens.size) return;
+  throw new VoxtraceError(
+    "model",
+    `${files.tokens}: ${tokens.size} tokens, but the model's vocabulary (${vocabulary.from}) has ${vocabulary.size}: tokens.txt belongs to another model - ${modelHint(files.name)}`,
+  );
 }
 
 export function locateModelFiles(dir: string): ModelFiles {
@@ -75,12 +120,17 @@ export async function verifyModelFiles(
     if (actual !== expected) {
       throw new VoxtraceError(
         "model",
-        `${path}: checksum mismatch with SHA256SUMS - re-download it with \`voxtrace models pull ${files.name}\``,
+        `${path}: checksum mismatch with SHA256SUMS - ${redownloadHint(files.name)}`,
       );
     }
     checked.push(file);
   }
-  await Tokens.load(files.tokens);
+  const tokens = await Tokens.load(files.tokens);
+  // An unreadable decoder is reported when it is loaded; here it only means "unknown".
+  const decoderMetadata = await readOnnxMetadata(files.decoder).catch(
+    () => new Map<string, string>(),
+  );
+  checkVocabulary(files, tokens, modelVocabulary(decoderMetadata));
   return { files, checked };
 }
 
@@ -106,7 +156,7 @@ async function sha256(path: string, name: string): Promise<string> {
   } catch (error) {
     throw new VoxtraceError(
       "model",
-      `${path}: unreadable (${String(error)}) - re-download it with \`voxtrace models pull ${name}\``,
+      `${path}: unreadable (${String(error)}) - ${redownloadHint(name)}`,
       { cause: error },
     );
   }

@@ -9,7 +9,13 @@ import {
   type ExecutionProvider,
   type ProviderRequest,
 } from "./ExecutionProvider.js";
-import { locateModelFiles, type ModelFiles } from "./ModelFiles.js";
+import {
+  checkVocabulary,
+  locateModelFiles,
+  modelVocabulary,
+  redownloadHint,
+  type ModelFiles,
+} from "./ModelFiles.js";
 import { readOnnxMetadata } from "./OnnxMetadata.js";
 import { openOnnxSession, type OnnxSession } from "./OnnxSession.js";
 import { Tokens } from "./Tokens.js";
@@ -109,6 +115,7 @@ export class ZipformerModel {
         decoder: await readOnnxMetadata(files.decoder),
       };
       const layout = readTransducerLayout(sessions, metadata, files);
+      checkVocabulary(files, tokens, modelVocabulary(metadata.decoder, sessions.joiner));
       const loadMs = performance.now() - started;
       return new ZipformerModel(
         files,
@@ -156,7 +163,7 @@ async function openSession(
     const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
     throw new VoxtraceError(
       "model",
-      `${path}: not a valid ONNX model (${reason}) - re-download it with \`voxtrace models pull ${name}\``,
+      `${path}: not a valid ONNX model (${reason}) - ${redownloadHint(name)}`,
       { cause: error },
     );
   }

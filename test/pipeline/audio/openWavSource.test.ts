@@ -210,6 +210,29 @@ describe("openWavSource", () => {
     expect(Math.abs(out.length - 8000)).toBeLessThan(80); // 1 %: the filter holds back its delay
   });
 
+  it("refuses a file with two fmt chunks as bad input instead of picking one", async () => {
+    const file = path.join(tmp, "two-fmt.wav");
+    const first = Buffer.alloc(16);
+    first.writeUInt16LE(1, 0); // PCM
+    first.writeUInt16LE(2, 2); // stereo
+    first.writeUInt32LE(8000, 4);
+    first.writeUInt32LE(32000, 8);
+    first.writeUInt16LE(4, 12);
+    first.writeUInt16LE(16, 14);
+    const wav = makeWav({
+      rate: 16000,
+      channels: 1,
+      samples: [0, 0],
+      encoding: "s16",
+      before: [{ id: "fmt ", data: first }],
+    });
+    writeFileSync(file, wav);
+    const error = await openWavSource(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VoxtraceError);
+    expect((error as VoxtraceError).code).toBe("bad_input");
+    expect((error as Error).message).toMatch(/two-fmt\.wav: a second fmt chunk at byte \d+ - /);
+  });
+
   it("names unsupported encodings and what to do", async () => {
     const file = path.join(tmp, "mulaw.wav");
     const wav = makeWav({ rate: 8000, channels: 1, samples: [0, 0], encoding: "s16" });

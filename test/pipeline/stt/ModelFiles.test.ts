@@ -1,9 +1,15 @@
-import { chmod, cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VoxtraceError } from "../../../src/errors.js";
-import { locateModelFiles, verifyModelFiles } from "../../../src/pipeline/stt/ModelFiles.js";
+import { DEFAULT_MODEL_NAME } from "../../../src/models/ModelCatalog.js";
+import {
+  locateModelFiles,
+  modelVocabulary,
+  verifyModelFiles,
+} from "../../../src/pipeline/stt/ModelFiles.js";
+import { ZipformerModel } from "../../../src/pipeline/stt/ZipformerModel.js";
 
 const MODEL_DIR = new URL(
   "../../../../shared/models/zipformer-gigaspeech-3.3m-int8/",
@@ -69,8 +75,14 @@ describe("model files", () => {
     const dir = await upstreamLayout("no-decoder", ["encoder.onnx", "joiner.onnx"]);
     const error = thrown(() => locateModelFiles(dir));
     expect(error.code).toBe("model");
+    // "no-decoder" is no catalog name: `models pull no-decoder` would only fail again.
     expect(error.message).toBe(
-      `decoder*.onnx is missing in ${dir} - get one with \`voxtrace models pull no-decoder\`, or pass --model DIR / set VOXTRACE_MODEL_DIR`,
+      `decoder*.onnx is missing in ${dir} - pass --model DIR with a complete model (\`voxtrace models list\` shows ones to pull), or set VOXTRACE_MODEL_DIR`,
+    );
+    const catalogName = DEFAULT_MODEL_NAME;
+    const named = await upstreamLayout(catalogName, ["encoder.onnx", "joiner.onnx"]);
+    expect(thrown(() => locateModelFiles(named)).message).toContain(
+      `get one with \`voxtrace models pull ${catalogName}\``,
     );
     expect(thrown(() => locateModelFiles(join(scratch, "nowhere"))).code).toBe("model");
   });
@@ -93,6 +105,36 @@ describe("model files", () => {
     expect(error).toBeInstanceOf(VoxtraceError);
     expect((error as VoxtraceError).code).toBe("model");
     expect((error as VoxtraceError).message).toContain("joiner.int8.onnx: checksum mismatch");
+  });
+
+  it("refuses a tokens.txt whose size disagrees with the model's vocabulary, loaded or verified", async () => {
+    const dir = join(scratch, "short-tokens");
+    await cp(MODEL_DIR, dir, { recursive: true });
+    await chmod(dir, 0o755);
+    await rm(join(dir, "SHA256SUMS"), { force: true });
+    await chmod(join(dir, "tokens.txt"), 0o644);
+    const lines = (await readFile(join(MODEL_DIR, "tokens.txt"), "utf8")).trimEnd().split("\n");
+    await writeFile(join(dir, "tokens.txt"), `${lines.slice(0, -1).join("\n")}\n`);
+    const message = `${join(dir, "tokens.txt")}: 499 tokens, but the model's vocabulary (the decoder's vocab_size) has 500: tokens.txt belongs to another model - `;
+    const verified: unknown = await verifyModelFiles(dir).catch((failure: unknown) => failure);
+    expect((verified as VoxtraceError).code).toBe("model");
+    expect((verified as Error).message).toContain(message);
+    const loaded: unknown = await ZipformerModel.load(dir, { provider: "cpu" }).catch(
+      (failure: unknown) => failure,
+    );
+    expect((loaded as VoxtraceError).code).toBe("model");
+    expect((loaded as Error).message).toContain(message);
+  });
+
+  it("reads the vocabulary from the joiner's output when the decoder does not declare it", () => {
+    const joiner = {
+      outputMetadata: [
+        { name: "logit", isTensor: true as const, type: "float32" as const, shape: ["N", 500] },
+      ],
+    };
+    expect(modelVocabulary(new Map(), joiner)).toEqual({ size: 500, from: "the joiner's output" });
+    expect(modelVocabulary(new Map([["vocab_size", "80"]]), joiner)?.size).toBe(80);
+    expect(modelVocabulary(new Map())).toBeUndefined();
   });
 
   it("checks that tokens.txt parses when there is no SHA256SUMS", async () => {

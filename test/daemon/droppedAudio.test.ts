@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { droppedAudioWarning } from "../../src/pipeline/capture/droppedAudioWarning.js";
+import { DaemonProcess, waitFor } from "../support/daemon.js";
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), "voxtrace-dropped-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe("a recorder that floods the daemon", () => {
+  it("shows dropped audio in ctl status while it runs, and blames the recorder at the end", async () => {
+    // Silence as fast as cat can write it: far faster than real time.
+    const daemon = new DaemonProcess(path.join(tmp, "flood", "control.sock"), [
+      "--input-command",
+      "cat /dev/zero",
+    ]);
+    try {
+      await waitFor("the daemon to listen", () => daemon.stderr.includes("listening"), 60_000);
+      const status = await waitFor(
+        "dropped audio in ctl status",
+        async () => {
+          const s = await daemon.status();
+          return s.droppedSeconds > 0 && s;
+        },
+        30_000,
+      );
+      expect(status.state).toBe("recording");
+      expect((await daemon.ctl("shutdown")).code).toBe(0);
+      await daemon.exited;
+      expect(daemon.stderr).toMatch(
+        /voxtrace: warning: dropped [\d.]+ s of audio: the audio source runs faster than real time \([\d.]+ s of audio arrived in [\d.]+ s\): check that the recorder's rate/,
+      );
+    } finally {
+      daemon.kill();
+    }
+  }, 120_000);
+});
+
+describe("droppedAudioWarning", () => {
+  it("blames the pipeline when audio arrived at real time", () => {
+    expect(droppedAudioWarning({ droppedSeconds: 2, audioSeconds: 60, wallSeconds: 60.2 })).toBe(
+      "voxtrace: warning: dropped 2.00 s of audio: the pipeline fell behind real time (60.0 s of audio arrived in 60.2 s): use a smaller model or a faster machine",
+    );
+  });
+
+  it("blames the source when audio arrived faster than real time", () => {
+    expect(droppedAudioWarning({ droppedSeconds: 50, audioSeconds: 90, wallSeconds: 30 })).toMatch(
+      /: the audio source runs faster than real time \(90\.0 s of audio arrived in 30\.0 s\)/,
+    );
+  });
+});

@@ -103,12 +103,17 @@ const sherpaVadConfig = {
   debug: 0,
 };
 
+/** Where sherpa's CPU went in its last run: VAD, recognition, and encoder chunks run. */
+const sherpaParts = { vadMs: 0, sttMs: 0, chunks: 0 };
+
 /** sherpa-onnx-node: its Vad, then each segment through an online stream. */
 function sherpaOnnx(file) {
   const samples = toFloat(pcmOf(file));
   const detector = new sherpa.Vad(sherpaVadConfig, 60);
   const texts = [];
+  Object.assign(sherpaParts, { vadMs: 0, sttMs: 0, chunks: 0 });
   const drain = () => {
+    const started = cpuMs();
     while (!detector.isEmpty()) {
       const segment = detector.front(false).samples;
       detector.pop();
@@ -116,16 +121,25 @@ function sherpaOnnx(file) {
       stream.acceptWaveform({ samples: segment, sampleRate: 16000 });
       stream.acceptWaveform({ samples: TAIL, sampleRate: 16000 });
       stream.inputFinished();
-      while (recognizer.isReady(stream)) recognizer.decode(stream);
+      while (recognizer.isReady(stream)) {
+        recognizer.decode(stream);
+        sherpaParts.chunks += 1;
+      }
       const text = recognizer.getResult(stream).text.trim().toLowerCase();
       if (text.length > 0) texts.push(text);
     }
+    sherpaParts.sttMs += cpuMs() - started;
+  };
+  const vadCall = (fn) => {
+    const started = cpuMs();
+    fn();
+    sherpaParts.vadMs += cpuMs() - started;
   };
   for (let at = 0; at < samples.length; at += FEED) {
-    detector.acceptWaveform(samples.subarray(at, at + FEED));
+    vadCall(() => detector.acceptWaveform(samples.subarray(at, at + FEED)));
     drain();
   }
-  detector.flush();
+  vadCall(() => detector.flush());
   drain();
   return texts;
 }
@@ -147,6 +161,7 @@ for (let run = 0; run < RUNS; run++) {
     utterances[who] = texts.length;
   }
 }
+const sherpaLong = { ...sherpaParts };
 
 // --- accuracy: every clean file of ../shared/audio with a text -------------------------
 const manifest = JSON.parse(readFileSync(path.join(AUDIO, "manifest.json"), "utf8")).files;
@@ -276,6 +291,12 @@ for (const name of ["vad", "fbank", "encoder", "decoder", "joiner"]) {
 const rest = instrumentedMs - inParts;
 console.log(
   `| rest (source, segmenter, search, queues) | | ${rest.toFixed(0)} | | ${(rest / seconds).toFixed(2)} | ${((100 * rest) / instrumentedMs).toFixed(0)} % |`,
+);
+const voxStt = instrumentedMs - (timer.stats.get("vad")?.ms ?? 0);
+console.log(
+  `the peer, same split (its last timed run): sherpa VAD ${(sherpaLong.vadMs / seconds).toFixed(2)} ms per audio s vs ours ${((timer.stats.get("vad")?.ms ?? 0) / seconds).toFixed(2)}; ` +
+    `recognition ${(sherpaLong.sttMs / seconds).toFixed(2)} vs ours (all but the VAD) ${(voxStt / seconds).toFixed(2)}; ` +
+    `encoder chunks ${sherpaLong.chunks} vs ours ${encoderStats.calls}, CPU per chunk incl. search ${(sherpaLong.sttMs / sherpaLong.chunks).toFixed(2)} ms vs ours ${(voxStt / encoderStats.calls).toFixed(2)} ms`,
 );
 console.log("");
 console.log("onnxruntime-node bare cost of one call: Identity models, CPU us per call");

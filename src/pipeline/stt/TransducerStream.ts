@@ -15,11 +15,12 @@ export type ChunkRunner = <T>(chunkIndex: number, fn: () => Promise<T>) => Promi
 export type Decoding = { method: "greedy" } | { method: "modified_beam_search"; beam: number };
 
 /**
- * Silence appended at the end, 10 ms at a time, until the encoder's look-ahead covers the
- * last real frame. The model's README suggests a fixed 0.8 s; that ran one chunk more
- * per utterance than needed (a chunk of padding only), ~8 % of the encoder's work.
+ * Frame shifts of silence appended at the end beyond the frames the last chunk needs:
+ * a frame's 25 ms window reaches 1.5 shifts past its start. The model's README suggests
+ * a fixed 0.8 s; that ran one chunk more per utterance than needed (padding only),
+ * ~8 % of the encoder's work.
  */
-const PADDING_STEP = new Float32Array(160);
+const PADDING_OVERHANG_SHIFTS = 2;
 
 const runDirectly: ChunkRunner = (_chunkIndex, fn) => fn();
 
@@ -112,8 +113,10 @@ export class TransducerStream {
     const realFrames = Math.floor((this.#samplesAccepted + shift / 2) / shift);
     const chunksNeeded = Math.ceil(realFrames / shiftFrames);
     const framesNeeded = (chunksNeeded - 1) * shiftFrames + chunkFrames;
-    while (this.#chunksRun < chunksNeeded && this.#fbank.frames < framesNeeded) {
-      this.#fbank.accept(PADDING_STEP, this.#onFrame);
+    const missing = framesNeeded - this.#fbank.frames;
+    if (this.#chunksRun < chunksNeeded && missing > 0) {
+      const padding = new Float32Array((missing + PADDING_OVERHANG_SHIFTS) * shift);
+      this.#fbank.accept(padding, this.#onFrame);
     }
     await this.#runReadyChunks(chunksNeeded);
     const tokens = this.#beamSearch ? this.#beamSearch.best().length : this.#hyp.length;

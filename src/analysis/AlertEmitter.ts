@@ -3,7 +3,14 @@
 // Jaeger (which takes no logs), the voxtrace.alerts.active gauge and fired counter for
 // Prometheus, and one warning line on stderr.
 
-import { metrics, trace, type Counter, type Meter, type Tracer } from "@opentelemetry/api";
+import {
+  metrics,
+  ROOT_CONTEXT,
+  trace,
+  type Counter,
+  type Meter,
+  type Tracer,
+} from "@opentelemetry/api";
 import { logs, SeverityNumber, type Logger } from "@opentelemetry/api-logs";
 import {
   ATTR_ALERT_RULE,
@@ -68,7 +75,10 @@ export class AlertEmitter {
     } else {
       this.#active.delete(alert.data.rule);
     }
+    // Alerts are decided inside a metric export, where the SDK suppresses tracing so that
+    // exporters make no spans: the alert's own span and log record start from the root.
     this.#logger.emit({
+      context: ROOT_CONTEXT,
       eventName: name,
       severityNumber: fired ? SeverityNumber.WARN : SeverityNumber.INFO,
       severityText: fired ? "WARN" : "INFO",
@@ -76,7 +86,7 @@ export class AlertEmitter {
       attributes,
       timestamp: alert.time,
     });
-    const span = this.#tracer.startSpan(name, { attributes, startTime: alert.time });
+    const span = this.#tracer.startSpan(name, { attributes, startTime: alert.time }, ROOT_CONTEXT);
     span.addEvent(name, attributes, alert.time);
     span.end(alert.time);
     this.#stderr?.write(`voxtrace: ALERT ${alert.data.message} (seq ${alert.seq})\n`);

@@ -58,15 +58,34 @@ describe("runPipeline", () => {
     expect(result.audioSeconds).toBeCloseTo(2);
   });
 
-  it("with a file applies back-pressure instead and drops nothing", async () => {
+  it("with a file applies back-pressure instead: the reader waits for a slow stage and all audio is processed", async () => {
+    let produced = 0;
+    let consumed = 0;
+    let largestLead = 0;
+    const source: AudioSource = {
+      ...silence(1),
+      async *chunks() {
+        for (let i = 0; i < 10; i++) {
+          largestLead = Math.max(largestLead, produced - consumed);
+          produced++;
+          yield await Promise.resolve(new Float32Array(1600));
+        }
+      },
+    };
+    const slow = slowSegmenter(5);
     const result = await runPipeline({
-      source: silence(1),
-      segmenter: slowSegmenter(5),
+      source,
+      segmenter: { ...slow, push: (chunk) => ((consumed += 1), slow.push(chunk)) },
       model: unusedModel,
       sinks: [],
       queueCapacity: 2,
     });
     expect(result.droppedSeconds).toBe(0);
+    expect(consumed).toBe(10);
+    expect(result.audioSeconds).toBeCloseTo(1);
+    // Unbounded reading would run all 10 chunks ahead of the 5 ms stage; back-pressure
+    // holds the reader to the queue's 2 slots plus the chunk in hand on each side.
+    expect(largestLead).toBeLessThanOrEqual(4);
   });
 
   it("stops the other stages and reports the error when a sink fails", async () => {

@@ -28,7 +28,7 @@ import { otlpMetricReaderFromEnv } from "./otlpMetricReaderFromEnv.js";
 import { INSTRUMENTATION_SCOPE, METRIC_TELEMETRY_EXPORT_FAILURES } from "../semconv.js";
 import { startPrometheusEndpoint } from "./startPrometheusEndpoint.js";
 import { telemetryResource } from "./telemetryResource.js";
-import { voxtraceResourceDetector } from "./voxtraceResourceDetector.js";
+import { createVoxtraceResourceDetector } from "./voxtraceResourceDetector.js";
 
 export interface TelemetryConfig {
   /** Prometheus endpoint port; 0 disables it. Default 9464. */
@@ -88,12 +88,17 @@ export async function startTelemetry(config: TelemetryConfig = {}): Promise<Tele
   const base = withOtelEnvironment(otel, () => telemetryResource({ ...config, sessionId }));
   // Host and process detectors fill some attributes asynchronously; settle them now so
   // every export sees the whole resource.
-  await base.waitForAsyncAttributes?.();
-  // The host and GPU inventory can take a second (systeminformation runs lspci and
-  // nvidia-smi): not awaited here, exporters wait for it before their first export.
+  // The host and GPU inventory takes about a second (systeminformation runs lspci and
+  // nvidia-smi in a worker). Exporters wait for it before their first export: a pushing
+  // OTLP exporter could then miss a short run's shutdown, so with OTLP it is settled here,
+  // within 2 s; a Prometheus scrape simply waits for it.
   const resource = enabled
-    ? base.merge(detectResources({ detectors: [voxtraceResourceDetector] }))
+    ? base.merge(
+        detectResources({ detectors: [createVoxtraceResourceDetector({ timeoutMs: 2000 })] }),
+      )
     : base;
+  const pushes = Object.keys(otel).some((key) => key.startsWith("OTEL_EXPORTER_OTLP_"));
+  await (pushes ? resource : base).waitForAsyncAttributes?.();
 
   const failures = new ExportFailureReporter(config.stderr);
   const build = (otel: Record<string, string>): NodeSDK =>

@@ -54,7 +54,7 @@ describe("escapeTerminal", () => {
 
   it("shows each control as a visible escape", () => {
     expect(escapeTerminal("a\x1b]0;x\x07b\r\x7f\x9b\n\t")).toBe(
-      "a\\x1b]0;x\\x07b\\x0d\\x7f\\u{9b}\n\t",
+      "a\\x1b]0;x\\x07b\\x0d\\x7f\\x9b\n\t",
     );
   });
 });

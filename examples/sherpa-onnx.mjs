@@ -25,8 +25,8 @@ const sherpa = require("sherpa-onnx-node");
 const SHARED = path.resolve(fileURLToPath(import.meta.url), "../../../shared");
 
 const RATE = 16000;
-/** Audio is read like a microphone would hand it over: 100 ms at a time. */
-const BLOCK = RATE / 10;
+/** Audio is read as voxtrace's own pipeline reads it: 256 ms blocks, 8 VAD windows each. */
+const BLOCK = 4096;
 /** Audio goes to the recognizer in 320 ms chunks, one encoder step of this model. */
 const CHUNK = (RATE * 32) / 100;
 // The model starts cold for each VAD segment: without a little silence before the speech
@@ -149,7 +149,7 @@ function loadEngine(o) {
   return { recognizer, vad };
 }
 
-/** The application's loop: VAD over 100 ms blocks, each closed segment through the recognizer. */
+/** The application's loop: VAD over 256 ms blocks, each closed segment through the recognizer. */
 async function transcribe({ recognizer, vad }, observer, o) {
   const wave = sherpa.readWave(o.wav);
   if (wave.sampleRate !== RATE) throw new Error(`${o.wav}: ${wave.sampleRate} Hz, expected 16000`);

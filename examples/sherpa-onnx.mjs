@@ -1,7 +1,8 @@
 // voxtrace around an engine it did not write: k2-fsa's sherpa-onnx-node (its Vad and its
 // streaming OnlineRecognizer), observed stage by stage inside the application's own
 // NodeSDK, with voxtrace's analyzer reading the same metric stream.
-// Run (after `npm run build`): node examples/sherpa-onnx.mjs [--delay-ms 700] [--print-spans]
+// Run (after `npm run build`): node examples/sherpa-onnx.mjs [FILE.wav] [--model DIR]
+// [--delay-ms 700] [--print-spans] [--events FILE] [--without-voxtrace]
 // Import it to call run(options) with your own span and log processors.
 
 import { createRequire } from "node:module";
@@ -15,6 +16,7 @@ import { ConsoleSpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-tra
 import {
   NOOP_OBSERVER,
   OtelPipelineObserver,
+  locateModelFiles,
   VoxtraceInstrumentation,
   createAnalyzer,
   voxtraceResourceDetector,
@@ -99,6 +101,7 @@ export async function run(options = {}) {
     return {
       utterances,
       eventsPath: analyzer?.eventsPath,
+      // Filled in by the analyzer's last collection in `finally` too: read it after await.
       alertsFired,
       wallMs: performance.now() - started,
       cpuMs: (user + system) / 1000,
@@ -113,16 +116,14 @@ export async function run(options = {}) {
 }
 
 function loadEngine(o) {
-  const file = (name) => path.join(o.modelDir, name);
+  // voxtrace's own lookup: any sherpa-onnx streaming zipformer folder (int8 preferred),
+  // and a one-line error naming what is missing, where sherpa only says "check your config".
+  const files = locateModelFiles(o.modelDir);
   const recognizer = new sherpa.OnlineRecognizer({
     featConfig: { sampleRate: RATE, featureDim: 80 },
     modelConfig: {
-      transducer: {
-        encoder: file("encoder.int8.onnx"),
-        decoder: file("decoder.onnx"),
-        joiner: file("joiner.int8.onnx"),
-      },
-      tokens: file("tokens.txt"),
+      transducer: { encoder: files.encoder, decoder: files.decoder, joiner: files.joiner },
+      tokens: files.tokens,
       numThreads: 1,
       provider: "cpu",
       debug: 0,
@@ -246,8 +247,10 @@ async function recognize(recognizer, observer, index, segment, endArrival, o) {
 }
 
 async function main() {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
     options: {
+      model: { type: "string", default: DEFAULT_OPTIONS.modelDir },
       "delay-ms": { type: "string", default: "0" },
       events: { type: "string" },
       "print-spans": { type: "boolean", default: false },
@@ -266,6 +269,8 @@ async function main() {
   // without one, alerts (and, if asked, spans) go to the console.
   const otlp = Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT);
   const result = await run({
+    wav: positionals[0] ?? DEFAULT_OPTIONS.wav,
+    modelDir: values.model,
     delayMs,
     eventsPath: values.events,
     telemetry: !values["without-voxtrace"],

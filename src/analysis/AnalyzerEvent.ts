@@ -145,6 +145,11 @@ export function parseWithSchema(value: unknown): RecordedEvent | string {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   if (!issue) return "not a voxtrace event";
+  const type = (value as { type?: unknown } | null)?.type;
+  if (issue.path.length === 1 && issue.path[0] === "type")
+    return typeof type === "string"
+      ? `unknown event type '${type.slice(0, 40)}'`
+      : "type is not a string";
   const where = issue.path.map(String).join(".");
   return `${where ? `${where.slice(0, 80)}: ` : ""}${issue.message.slice(0, 120)}`;
 }

@@ -58,8 +58,19 @@ Promise.all([si.cpu(), si.mem()])
 
 const systeminformation = createRequire(import.meta.url).resolve("systeminformation");
 
-/** What could be read within `timeoutMs`; an empty object when nothing could. */
+let read: Promise<HostInventory> | undefined;
+
+/**
+ * What could be read within `timeoutMs`; an empty object when nothing could. The host does
+ * not change while a process runs, so it is read once: a caller can start it early (the
+ * CLI does, while models load) and every detector after shares the answer.
+ */
 export function readHostInventory(timeoutMs: number): Promise<HostInventory> {
+  read ??= readOnce(timeoutMs);
+  return read;
+}
+
+function readOnce(timeoutMs: number): Promise<HostInventory> {
   return new Promise((resolve) => {
     const inventory: HostInventory = {};
     let worker: Worker;

@@ -88,17 +88,15 @@ export async function startTelemetry(config: TelemetryConfig = {}): Promise<Tele
   const base = withOtelEnvironment(otel, () => telemetryResource({ ...config, sessionId }));
   // Host and process detectors fill some attributes asynchronously; settle them now so
   // every export sees the whole resource.
-  // The host and GPU inventory takes about a second (systeminformation runs lspci and
-  // nvidia-smi in a worker). Exporters wait for it before their first export: a pushing
-  // OTLP exporter could then miss a short run's shutdown, so with OTLP it is settled here,
-  // within 2 s; a Prometheus scrape simply waits for it.
+  // The host and GPU inventory takes a fraction of a second to a second (systeminformation
+  // runs lspci and nvidia-smi in a worker; the CLI starts it while models load). Readers
+  // wait for it before their first export, so it is settled here, within 2 s at most.
   const resource = enabled
     ? base.merge(
         detectResources({ detectors: [createVoxtraceResourceDetector({ timeoutMs: 2000 })] }),
       )
     : base;
-  const pushes = Object.keys(otel).some((key) => key.startsWith("OTEL_EXPORTER_OTLP_"));
-  await (pushes ? resource : base).waitForAsyncAttributes?.();
+  await resource.waitForAsyncAttributes?.();
 
   const failures = new ExportFailureReporter(config.stderr);
   const build = (otel: Record<string, string>): NodeSDK =>

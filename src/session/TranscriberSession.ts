@@ -13,6 +13,7 @@ import { SileroVad } from "../pipeline/vad/SileroVad.js";
 import { VadSegmenter, type VadConfig } from "../pipeline/vad/VadSegmenter.js";
 import { OtelPipelineObserver } from "../instrumentation/OtelPipelineObserver.js";
 import { VoxtraceInstrumentation } from "../instrumentation/VoxtraceInstrumentation.js";
+import { readHostInventory } from "../instrumentation/readHostInventory.js";
 import { startTelemetry, type Telemetry } from "../instrumentation/startTelemetry.js";
 import { statusLine } from "../analysis/statusLine.js";
 import { droppedAudioWarning } from "../pipeline/capture/droppedAudioWarning.js";
@@ -116,6 +117,8 @@ export class TranscriberSession {
   static async open(config: SessionConfig, sinks: readonly Sink[]): Promise<TranscriberSession> {
     const stderr = config.stderr ?? process.stderr;
     const modelDir = resolveModelDir(config.modelDir);
+    // Read the host inventory while the models load: telemetry waits for it at start.
+    void readHostInventory(2000);
     const opened: Sink[] = [];
     const release: (() => unknown)[] = [];
     try {

@@ -4,16 +4,23 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { droppedAudioWarning } from "../../src/pipeline/capture/droppedAudioWarning.js";
 import { DaemonProcess, waitFor } from "../support/daemon.js";
+import { AUDIO_DIR } from "../support/runCli.js";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "voxtrace-dropped-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("a recorder that floods the daemon", () => {
   it("shows dropped audio in ctl status while it runs, and blames the recorder at the end", async () => {
-    // Silence as fast as cat can write it: far faster than real time.
+    // Speech as fast as the shell can write it, far faster than real time. The transcriber
+    // runs ONNX synchronously, so a pipe recorder is held back by the pipe itself while
+    // the pipeline works; the stt-delay drill makes the pipeline wait asynchronously, so
+    // the recorder runs ahead and the live queue must drop.
+    const wav = path.join(AUDIO_DIR, "utt-01.wav");
     const daemon = new DaemonProcess(path.join(tmp, "flood", "control.sock"), [
       "--input-command",
-      "cat /dev/zero",
+      `while :; do tail -c +45 '${wav}'; done`,
+      "--fault",
+      "stt-delay=1500",
     ]);
     try {
       await waitFor("the daemon to listen", () => daemon.stderr.includes("listening"), 60_000);

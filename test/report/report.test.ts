@@ -16,7 +16,9 @@ describe("voxtrace report", () => {
     if (!existsSync(CHROMIUM))
       throw new Error("Chromium is not installed: apt-get install chromium (.ci/run does this)");
     const log = path.join(tmp, "session.ndjson");
-    await makeSyntheticLog(log, { intervals: 120, seed: 9, leakBytesPerSecond: 2e6 });
+    // An hour: with no GC drops in the series the leak tracker needs tens of minutes of floors
+    // (docs/leak-detection.md, limits).
+    await makeSyntheticLog(log, { intervals: 720, seed: 9, leakBytesPerSecond: 2e6 });
     const out = path.join(tmp, "report.html");
     const result = await runCli(["report", log, "--out", out]);
     expect(result.code, result.stderr).toBe(0);
@@ -61,7 +63,7 @@ describe("voxtrace report", () => {
         })()`);
         expect(drawn, `chart ${id}`).toBeGreaterThan(1000);
       }
-      expect(await page.textContent("#summary")).toMatch(/utterances\s*120/);
+      expect(await page.textContent("#summary")).toMatch(/utterances\s*720/);
       expect(await page.textContent("#alerts")).toMatch(/AlertFired\s+memory_leak/);
       mkdirSync(path.join(REPO, "test-output"), { recursive: true });
       await page.screenshot({ path: path.join(REPO, "test-output", "report.png"), fullPage: true });

@@ -13,11 +13,14 @@ import {
   InstrumentType,
   PeriodicExportingMetricReader,
   type AggregationOption,
+  type DataPoint,
+  type ExponentialHistogram,
+  type Histogram,
   type PushMetricExporter,
   type ResourceMetrics,
 } from "@opentelemetry/sdk-metrics";
 import { ATTR_HW_ID } from "../semconv.js";
-import type { Attributes, ObservationEvent } from "./AnalyzerEvent.js";
+import type { Attributes, Buckets, ObservationEvent } from "./AnalyzerEvent.js";
 import { seriesTable, type SeriesTable } from "./SeriesTable.js";
 
 export type ObservationSink = (observations: ObservationEvent[], timeMs: number) => void;
@@ -94,51 +97,24 @@ export class AnalysisMetricExporter implements PushMetricExporter {
     }
     const attributes = (raw: Record<string, unknown>): { attributes?: Attributes } =>
       spec.groupBy ? keep(raw, spec.groupBy) : {};
-    if (metric.dataPointType === DataPointType.EXPONENTIAL_HISTOGRAM) {
-      for (const point of metric.dataPoints) {
-        const h = point.value;
-        if (h.count === 0) continue;
-        into.push({
-          type: "HistogramObserved",
-          data: {
-            metric: name,
-            ...attributes(point.attributes),
-            count: h.count,
-            sum: h.sum ?? 0,
-            ...(h.min !== undefined ? { min: h.min } : {}),
-            ...(h.max !== undefined ? { max: h.max } : {}),
-            buckets: {
-              kind: "exponential",
-              scale: h.scale,
-              zeroCount: h.zeroCount,
-              positive: { offset: h.positive.offset, counts: h.positive.bucketCounts },
-              negative: { offset: h.negative.offset, counts: h.negative.bucketCounts },
-            },
-          },
-        });
-      }
-    } else if (metric.dataPointType === DataPointType.HISTOGRAM) {
-      // A view the user set on the provider wins over our selector: explicit buckets still work.
-      for (const point of metric.dataPoints) {
-        const h = point.value;
-        if (h.count === 0) continue;
-        into.push({
-          type: "HistogramObserved",
-          data: {
-            metric: name,
-            ...attributes(point.attributes),
-            count: h.count,
-            sum: h.sum ?? 0,
-            ...(h.min !== undefined ? { min: h.min } : {}),
-            ...(h.max !== undefined ? { max: h.max } : {}),
-            buckets: {
-              kind: "explicit",
-              boundaries: h.buckets.boundaries,
-              counts: h.buckets.counts,
-            },
-          },
-        });
-      }
+    const exponential = metric.dataPointType === DataPointType.EXPONENTIAL_HISTOGRAM;
+    // A view the user set on the provider wins over our selector: explicit buckets still work.
+    if (!exponential && metric.dataPointType !== DataPointType.HISTOGRAM) return;
+    for (const point of metric.dataPoints as DataPoint<Histogram | ExponentialHistogram>[]) {
+      const h = point.value;
+      if (h.count === 0) continue;
+      into.push({
+        type: "HistogramObserved",
+        data: {
+          metric: name,
+          ...attributes(point.attributes),
+          count: h.count,
+          sum: h.sum ?? 0,
+          ...(h.min !== undefined ? { min: h.min } : {}),
+          ...(h.max !== undefined ? { max: h.max } : {}),
+          buckets: "scale" in h ? exponentialBuckets(h) : explicitBuckets(h),
+        },
+      });
     }
   }
 
@@ -153,6 +129,20 @@ export class AnalysisMetricExporter implements PushMetricExporter {
     }
     return Promise.resolve();
   }
+}
+
+function exponentialBuckets(h: ExponentialHistogram): Buckets {
+  return {
+    kind: "exponential",
+    scale: h.scale,
+    zeroCount: h.zeroCount,
+    positive: { offset: h.positive.offset, counts: h.positive.bucketCounts },
+    negative: { offset: h.negative.offset, counts: h.negative.bucketCounts },
+  };
+}
+
+function explicitBuckets(h: Histogram): Buckets {
+  return { kind: "explicit", boundaries: h.buckets.boundaries, counts: h.buckets.counts };
 }
 
 /** The one attribute a series groups by, when it is there and a plain value. */

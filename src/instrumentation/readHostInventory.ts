@@ -58,7 +58,8 @@ Promise.all([si.cpu(), si.mem()])
 
 const systeminformation = createRequire(import.meta.url).resolve("systeminformation");
 
-let read: Promise<HostInventory> | undefined;
+/** By PATH: the tools found on it (lspci, nvidia-smi) are what the inventory sees. */
+const reads = new Map<string, Promise<HostInventory>>();
 
 /**
  * What could be read within `timeoutMs`; an empty object when nothing could. The host does
@@ -66,7 +67,9 @@ let read: Promise<HostInventory> | undefined;
  * CLI does, while models load) and every detector after shares the answer.
  */
 export function readHostInventory(timeoutMs: number): Promise<HostInventory> {
-  read ??= readOnce(timeoutMs);
+  const key = process.env.PATH ?? "";
+  let read = reads.get(key);
+  if (!read) reads.set(key, (read = readOnce(timeoutMs)));
   return read;
 }
 

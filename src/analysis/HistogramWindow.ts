@@ -22,23 +22,46 @@ export interface HistogramDelta {
 }
 
 export class HistogramWindow {
-  readonly #entries: { t: number; delta: HistogramDelta }[] = [];
+  /** Each delta with its bucket count, counted once as it enters. */
+  readonly #entries: { t: number; delta: HistogramDelta; count: number }[] = [];
+  #first = 0;
   #total: Buckets | undefined;
   #count = 0;
+  /** Sliding-window extremes: the entries that can still be the window's min or max. */
+  readonly #mins = new MonotonicQueue((a, b) => a <= b);
+  readonly #maxes = new MonotonicQueue((a, b) => a >= b);
+  #added = 0;
 
   add(t: number, delta: HistogramDelta): void {
-    this.#entries.push({ t, delta });
-    this.#total = addBuckets(this.#total, delta.buckets);
-    this.#count = bucketsCount(this.#total);
+    const count = bucketsCount(delta.buckets);
+    this.#entries.push({ t, delta, count });
+    const total = addBuckets(this.#total, delta.buckets);
+    // A new layout starts the sum afresh (see addBuckets): so does the count.
+    if (total !== this.#total) this.#count = bucketsCount(total);
+    else this.#count += count;
+    this.#total = total;
+    const id = this.#added++;
+    if (delta.min !== undefined) this.#mins.push(id, delta.min);
+    if (delta.max !== undefined) this.#maxes.push(id, delta.max);
   }
 
   /** Removes the deltas recorded at or before `before`. */
   expire(before: number): void {
-    while (this.#entries.length > 0 && this.#entries[0]!.t <= before) {
-      const expired = this.#entries.shift()!;
-      if (this.#total) subtractBuckets(this.#total, expired.delta.buckets);
+    const entries = this.#entries;
+    while (this.#first < entries.length && entries[this.#first]!.t <= before) {
+      const expired = entries[this.#first++]!;
+      if (this.#total && subtractBuckets(this.#total, expired.delta.buckets))
+        this.#count -= expired.count;
     }
-    if (this.#total) this.#count = bucketsCount(this.#total);
+    // Entries are numbered as added; the first still in the window has this number.
+    const firstId = this.#added - (entries.length - this.#first);
+    this.#mins.dropBefore(firstId);
+    this.#maxes.dropBefore(firstId);
+    // Dropping the expired entries in batches keeps expiry O(1) per entry.
+    if (this.#first > 64 && this.#first * 2 > entries.length) {
+      entries.splice(0, this.#first);
+      this.#first = 0;
+    }
   }
 
   count(): number {
@@ -47,13 +70,53 @@ export class HistogramWindow {
 
   quantile(q: number): number {
     if (!this.#total) return NaN;
-    let min: number | undefined;
-    let max: number | undefined;
-    for (const { delta } of this.#entries) {
-      if (delta.max !== undefined) max = Math.max(max ?? 0, delta.max);
-      if (delta.min !== undefined) min = Math.min(min ?? Infinity, delta.min);
+    const min = this.#mins.best();
+    const max = this.#maxes.best();
+    // A window's max is never taken below 0, as the summed quantile always did.
+    const top = max === undefined ? undefined : Math.max(0, max);
+    return this.#total.kind === "exponential"
+      ? exponentialQuantile(q, this.#total, min, top, this.#count)
+      : histogramQuantile(q, this.#total, top);
+  }
+}
+
+/**
+ * The best (smallest or largest, by `better`) of a sliding window in O(1) amortized: values
+ * that a later, better value outlives are dropped as it enters.
+ */
+class MonotonicQueue {
+  readonly #ids: number[] = [];
+  readonly #values: number[] = [];
+  #head = 0;
+  readonly #better: (a: number, b: number) => boolean;
+
+  constructor(better: (a: number, b: number) => boolean) {
+    this.#better = better;
+  }
+
+  push(id: number, value: number): void {
+    while (
+      this.#values.length > this.#head &&
+      this.#better(value, this.#values[this.#values.length - 1]!)
+    ) {
+      this.#values.pop();
+      this.#ids.pop();
     }
-    return bucketsQuantile(q, this.#total, min, max);
+    this.#values.push(value);
+    this.#ids.push(id);
+  }
+
+  dropBefore(id: number): void {
+    while (this.#head < this.#ids.length && this.#ids[this.#head]! < id) this.#head++;
+    if (this.#head > 64 && this.#head * 2 > this.#ids.length) {
+      this.#ids.splice(0, this.#head);
+      this.#values.splice(0, this.#head);
+      this.#head = 0;
+    }
+  }
+
+  best(): number | undefined {
+    return this.#head < this.#values.length ? this.#values[this.#head] : undefined;
   }
 }
 
@@ -71,12 +134,18 @@ export function addBuckets(total: Buckets | undefined, delta: Buckets): Buckets 
   return total;
 }
 
-function subtractBuckets(total: Buckets, delta: Buckets): void {
+/** Removes `delta` from `total`; false when its layout is not the sum's (it was never added). */
+function subtractBuckets(total: Buckets, delta: Buckets): boolean {
   if (total.kind === "explicit" && delta.kind === "explicit") {
-    if (total.boundaries.length === delta.boundaries.length) addExplicit(total, delta, -1);
-  } else if (total.kind === "exponential" && delta.kind === "exponential") {
-    addExponential(total, delta, -1);
+    if (total.boundaries.length !== delta.boundaries.length) return false;
+    addExplicit(total, delta, -1);
+    return true;
   }
+  if (total.kind === "exponential" && delta.kind === "exponential") {
+    addExponential(total, delta, -1);
+    return true;
+  }
+  return false;
 }
 
 function addExplicit(total: ExplicitBuckets, delta: ExplicitBuckets, sign: 1 | -1): void {

@@ -38,21 +38,21 @@ export function advanceAlert(
   else if (!alert.firing) alert.holdingSince = undefined;
   if (alert.firing && judgement.clears) alert.clearSince ??= time;
   else alert.clearSince = undefined;
-  const data = {
+  const data = (): Omit<AlertEvent["data"], "message"> => ({
     rule,
     value: judgement.value,
     threshold: config.threshold,
     windowMs: config.window,
     forMs: config.for,
     causeSeq: cause.seq,
-  };
+  });
   if (
     !alert.firing &&
     alert.holdingSince !== undefined &&
     time - alert.holdingSince >= config.for
   ) {
-    const message = `${rule} fired: ${judgement.describe} > ${formatThreshold(config.threshold)}`;
-    return { type: "AlertFired", data: { ...data, message } };
+    const message = `${rule} fired: ${judgement.describe()} > ${formatThreshold(config.threshold)}`;
+    return { type: "AlertFired", data: { ...data(), message } };
   }
   if (
     alert.firing &&
@@ -61,7 +61,7 @@ export function advanceAlert(
   ) {
     return {
       type: "AlertResolved",
-      data: { ...data, message: `${rule} resolved: ${judgement.describe}` },
+      data: { ...data(), message: `${rule} resolved: ${judgement.describe()}` },
     };
   }
   return undefined;

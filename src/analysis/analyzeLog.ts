@@ -32,7 +32,7 @@ export async function analyzeLog(
   const leakVerdict = view.alerts.some((a) => a.data.rule === "memory_leak")
     ? "leak alert raised"
     : leak.judgement
-      ? `${leak.judgement.holds ? "leaking" : "no leak found"}: ${leak.judgement.describe}`
+      ? `${leak.judgement.holds ? "leaking" : "no leak found"}: ${leak.judgement.describe()}`
       : "not judged (session shorter than the rule's warm-up and window)";
   return {
     file,

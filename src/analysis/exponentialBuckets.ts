@@ -56,16 +56,19 @@ export function commonScale(a: ExponentialBuckets, b: ExponentialBuckets): numbe
 }
 
 function span(a: Range, aScale: number, b: Range, bScale: number, scale: number): number {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const [range, from] of [
-    [a, aScale],
-    [b, bScale],
-  ] as const) {
-    if (range.counts.length === 0) continue;
-    lo = Math.min(lo, range.offset >> (from - scale));
-    hi = Math.max(hi, (range.offset + range.counts.length - 1) >> (from - scale));
-  }
+  const aEmpty = a.counts.length === 0;
+  const bEmpty = b.counts.length === 0;
+  if (aEmpty && bEmpty) return 0;
+  const aShift = aScale - scale;
+  const bShift = bScale - scale;
+  const lo = Math.min(
+    aEmpty ? Infinity : a.offset >> aShift,
+    bEmpty ? Infinity : b.offset >> bShift,
+  );
+  const hi = Math.max(
+    aEmpty ? -Infinity : (a.offset + a.counts.length - 1) >> aShift,
+    bEmpty ? -Infinity : (b.offset + b.counts.length - 1) >> bShift,
+  );
   return hi - lo + 1;
 }
 
@@ -111,8 +114,8 @@ export function exponentialQuantile(
   b: ExponentialBuckets,
   min?: number,
   max?: number,
+  total: number = exponentialCount(b),
 ): number {
-  const total = exponentialCount(b);
   if (total === 0) return NaN;
   const rank = Math.max(1, Math.ceil(q * total));
   const clamp = (v: number): number => Math.min(max ?? Infinity, Math.max(min ?? -Infinity, v));

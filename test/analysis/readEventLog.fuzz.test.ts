@@ -3,6 +3,7 @@
 // bad_input VoxtraceError naming file and line. Run counts are fixed so the file stays
 // within a few seconds; a failure prints fast-check's seed and the shrunk input.
 
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -255,5 +256,39 @@ describe("readEventLog under fuzzing", () => {
       }),
       { numRuns: 50 },
     );
+  });
+});
+
+describe("readEventLog's reading", () => {
+  it("keeps a character whole where a 64 KiB read splits it", async () => {
+    const value = "ü".repeat(500); // two bytes each
+    const lines: string[] = [];
+    for (let seq = 1; seq <= 400; seq++)
+      lines.push(
+        serializeEvent({
+          seq,
+          time: 1_700_000_000_000 + seq,
+          type: "GaugeObserved",
+          data: { metric: METRIC_PROCESS_MEMORY_USAGE, value: seq, attributes: { x: value } },
+        }),
+      );
+    let content = `${lines.join("\n")}\n`;
+    // Pad the first line until byte 65536, where the second read starts, is inside a "ü".
+    while ((Buffer.from(content)[65536]! & 0xc0) !== 0x80) content = ` ${content}`;
+    const { events } = await readEventLog(fresh(content));
+    expect(events).toHaveLength(400);
+    expect(events.every((e) => e.type === "GaugeObserved" && e.data.attributes?.x === value)).toBe(
+      true,
+    );
+  });
+
+  it("refuses a FIFO or a folder in one line instead of waiting on it", async () => {
+    const fifo = path.join(tmp, `fifo-${++n}`);
+    execFileSync("mkfifo", [fifo]);
+    await expect(readEventLog(fifo)).rejects.toThrow(
+      /not a regular file - give the path of an event log/,
+    );
+    const folder = mkdtempSync(path.join(tmp, "folder-"));
+    await expect(readEventLog(folder)).rejects.toThrow(/not a regular file/);
   });
 });

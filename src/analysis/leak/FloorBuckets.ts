@@ -46,12 +46,15 @@ export class FloorBuckets {
   floor(from: number, to: number, out: Float64Array): boolean {
     let best = Infinity;
     let bestT = NaN;
-    for (let k = Math.max(from, to - this.capacity + 1); k <= to; k++) {
-      const slot = this.slot(k);
+    const first = Math.max(from, to - this.capacity + 1);
+    // Walk the ring from the first bucket's slot, wrapping once: no division per bucket.
+    let slot = this.slot(first);
+    for (let k = first; k <= to; k++) {
       if (this.index[slot] === k && this.min[slot]! < best) {
         best = this.min[slot]!;
         bestT = this.minT[slot]!;
       }
+      if (++slot === this.capacity) slot = 0;
     }
     if (best === Infinity) return false;
     out[0] = best;

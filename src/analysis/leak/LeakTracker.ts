@@ -45,7 +45,8 @@ interface WindowState {
   slopeHigh: number;
   since: number;
   scale: number;
-  reason: string;
+  /** Built only when read: judging runs far more often than anyone reads why. */
+  reason: () => string;
 }
 
 const MB = (bytes: number): string => (bytes / 1e6).toFixed(bytes < 1e6 ? 3 : 1);
@@ -66,15 +67,10 @@ export class LeakTracker {
   private firstBucket = NaN;
   private lastT = -Infinity;
   private judgedBucket = NaN;
-  private current: LeakVerdict = {
-    leaking: false,
-    slope: 0,
-    slopeLow: 0,
-    slopeHigh: 0,
-    since: undefined,
-    windowMs: 0,
-    reason: "no samples yet",
-  };
+  private current: LeakVerdict = verdictOf(
+    { leaking: false, slope: 0, slopeLow: 0, slopeHigh: 0, since: undefined, windowMs: 0 },
+    () => "no samples yet",
+  );
 
   constructor(config: Partial<LeakTrackerConfig> = {}) {
     this.config = leakTrackerConfig(config);
@@ -95,7 +91,7 @@ export class LeakTracker {
       slopeHigh: 0,
       since: NaN,
       scale: 0,
-      reason: "",
+      reason: () => "",
     }));
   }
 
@@ -154,29 +150,27 @@ export class LeakTracker {
     if (!decided && this.cyclesRising(t)) return;
     const chosen = decided ?? widest;
     if (!chosen) {
-      this.current = {
-        leaking: false,
-        slope: 0,
-        slopeLow: 0,
-        slopeHigh: 0,
-        since: undefined,
-        windowMs: 0,
-        reason: `not enough data yet: the shortest window needs ${MIN_POINTS} floors of ${Math.round((horizon * bucketMs) / 1000)} s`,
-      };
+      this.current = verdictOf(
+        { leaking: false, slope: 0, slopeLow: 0, slopeHigh: 0, since: undefined, windowMs: 0 },
+        () =>
+          `not enough data yet: the shortest window needs ${MIN_POINTS} floors of ${Math.round((horizon * bucketMs) / 1000)} s`,
+      );
       return;
     }
     const since = chosen.leaking
       ? Math.min(this.current.since ?? Infinity, chosen.since)
       : undefined;
-    this.current = {
-      leaking: chosen.leaking,
-      slope: chosen.slope,
-      slopeLow: chosen.slopeLow,
-      slopeHigh: chosen.slopeHigh,
-      since,
-      windowMs: chosen.spanMs,
-      reason: chosen.reason,
-    };
+    this.current = verdictOf(
+      {
+        leaking: chosen.leaking,
+        slope: chosen.slope,
+        slopeLow: chosen.slopeLow,
+        slopeHigh: chosen.slopeHigh,
+        since,
+        windowMs: chosen.spanMs,
+      },
+      chosen.reason,
+    );
   }
 
   /**
@@ -211,15 +205,19 @@ export class LeakTracker {
     }
     const low = (smallest / Math.max(spanMs, 1)) * 1000 * (n - 1 - first);
     const high = (largest / Math.max(spanMs, 1)) * 1000 * (n - 1 - first);
-    this.current = {
-      leaking: true,
-      slope,
-      slopeLow: Math.min(low, slope),
-      slopeHigh: Math.max(high, slope),
-      since: Math.min(this.current.since ?? Infinity, f[2 * first]!),
-      windowMs: Math.round(t - f[2 * first]!),
-      reason: `post-GC floor rose after each of the last ${n - 1 - first} GC cycles, ${MB(rise)} MB in ${span(spanMs)} (${MBps(slope)} MB/s)`,
-    };
+    const cycles = n - 1 - first;
+    this.current = verdictOf(
+      {
+        leaking: true,
+        slope,
+        slopeLow: Math.min(low, slope),
+        slopeHigh: Math.max(high, slope),
+        since: Math.min(this.current.since ?? Infinity, f[2 * first]!),
+        windowMs: Math.round(t - f[2 * first]!),
+      },
+      () =>
+        `post-GC floor rose after each of the last ${cycles} GC cycles, ${MB(rise)} MB in ${span(spanMs)} (${MBps(slope)} MB/s)`,
+    );
     return true;
   }
 
@@ -253,7 +251,11 @@ export class LeakTracker {
     const now = this.out[0]!;
     if (!this.buckets.floor(last - 2 * block + 1, last - block, this.out)) return false;
     if (now - this.out[0]! >= 0.5 * expected) return false;
-    w.reason = `floor slope ${MBps(w.slope)} MB/s over ${span(w.spanMs)}, but it rose only ${MB(now - this.out[0]!)} MB over the last ${span(block * this.config.bucketMs)}: growth has stopped`;
+    const { slope, spanMs } = w;
+    const rose = now - this.out[0]!;
+    const recentMs = block * this.config.bucketMs;
+    w.reason = () =>
+      `floor slope ${MBps(slope)} MB/s over ${span(spanMs)}, but it rose only ${MB(rose)} MB over the last ${span(recentMs)}: growth has stopped`;
     return true;
   }
 
@@ -282,17 +284,22 @@ export class LeakTracker {
     const growth = (trend.slope * w.spanMs) / 1000;
     const long = w.spanMs >= this.config.burstMs;
     const allowance = long ? this.config.minGrowth : this.config.burstGrowth;
-    const about = `floor slope ${MBps(trend.slope)} MB/s (${MBps(trend.slopeLow)} to ${MBps(trend.slopeHigh)}) over ${span(w.spanMs)}`;
-    if (trend.slope < this.config.minSlope)
-      w.reason = `${about}: under the ${MBps(this.config.minSlope)} MB/s threshold`;
-    else if (!(trend.slopeLow > 0)) w.reason = `${about}: not a significant trend`;
+    const { spanMs } = w;
+    const { minSlope } = this.config;
+    const about = (): string =>
+      `floor slope ${MBps(trend.slope)} MB/s (${MBps(trend.slopeLow)} to ${MBps(trend.slopeHigh)}) over ${span(spanMs)}`;
+    if (trend.slope < minSlope)
+      w.reason = () => `${about()}: under the ${MBps(minSlope)} MB/s threshold`;
+    else if (!(trend.slopeLow > 0)) w.reason = () => `${about()}: not a significant trend`;
     else if (growth < allowance)
-      w.reason = `${about}: ${MB(growth)} MB is within the ${MB(allowance)} MB a cache or start-up may add`;
+      w.reason = () =>
+        `${about()}: ${MB(growth)} MB is within the ${MB(allowance)} MB a cache or start-up may add`;
     else if (this.oneJump(n, trend.slope))
-      w.reason = `${about}: most of it in one jump, not steady growth`;
-    else if (trend.stepLike) w.reason = `${about}: one level shift, not steady growth`;
-    else if (long && trend.twoStepLike) w.reason = `${about}: two level shifts, not steady growth`;
-    else if (trend.flattened) w.reason = `${about}: growth has stopped`;
+      w.reason = () => `${about()}: most of it in one jump, not steady growth`;
+    else if (trend.stepLike) w.reason = () => `${about()}: one level shift, not steady growth`;
+    else if (long && trend.twoStepLike)
+      w.reason = () => `${about()}: two level shifts, not steady growth`;
+    else if (trend.flattened) w.reason = () => `${about()}: growth has stopped`;
     else {
       w.leaking = true;
       // Growth began about where the fitted line leaves the lowest floor of the window.
@@ -303,7 +310,41 @@ export class LeakTracker {
         intercept = Math.min(intercept, this.pv[i]! - trend.slope * this.pt[i]!);
       const start = Math.max(0, (lowest - intercept) / trend.slope);
       w.since = Math.round(t0 + start * 1000);
-      w.reason = `post-GC floor rising ${MBps(trend.slope)} MB/s (${MBps(trend.slopeLow)} to ${MBps(trend.slopeHigh)}) over ${span(w.spanMs)}, ${MB(growth)} MB`;
+      w.reason = () =>
+        `post-GC floor rising ${MBps(trend.slope)} MB/s (${MBps(trend.slopeLow)} to ${MBps(trend.slopeHigh)}) over ${span(spanMs)}, ${MB(growth)} MB`;
     }
   }
 }
+
+/** A verdict whose words are built the first time they are read. */
+class Verdict implements LeakVerdict {
+  readonly leaking: boolean;
+  readonly slope: number;
+  readonly slopeLow: number;
+  readonly slopeHigh: number;
+  readonly since: number | undefined;
+  readonly windowMs: number;
+  #why: (() => string) | undefined;
+  #reason = "";
+
+  constructor(fields: Omit<LeakVerdict, "reason">, why: () => string) {
+    this.leaking = fields.leaking;
+    this.slope = fields.slope;
+    this.slopeLow = fields.slopeLow;
+    this.slopeHigh = fields.slopeHigh;
+    this.since = fields.since;
+    this.windowMs = fields.windowMs;
+    this.#why = why;
+  }
+
+  get reason(): string {
+    if (this.#why) {
+      this.#reason = this.#why();
+      this.#why = undefined;
+    }
+    return this.#reason;
+  }
+}
+
+const verdictOf = (fields: Omit<LeakVerdict, "reason">, why: () => string): LeakVerdict =>
+  new Verdict(fields, why);

@@ -11,8 +11,8 @@ export interface Judgement {
   value: number;
   holds: boolean;
   clears: boolean;
-  /** The value in words and in the rule's unit, for messages. */
-  describe: string;
+  /** The value in words and in the rule's unit, for messages (built only when one is written). */
+  describe: () => string;
 }
 
 export type RuleInput =
@@ -37,11 +37,13 @@ export interface Rule<Memo = unknown> {
   formatThreshold: (threshold: number) => string;
 }
 
-/** The condition of a rule whose value must stay below its threshold. */
-export function above(value: number, config: RuleConfig): Pick<Judgement, "holds" | "clears"> {
+/** The judgement of a rule whose value must stay below its threshold. */
+export function above(value: number, config: RuleConfig, describe: () => string): Judgement {
   return {
+    value,
     holds: value > config.threshold,
     clears: value < config.threshold * config.resolve_ratio,
+    describe,
   };
 }
 

@@ -19,11 +19,7 @@ export const cpuRule: Rule<Sample[]> = {
     let sum = 0;
     for (const sample of window) sum += sample.v;
     const mean = sum / window.length;
-    return {
-      value: mean,
-      ...above(mean, config),
-      describe: `mean process CPU ${mean.toFixed(2)} of all cores`,
-    };
+    return above(mean, config, () => `mean process CPU ${mean.toFixed(2)} of all cores`);
   },
   formatThreshold: (threshold) => `${threshold} of all cores`,
 };

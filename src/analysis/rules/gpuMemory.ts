@@ -29,11 +29,8 @@ export const gpuMemoryRule: Rule<Memo> = {
     const latest = series[series.length - 1];
     if (!latest) return undefined;
     const which = series === memo.process ? "process GPU memory" : "device GPU memory";
-    return {
-      value: latest.v,
-      ...above(latest.v, config),
-      describe: `${which} ${(latest.v / 1e9).toFixed(2)} GB`,
-    };
+    const held = latest.v;
+    return above(held, config, () => `${which} ${(held / 1e9).toFixed(2)} GB`);
   },
   formatThreshold: (threshold) => `${threshold / 1e9} GB`,
 };

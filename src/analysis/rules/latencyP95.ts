@@ -15,11 +15,11 @@ export const latencyP95Rule: Rule<HistogramWindow> = {
     const count = window.count();
     if (time < warmEnd || count < config.min_samples) return undefined;
     const p95 = window.quantile(0.95);
-    return {
-      value: p95,
-      ...above(p95, config),
-      describe: `utterance latency P95 ${p95.toFixed(2)} s over ${count} utterances`,
-    };
+    return above(
+      p95,
+      config,
+      () => `utterance latency P95 ${p95.toFixed(2)} s over ${count} utterances`,
+    );
   },
   formatThreshold: (threshold) => `${threshold} s`,
 };

@@ -64,20 +64,23 @@ function judge(memo: Memo, time: number): Judgement | undefined {
   }
   if (!shown) return undefined;
   const { label, key, verdict } = shown;
-  const mb = (bytes: number): string => (bytes / 1e6).toFixed(3);
-  let describe = `${label} growing ${mb(verdict.slope)} MB/s (${mb(verdict.slopeLow)} to ${mb(verdict.slopeHigh)})`;
-  if (verdict.leaking && verdict.since !== undefined)
-    describe += ` for ${Math.round((time - verdict.since) / 60_000)} min`;
   const latest = memo.latest[key];
-  if (
-    verdict.leaking &&
-    key === "processGpu" &&
-    memo.gpuLimit &&
-    latest !== undefined &&
-    verdict.slope > 0
-  )
-    describe += `, GPU memory full in ${Math.round((memo.gpuLimit - latest) / verdict.slope / 60)} min`;
-  describe += `: ${verdict.reason}`;
+  const gpuLimit = memo.gpuLimit;
+  const describe = (): string => {
+    const mb = (bytes: number): string => (bytes / 1e6).toFixed(3);
+    let text = `${label} growing ${mb(verdict.slope)} MB/s (${mb(verdict.slopeLow)} to ${mb(verdict.slopeHigh)})`;
+    if (verdict.leaking && verdict.since !== undefined)
+      text += ` for ${Math.round((time - verdict.since) / 60_000)} min`;
+    if (
+      verdict.leaking &&
+      key === "processGpu" &&
+      gpuLimit &&
+      latest !== undefined &&
+      verdict.slope > 0
+    )
+      text += `, GPU memory full in ${Math.round((gpuLimit - latest) / verdict.slope / 60)} min`;
+    return `${text}: ${verdict.reason}`;
+  };
   return { value: verdict.slope, holds: verdict.leaking, clears: !verdict.leaking, describe };
 }
 

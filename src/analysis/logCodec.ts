@@ -123,14 +123,19 @@ export class EventEncoder {
 
   #attributes(attributes: Attributes | undefined): number {
     if (attributes === undefined) return NO_ATTRIBUTES;
-    // A key that tells every set apart: JSON of the pairs (strings, numbers, booleans).
-    const pairs: [string, string | number | boolean][] = [];
-    for (const key in attributes) pairs.push([key, attributes[key]!]);
-    const key = JSON.stringify(pairs);
+    // A key that tells every set apart: each key and value with its length and type.
+    let key = "";
+    for (const name in attributes) {
+      const value = attributes[name]!;
+      const shown = Object.is(value, -0) ? "-0" : String(value);
+      key += `${name.length}:${name}${typeof value}${shown.length}:${shown}`;
+    }
     let id = this.#sets.get(key);
     if (id === undefined) {
       id = this.#sets.size;
       this.#sets.set(key, id);
+      const pairs: [string, string | number | boolean][] = [];
+      for (const name in attributes) pairs.push([name, attributes[name]!]);
       this.#batch.attributeSets.push(pairs);
     }
     return id;

@@ -1,7 +1,8 @@
 // The second thread of a big log's replay. It reads the log's files and splits them into
-// pieces of whole lines; two pieces in three it parses and checks itself and sends as compact
-// events, the third it sends as text for the folding thread to parse, so the two threads
-// share the cost of JSON.parse. It pauses while the folding thread has enough waiting.
+// pieces of whole lines. While the folding thread has work waiting, it parses and checks each
+// piece itself and sends compact events; when that thread is about to run dry, it sends the
+// piece as text for it to parse. So the two threads share the cost of JSON.parse, and this
+// one pauses while the other has plenty waiting.
 
 import { parentPort, workerData } from "node:worker_threads";
 import { VoxtraceError } from "../errors.js";
@@ -18,8 +19,12 @@ const port = parentPort!;
 // Stay until the folding thread ends this one: an exit of our own could overtake the last message.
 port.on("message", () => undefined);
 const encoder = new EventEncoder();
-/** One piece in SHARE goes to the folding thread to parse: folding is its other work. */
-const SHARE = 3;
+/**
+ * A piece goes to the folding thread as text when it has fewer than this many messages
+ * waiting (it is about to run dry); otherwise this thread parses it. So the two share the
+ * parsing in whatever ratio keeps both busy.
+ */
+const HUNGRY = 6;
 
 function send(message: ReaderMessage): void {
   Atomics.add(inFlight, 0, 1);
@@ -50,11 +55,10 @@ function parsePiece(lines: string[]): void {
 
 function readPart(part: string): void {
   let rest = "";
-  let piece = 0;
   try {
     for (const read of readPieces(part, pieceBytes)) {
       const text = rest + read;
-      if (piece++ % SHARE !== 0) {
+      if (Atomics.load(inFlight, 0) >= HUNGRY) {
         const lines = text.split("\n");
         rest = lines.pop() ?? "";
         if (lines.length > 0) parsePiece(lines);

@@ -17,7 +17,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let n = 0;
 
 const text = fc.constantFrom("vad", "stt", "ü€", "__proto__", 'a\\"b', "");
-const number = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer());
+const number = fc.oneof(
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.integer(),
+  fc.constantFrom(0, -0),
+);
 const attributes = fc.option(
   fc.dictionary(text, fc.oneof(text, number, fc.boolean()), { maxKeys: 2 }),
   { nil: undefined },

@@ -4,6 +4,7 @@
 // else means the file is not a voxtrace log.
 
 import { closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { StringDecoder } from "node:string_decoder";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -28,7 +29,7 @@ export function eventLogParts(file: string): string[] {
 }
 
 export interface ReadOptions {
-  /** "auto": two threads for a big log, when this module runs from the build. */
+  /** "auto": two threads for a big log on two cores or more, when this module runs from the build. */
   threads?: "auto" | "one" | "two";
   /** Bytes per read (tests use small ones to cross many piece boundaries). */
   pieceBytes?: number;
@@ -51,7 +52,10 @@ export async function forEachLogEvent(
 ): Promise<LogDamage | undefined> {
   const parts = eventLogParts(file);
   const { threads = "auto", pieceBytes = PIECE_BYTES } = options;
-  const two = threads === "two" || (threads === "auto" && totalBytes(parts) >= THREAD_BYTES);
+  // On one core the two threads would only take turns, paying for the hand-over.
+  const two =
+    threads === "two" ||
+    (threads === "auto" && availableParallelism() > 1 && totalBytes(parts) >= THREAD_BYTES);
   if (two && readerThreadScript)
     return readOnTwoThreads(readerThreadScript, file, parts, pieceBytes, onEvent);
   let damage: LogDamage | undefined;

@@ -21,6 +21,8 @@ export const METRIC_HEAP_AFTER_GC = "voxtrace.memory.heap.after_gc";
 export const METRIC_NATIVE_MEMORY = "voxtrace.memory.native";
 /** Memory of C++ objects bound to JS objects, ArrayBuffers included (process.memoryUsage().external). */
 export const METRIC_EXTERNAL_MEMORY = "voxtrace.memory.external";
+/** The memory limit of this process's cgroup (container, systemd unit); absent when there is none. */
+export const METRIC_MEMORY_LIMIT = "voxtrace.memory.limit";
 
 // Semantic-convention instruments.
 export const METRIC_PROCESS_CPU_UTILIZATION = "process.cpu.utilization";

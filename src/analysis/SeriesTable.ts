@@ -10,6 +10,7 @@ import {
   METRIC_GPU_MEMORY_USAGE,
   METRIC_GPU_UTILIZATION,
   METRIC_HEAP_AFTER_GC,
+  METRIC_MEMORY_LIMIT,
   METRIC_NATIVE_MEMORY,
   METRIC_PROCESS_CPU_UTILIZATION,
   METRIC_PROCESS_GPU_MEMORY_USAGE,
@@ -26,6 +27,7 @@ export type GaugeSeries =
   | "heapAfterGc"
   | "nativeMemory"
   | "externalMemory"
+  | "memoryLimit"
   | "processGpu"
   | "deviceGpu"
   | "gpuLimit"
@@ -46,6 +48,7 @@ const GAUGES: readonly [string, GaugeSeries, "max" | "last"][] = [
   [METRIC_HEAP_AFTER_GC, "heapAfterGc", "last"],
   [METRIC_NATIVE_MEMORY, "nativeMemory", "last"],
   [METRIC_EXTERNAL_MEMORY, "externalMemory", "last"],
+  [METRIC_MEMORY_LIMIT, "memoryLimit", "last"],
   [METRIC_PROCESS_GPU_MEMORY_USAGE, "processGpu", "max"],
   [METRIC_GPU_MEMORY_USAGE, "deviceGpu", "max"],
   [METRIC_GPU_MEMORY_LIMIT, "gpuLimit", "max"],

@@ -153,6 +153,22 @@ describe("memory_leak", () => {
     // needs a few GC cycles of floors and takes 130 s here (docs/leak-detection.md).
     expect(leaky.alerts[0]!.time - start).toBeLessThanOrEqual(180_000);
   });
+
+  it("says when a host-memory leak reaches the cgroup's memory limit", () => {
+    const leaky = analyzerWith();
+    const rss = (t: number) => 300e6 + Math.max(0, t - 600_000) * 1000; // 1 MB/s after 10 min
+    run(leaky.analyzer, 0, 1200, 5000, (t) => [
+      gauge("process.memory.usage", rss(t)),
+      gauge("voxtrace.memory.limit", 2e9),
+    ]);
+    const fired = leaky.alerts[0]!;
+    expect(fired.data.rule).toBe("memory_leak");
+    // About (2 GB - RSS) / 1 MB/s from when it fired.
+    const minutes = (2e9 - rss(fired.time)) / 1e6 / 60;
+    const said = /memory limit \(2\.00 GB\) reached in (\d+) min/.exec(fired.data.message);
+    expect(said, fired.data.message).not.toBeNull();
+    expect(Math.abs(Number(said![1]) - minutes)).toBeLessThan(minutes * 0.3);
+  });
 });
 
 describe("rules config", () => {

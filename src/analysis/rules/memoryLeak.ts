@@ -3,7 +3,8 @@
 // V8 heap right after a major GC (JS), native memory (RSS minus heap: ONNX Runtime, addons),
 // this process's GPU memory, and RSS as the fallback every process has. The alert says which
 // grows, how fast (with its confidence interval), since when, and how long until a known
-// limit. Start-up needs no fixed warm-up: the tracker tells growth that flattens from a leak.
+// limit (the GPU's memory, or the cgroup's memory limit for host memory). Start-up needs no
+// fixed warm-up: the tracker tells growth that flattens from a leak.
 
 import { LeakTracker } from "../leak/LeakTracker.js";
 import { DEFAULT_LEAK_TRACKER_CONFIG, type LeakTrackerConfig } from "../leak/LeakTrackerConfig.js";
@@ -26,17 +27,25 @@ interface Memo {
   trackers: Partial<Record<Watched, LeakTracker>>;
   latest: Partial<Record<Watched, number>>;
   gpuLimit: number | undefined;
+  /** The cgroup's memory limit, where the process has one. */
+  memoryLimit: number | undefined;
   judgement: Judgement | undefined;
 }
 
 export const memoryLeakRule: Rule<Memo> = {
   name: "memory_leak",
-  inputs: [...WATCHED.map(([key]) => key), "gpuLimit"],
-  init: () => ({ trackers: {}, latest: {}, gpuLimit: undefined, judgement: undefined }),
+  inputs: [...WATCHED.map(([key]) => key), "gpuLimit", "memoryLimit"],
+  init: () => ({
+    trackers: {},
+    latest: {},
+    gpuLimit: undefined,
+    memoryLimit: undefined,
+    judgement: undefined,
+  }),
   observe(memo, input, { config, time, warmEnd }) {
     if (input.kind !== "gauge") return undefined;
-    if (input.key === "gpuLimit") {
-      memo.gpuLimit = input.v;
+    if (input.key === "gpuLimit" || input.key === "memoryLimit") {
+      memo[input.key] = input.v;
       return memo.judgement;
     }
     const key = input.key as Watched;
@@ -66,6 +75,8 @@ function judge(memo: Memo, time: number): Judgement | undefined {
   const { label, key, verdict } = shown;
   const latest = memo.latest[key];
   const gpuLimit = memo.gpuLimit;
+  const memoryLimit = memo.memoryLimit;
+  const rss = memo.latest.memory;
   const describe = (): string => {
     const mb = (bytes: number): string => (bytes / 1e6).toFixed(3);
     let text = `${label} growing ${mb(verdict.slope)} MB/s (${mb(verdict.slopeLow)} to ${mb(verdict.slopeHigh)})`;
@@ -79,6 +90,15 @@ function judge(memo: Memo, time: number): Judgement | undefined {
       verdict.slope > 0
     )
       text += `, GPU memory full in ${Math.round((gpuLimit - latest) / verdict.slope / 60)} min`;
+    // Host memory that grows counts against the cgroup's limit, which RSS approaches.
+    if (
+      verdict.leaking &&
+      key !== "processGpu" &&
+      memoryLimit &&
+      rss !== undefined &&
+      verdict.slope > 0
+    )
+      text += `, memory limit (${(memoryLimit / 1e9).toFixed(2)} GB) reached in ${Math.max(0, Math.round((memoryLimit - rss) / verdict.slope / 60))} min`;
     return `${text}: ${verdict.reason}`;
   };
   return { value: verdict.slope, holds: verdict.leaking, clears: !verdict.leaking, describe };

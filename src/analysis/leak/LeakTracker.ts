@@ -27,6 +27,8 @@ const REJUDGE_BUCKETS = 30;
 /** Post-GC floors of whole cycles looked at, and how many must rise in a row. */
 const CYCLE_FLOORS = 7;
 const RISING_FLOORS = 4;
+/** Two jumps in a row of this many times the one-off allowance are a leak, not a cache. */
+const FAST_JUMP = 2;
 /** A rising run of cycle floors must span this long: a cache fills in under a minute. */
 const RISING_MIN_MS = 120_000;
 /** Shortest block of the stopped-growth check (buckets): 3 min, a stepwise leak's usual gap. */
@@ -184,7 +186,7 @@ export class LeakTracker {
     const n = this.cycles.recentFloors(CYCLE_FLOORS, f);
     let first = n - 1;
     while (first > 0 && f[2 * first - 1]! < f[2 * first + 1]!) first--;
-    if (n - first < RISING_FLOORS) return false;
+    if (n - first < RISING_FLOORS) return this.cyclesJumping(t, n);
     let smallest = Infinity;
     let largest = 0;
     for (let i = first + 1; i < n; i++) {
@@ -201,7 +203,7 @@ export class LeakTracker {
       slope < this.config.minSlope ||
       smallest < 0.2 * largest
     ) {
-      return false;
+      return this.cyclesJumping(t, n);
     }
     const low = (smallest / Math.max(spanMs, 1)) * 1000 * (n - 1 - first);
     const high = (largest / Math.max(spanMs, 1)) * 1000 * (n - 1 - first);
@@ -217,6 +219,48 @@ export class LeakTracker {
       },
       () =>
         `post-GC floor rose after each of the last ${cycles} GC cycles, ${MB(rise)} MB in ${span(spanMs)} (${MBps(slope)} MB/s)`,
+    );
+    return true;
+  }
+
+  /**
+   * A fast leak under slow GC: the post-GC floor jumped at each of the last two cycles by
+   * more than twice what a cache or a model adds at once, by like amounts, over at least two
+   * minutes. A one-off step jumps once; this needs two in a row. Waiting for the four floors
+   * cyclesRising wants would take half an hour when GC runs every ten minutes.
+   */
+  private cyclesJumping(t: number, n: number): boolean {
+    if (n < 3) return false;
+    const f = this.cycleFloors;
+    const first = n - 3;
+    const a = f[2 * first + 3]! - f[2 * first + 1]!;
+    const b = f[2 * first + 5]! - f[2 * first + 3]!;
+    const spanMs = f[2 * first + 4]! - f[2 * first]!;
+    const big = FAST_JUMP * this.config.burstGrowth;
+    // Two cycles in a row span at most two of the longest GC cycle the tracker accepts;
+    // floors further apart are a gap in the rhythm, and two steps hours apart are not a leak.
+    if (
+      a < big ||
+      b < big ||
+      Math.min(a, b) < 0.5 * Math.max(a, b) ||
+      spanMs < RISING_MIN_MS ||
+      spanMs > 2.5 * this.config.maxGcCycleMs
+    )
+      return false;
+    const rise = a + b;
+    const slope = (rise / spanMs) * 1000;
+    if (slope < this.config.minSlope) return false;
+    this.current = verdictOf(
+      {
+        leaking: true,
+        slope,
+        slopeLow: (Math.min(a, b) * 2 * 1000) / spanMs,
+        slopeHigh: (Math.max(a, b) * 2 * 1000) / spanMs,
+        since: Math.min(this.current.since ?? Infinity, f[2 * first]!),
+        windowMs: Math.round(t - f[2 * first]!),
+      },
+      () =>
+        `post-GC floor jumped ${MB(a)} then ${MB(b)} MB at the last two GC cycles, in ${span(spanMs)} (${MBps(slope)} MB/s)`,
     );
     return true;
   }

@@ -48,7 +48,7 @@ export class EventEncoder {
     }
   }
 
-  /** The events added since the last call; the buffer goes with it. */
+  /** The events added since the last call, in a buffer of their own (sent without a copy). */
   take(): EventBatch {
     const batch = { numbers: this.#numbers.slice(0, this.#at), ...this.#batch };
     this.#at = 0;

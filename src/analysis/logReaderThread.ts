@@ -41,14 +41,12 @@ function send(message: ReaderMessage): void {
 function parsePiece(lines: string[]): void {
   let bad: { index: number; message: string } | undefined;
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.length === 0 || line.trim() === "") continue;
-    const parsed = parseLine(line);
+    const parsed = parseLine(lines[i]!);
     if (typeof parsed === "string") {
       bad = { index: i, message: parsed };
       break;
     }
-    encoder.add(parsed);
+    if (parsed) encoder.add(parsed);
   }
   send({ kind: "events", batch: encoder.take(), lines: lines.length, bad });
 }

@@ -42,8 +42,9 @@ const THREAD_BYTES = 8 << 20;
 
 /**
  * Streams every event to `onEvent`; resolves with the torn tail's damage, if any. A big log
- * is read on a second thread, which parses and checks two pieces in three while this one
- * parses the third and folds: the same events and errors, in the same order.
+ * on two cores is read on a second thread, which parses and checks pieces while this one
+ * folds, handing this one a piece to parse whenever it is about to run dry: the same events
+ * and errors, in the same order.
  */
 export async function forEachLogEvent(
   file: string,
@@ -100,10 +101,9 @@ export class LineCheck {
   take(text: string, onEvent: (event: RecordedEvent) => void): void {
     this.line++;
     if (this.#pending) throw corrupt(this.part, this.#pending.line, this.#pending.message);
-    if (text.length === 0 || text.trim() === "") return;
     const parsed = parseLine(text);
     if (typeof parsed === "string") this.#pending = { line: this.line, message: parsed };
-    else onEvent(parsed);
+    else if (parsed) onEvent(parsed);
   }
 
   /**
@@ -292,7 +292,9 @@ export async function readEventLog(file: string): Promise<EventLogContents> {
   return damage ? { events, damage } : { events };
 }
 
-export function parseLine(line: string): RecordedEvent | string {
+/** One line of a log: its event, what is wrong with it, or undefined for a blank line. */
+export function parseLine(line: string): RecordedEvent | string | undefined {
+  if (line.length === 0 || line.trim() === "") return undefined;
   let value: unknown;
   try {
     value = JSON.parse(line);

@@ -69,7 +69,7 @@ export class LeakTracker {
   private firstBucket = NaN;
   private lastT = -Infinity;
   private judgedBucket = NaN;
-  private current: LeakVerdict = verdictOf(
+  private current: LeakVerdict = new Verdict(
     { leaking: false, slope: 0, slopeLow: 0, slopeHigh: 0, since: undefined, windowMs: 0 },
     () => "no samples yet",
   );
@@ -152,7 +152,7 @@ export class LeakTracker {
     if (!decided && this.cyclesRising(t)) return;
     const chosen = decided ?? widest;
     if (!chosen) {
-      this.current = verdictOf(
+      this.current = new Verdict(
         { leaking: false, slope: 0, slopeLow: 0, slopeHigh: 0, since: undefined, windowMs: 0 },
         () =>
           `not enough data yet: the shortest window needs ${MIN_POINTS} floors of ${Math.round((horizon * bucketMs) / 1000)} s`,
@@ -162,7 +162,7 @@ export class LeakTracker {
     const since = chosen.leaking
       ? Math.min(this.current.since ?? Infinity, chosen.since)
       : undefined;
-    this.current = verdictOf(
+    this.current = new Verdict(
       {
         leaking: chosen.leaking,
         slope: chosen.slope,
@@ -208,7 +208,7 @@ export class LeakTracker {
     const low = (smallest / Math.max(spanMs, 1)) * 1000 * (n - 1 - first);
     const high = (largest / Math.max(spanMs, 1)) * 1000 * (n - 1 - first);
     const cycles = n - 1 - first;
-    this.current = verdictOf(
+    this.current = new Verdict(
       {
         leaking: true,
         slope,
@@ -250,7 +250,7 @@ export class LeakTracker {
     const rise = a + b;
     const slope = (rise / spanMs) * 1000;
     if (slope < this.config.minSlope) return false;
-    this.current = verdictOf(
+    this.current = new Verdict(
       {
         leaking: true,
         slope,
@@ -389,6 +389,3 @@ class Verdict implements LeakVerdict {
     return this.#reason;
   }
 }
-
-const verdictOf = (fields: Omit<LeakVerdict, "reason">, why: () => string): LeakVerdict =>
-  new Verdict(fields, why);

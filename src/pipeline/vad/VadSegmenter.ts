@@ -17,6 +17,11 @@ export interface VadConfig {
   minSilenceMs: number;
   /** Audio kept from before the detected start and sent with it. */
   preRollMs: number;
+  /**
+   * Silence after the last speech still sent to the recognizer. The rest of the silence
+   * that ends an utterance is held back and, once the utterance ends, never encoded.
+   */
+  tailMs: number;
   /** An utterance this long is split, so text keeps flowing in a monologue. */
   maxUtteranceMs: number;
 }
@@ -27,6 +32,7 @@ export const DEFAULT_VAD_CONFIG: Readonly<VadConfig> = {
   minSpeechMs: 250,
   minSilenceMs: 500,
   preRollMs: 300,
+  tailMs: 200,
   maxUtteranceMs: 30_000,
 };
 
@@ -49,12 +55,16 @@ export class VadSegmenter {
   #silenceStart: number | undefined;
   /** Recent frames before speech (pre-roll) and frames of an unconfirmed candidate. */
   #held: Float32Array[] = [];
+  /** Frames of a silence run, beyond the tail, not yet sent (speech may resume). */
+  #silence: Float32Array[] = [];
   readonly #preRollFrames: number;
+  readonly #tailSamples: number;
 
   constructor(vad: FrameClassifier, config: Partial<VadConfig> = {}) {
     this.#vad = vad;
     this.#config = validate({ ...DEFAULT_VAD_CONFIG, ...config });
     this.#preRollFrames = Math.ceil(msToSamples(this.#config.preRollMs) / VAD_FRAME_SAMPLES);
+    this.#tailSamples = msToSamples(this.#config.tailMs);
   }
 
   get config(): Readonly<VadConfig> {
@@ -83,13 +93,14 @@ export class VadSegmenter {
   flush(): SegmentEvent[] {
     const events: SegmentEvent[] = [];
     if (this.#phase === "speech") {
-      if (this.#filled > 0)
+      if (this.#filled > 0 && this.#silence.length === 0 && this.#withinTail(this.#position))
         events.push({ type: "audio", samples: this.#frame.slice(0, this.#filled) });
       const end = this.#silenceStart ?? this.#position + this.#filled;
       events.push({ type: "end", sample: end, reason: "eof" });
     }
     this.#phase = "idle";
     this.#held = [];
+    this.#silence = [];
     this.#filled = 0;
     return events;
   }
@@ -130,8 +141,17 @@ export class VadSegmenter {
         }
         return;
       case "speech":
-        events.push({ type: "audio", samples: frame });
         this.#trackSilence(speechy, silent);
+        if (this.#silenceStart === undefined) {
+          // Speech goes on: the silence held back was a pause inside the utterance.
+          for (const held of this.#silence) events.push({ type: "audio", samples: held });
+          this.#silence = [];
+          events.push({ type: "audio", samples: frame });
+        } else if (this.#silence.length === 0 && this.#withinTail(this.#position)) {
+          events.push({ type: "audio", samples: frame });
+        } else {
+          this.#silence.push(frame);
+        }
         if (
           this.#silenceStart !== undefined &&
           frameEnd - this.#silenceStart >= msToSamples(c.minSilenceMs)
@@ -139,7 +159,10 @@ export class VadSegmenter {
           events.push({ type: "end", sample: this.#silenceStart, reason: "silence" });
           this.#phase = "idle";
           this.#held = [];
+          this.#silence = [];
         } else if (frameEnd - this.#start >= msToSamples(c.maxUtteranceMs)) {
+          for (const held of this.#silence) events.push({ type: "audio", samples: held });
+          this.#silence = [];
           events.push({ type: "end", sample: frameEnd, reason: "max-length" });
           // Speech goes on: the next utterance starts right here, with no pre-roll,
           // since that audio has already been recognised.
@@ -153,6 +176,11 @@ export class VadSegmenter {
         throw new Error(`unknown VAD phase ${String(unexpected)}`);
       }
     }
+  }
+
+  /** Whether a frame starting at `position` is still within the tail kept after speech. */
+  #withinTail(position: number): boolean {
+    return this.#silenceStart === undefined || position - this.#silenceStart < this.#tailSamples;
   }
 
   #trackSilence(speechy: boolean, silent: boolean): void {
@@ -177,7 +205,7 @@ function validate(config: VadConfig): VadConfig {
       `end threshold ${config.negThreshold}: expected 0 < p <= start threshold ${config.threshold}`,
     );
   }
-  for (const key of ["minSpeechMs", "minSilenceMs", "preRollMs"] as const) {
+  for (const key of ["minSpeechMs", "minSilenceMs", "preRollMs", "tailMs"] as const) {
     if (!(config[key] >= 0)) bad(`${key} ${config[key]}: expected a duration >= 0`);
   }
   if (!(config.maxUtteranceMs >= 1000))

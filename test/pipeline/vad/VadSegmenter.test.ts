@@ -49,6 +49,35 @@ const spans = (events: SegmentEvent[]): [number, number][] => {
 };
 
 describe("VadSegmenter with Silero VAD", () => {
+  it("sends only the kept tail of the silence that ends an utterance, and all of a pause within one", async () => {
+    const samples = await samplesOf("session-dictation.wav");
+    const sentAfterEnd = (events: SegmentEvent[]): number[] => {
+      const after: number[] = [];
+      let sent = 0; // samples sent since the utterance's start, pre-roll included
+      let start = 0;
+      for (const e of events) {
+        if (e.type === "start") [start, sent] = [e.sample, 0];
+        else if (e.type === "audio") sent += e.samples.length;
+        else after.push(sent - (e.sample - start));
+      }
+      return after;
+    };
+    const kept = sentAfterEnd(await segment(samples, 4096, { preRollMs: 0, tailMs: 200 }));
+    const all = sentAfterEnd(await segment(samples, 4096, { preRollMs: 0, tailMs: 10_000 }));
+    expect(kept).toHaveLength(8);
+    for (const [i, extra] of kept.entries()) {
+      // The end lands on a 512-sample frame: at most the tail and one frame beyond it.
+      expect(extra).toBeGreaterThanOrEqual(0);
+      expect(extra).toBeLessThanOrEqual(0.2 * 16000 + 512);
+      // With a tail longer than the silence, all of it is sent: min-silence (500 ms).
+      expect(all[i]).toBeGreaterThanOrEqual(0.5 * 16000 - 512);
+    }
+    // The same utterances either way: holding silence back moves no boundary.
+    expect(spans(await segment(samples, 4096, { tailMs: 200 }))).toEqual(
+      spans(await segment(samples, 4096, { tailMs: 10_000 })),
+    );
+  });
+
   it("finds the 8 utterances of the dictation session, in order, separated by their pauses", async () => {
     const found = spans(await segment(await samplesOf("session-dictation.wav"), 4096));
     expect(found).toHaveLength(8);

@@ -93,7 +93,7 @@ export class VadSegmenter {
   flush(): SegmentEvent[] {
     const events: SegmentEvent[] = [];
     if (this.#phase === "speech") {
-      if (this.#filled > 0 && this.#silence.length === 0 && this.#withinTail(this.#position))
+      if (this.#filled > 0 && this.#withinTail(this.#position))
         events.push({ type: "audio", samples: this.#frame.slice(0, this.#filled) });
       const end = this.#silenceStart ?? this.#position + this.#filled;
       events.push({ type: "end", sample: end, reason: "eof" });
@@ -142,12 +142,9 @@ export class VadSegmenter {
         return;
       case "speech":
         this.#trackSilence(speechy, silent);
-        if (this.#silenceStart === undefined) {
-          // Speech goes on: the silence held back was a pause inside the utterance.
-          for (const held of this.#silence) events.push({ type: "audio", samples: held });
-          this.#silence = [];
-          events.push({ type: "audio", samples: frame });
-        } else if (this.#silence.length === 0 && this.#withinTail(this.#position)) {
+        if (this.#withinTail(this.#position)) {
+          // Speech goes on (or the tail does): silence held back was a pause inside it.
+          this.#sendSilence(events);
           events.push({ type: "audio", samples: frame });
         } else {
           this.#silence.push(frame);
@@ -161,8 +158,7 @@ export class VadSegmenter {
           this.#held = [];
           this.#silence = [];
         } else if (frameEnd - this.#start >= msToSamples(c.maxUtteranceMs)) {
-          for (const held of this.#silence) events.push({ type: "audio", samples: held });
-          this.#silence = [];
+          this.#sendSilence(events);
           events.push({ type: "end", sample: frameEnd, reason: "max-length" });
           // Speech goes on: the next utterance starts right here, with no pre-roll,
           // since that audio has already been recognised.
@@ -178,9 +174,20 @@ export class VadSegmenter {
     }
   }
 
-  /** Whether a frame starting at `position` is still within the tail kept after speech. */
+  /**
+   * Whether a frame starting at `position` is sent: speech, or silence still within the
+   * tail. Positions only grow, so once a frame is held back every later one of the same
+   * silence is too.
+   */
   #withinTail(position: number): boolean {
     return this.#silenceStart === undefined || position - this.#silenceStart < this.#tailSamples;
+  }
+
+  /** Sends the silence held back, which turned out to lie inside the utterance. */
+  #sendSilence(events: SegmentEvent[]): void {
+    if (this.#silence.length === 0) return;
+    for (const held of this.#silence) events.push({ type: "audio", samples: held });
+    this.#silence = [];
   }
 
   #trackSilence(speechy: boolean, silent: boolean): void {

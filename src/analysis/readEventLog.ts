@@ -6,9 +6,9 @@
 import { closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { StringDecoder } from "node:string_decoder";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { VoxtraceError, type VoxtraceErrorCode } from "../errors.js";
+import { compiledThreadScript, threadExecArgv } from "../workerThreads.js";
 import { parseRecordedEvent, type RecordedEvent } from "./AnalyzerEvent.js";
 import { EventDecoder, type EventBatch } from "./logCodec.js";
 
@@ -151,10 +151,7 @@ function totalBytes(parts: string[]): number {
 }
 
 /** The compiled reader thread, when this module runs from the build (tests run the source). */
-const readerThreadScript = ((): URL | undefined => {
-  const url = new URL("./logReaderThread.js", import.meta.url);
-  return import.meta.url.endsWith(".js") && existsSync(fileURLToPath(url)) ? url : undefined;
-})();
+const readerThreadScript = compiledThreadScript("./logReaderThread.js", import.meta.url);
 
 /** Messages the reader thread may have waiting before it pauses for this one to catch up. */
 const MAX_IN_FLIGHT = 32;
@@ -231,21 +228,6 @@ function readOnTwoThreads(
     worker.on("error", (error) => settle(error));
     worker.on("exit", (code) => settle(new Error(`the log reader thread stopped (exit ${code})`)));
   });
-}
-
-/**
- * Node's options for the reader thread: this process's, without those that say how to run
- * its own entry code (`node --input-type=module -e ...` would stop a thread started from a file).
- */
-function threadExecArgv(): string[] {
-  const kept: string[] = [];
-  const args = process.execArgv;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (/^(-e|-p|--eval|--print)$/.test(arg)) i++;
-    else if (!/^(--input-type|--eval|--print)(=|$)/.test(arg)) kept.push(arg);
-  }
-  return kept;
 }
 
 /** A read failure as the user's problem with that file (exit 2), naming it. */

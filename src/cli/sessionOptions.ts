@@ -17,6 +17,7 @@ export interface SessionFlags {
   inject?: "wtype" | "xdotool" | "ydotool" | "clipboard";
   injectCommand?: string;
   threads: number;
+  vadThread: "auto" | "on" | "off";
   beam: number;
   provider: "auto" | "cpu" | "cuda";
   minSilence?: number;
@@ -47,6 +48,14 @@ export function addSessionOptions(command: Command): Command {
     )
     .option("--inject-command <cmd>", "pipe each utterance's text to CMD's stdin")
     .option("--threads <n>", "ONNX Runtime intra-op threads", integerOption("--threads", 1, 64), 1)
+    .addOption(
+      new Option(
+        "--vad-thread <when>",
+        "run the VAD on its own thread, beside recognition (auto: with 2+ cores)",
+      )
+        .argParser(choiceOption("--vad-thread", ["auto", "on", "off"] as const))
+        .default("auto"),
+    )
     .option(
       "--beam <n>",
       "modified beam search with N hypotheses (1 = greedy search)",
@@ -108,6 +117,7 @@ export function sessionConfig(flags: SessionFlags): SessionConfig {
   return {
     modelDir: flags.model,
     threads: flags.threads,
+    vadThread: flags.vadThread,
     beam: flags.beam,
     provider: flags.provider,
     analysis: {

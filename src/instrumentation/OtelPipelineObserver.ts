@@ -222,8 +222,19 @@ export class OtelPipelineObserver implements PipelineObserver {
     }
   }
 
-  recordStage(stage: Stage, seconds: number, _utterance?: number): void {
+  recordStage(
+    stage: Stage,
+    seconds: number,
+    utterance?: number,
+    span?: { name: string; startedAt: number },
+  ): void {
     this.#metrics().stageDuration.record(seconds, this.#stageAttributes[stage]);
+    const parent = utterance === undefined ? undefined : this.#open.get(utterance);
+    if (!parent || !span) return;
+    const startTime = performance.timeOrigin + span.startedAt;
+    this.#currentTracer()
+      .startSpan(span.name, { startTime }, parent.context)
+      .end(startTime + seconds * 1000);
   }
 
   utteranceDelivered(utterance: Utterance, audioSeconds: number, processingSeconds: number): void {

@@ -1,6 +1,7 @@
-// The orchestrator: source ─queue─▶ VAD + STT ─queue─▶ sinks. Each stage runs as its own
-// async loop joined by bounded queues, and reports what it does through a
-// PipelineObserver so telemetry stays out of the pipeline's code.
+// The orchestrator: source ─queue─▶ VAD ─queue─▶ STT ─queue─▶ sinks. Each stage runs as
+// its own async loop joined by bounded queues, and reports what it does through a
+// PipelineObserver so telemetry stays out of the pipeline's code. A segmenter on another
+// thread runs ahead of recognition, so on two cores the VAD and the encoder overlap.
 
 import type { AudioSource } from "./audio/AudioSource.js";
 import { PIPELINE_SAMPLE_RATE } from "./audio/AudioSource.js";
@@ -9,12 +10,18 @@ import type { PipelineObserver } from "./PipelineObserver.js";
 import { NOOP_OBSERVER } from "./PipelineObserver.js";
 import type { Sink } from "./sinks/Sink.js";
 import { pumpSource, type CapturedChunk } from "./SourcePump.js";
-import { Recognizer, type RecognizerModel, type SpeechSegmenter } from "./Recognizer.js";
+import {
+  Recognizer,
+  type PipelinedSegmenter,
+  type RecognizerModel,
+  type SegmentBatch,
+  type SpeechSegmenter,
+} from "./Recognizer.js";
 import type { Utterance } from "./Utterance.js";
 
 export interface PipelineOptions {
   source: AudioSource;
-  segmenter: SpeechSegmenter;
+  segmenter: SpeechSegmenter | PipelinedSegmenter;
   model: RecognizerModel;
   sinks: readonly Sink[];
   observer?: PipelineObserver;
@@ -40,6 +47,12 @@ export interface PipelineOptions {
  * model's weights in cache. Live input runs every chunk at once for partials and latency.
  */
 const BATCH_CHUNKS_PER_RUN = 4;
+
+/**
+ * Captured chunks the VAD may be ahead of recognition: a second's worth of live audio, a
+ * few seconds of a file. A pipelined segmenter has this many chunks in flight at most.
+ */
+const SEGMENTED_CAPACITY = 16;
 
 export interface PipelineResult {
   utterances: number;
@@ -87,18 +100,39 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     options.firstUtteranceIndex,
     live ? 1 : BATCH_CHUNKS_PER_RUN,
   );
-  // Any loop failing closes both queues so the others stop instead of waiting forever.
+  const segmented = new BoundedQueue<Promise<SegmentBatch>>(SEGMENTED_CAPACITY);
+  // Any loop failing closes every queue so the others stop instead of waiting forever.
   const stopAll = (): void => {
     captured.close();
+    segmented.close();
     recognised.close();
   };
-  const recognise = (async () => {
+  const segment = (async () => {
     try {
       for await (const chunk of captured) {
         observer.queueDepth("capture", captured.depth);
-        for (const utterance of await recognizer.accept(chunk)) await recognised.push(utterance);
+        const batch = recognizer.segment(chunk);
+        // Handled by the recognising loop; this keeps a failure from going unhandled
+        // when that loop has already stopped.
+        batch.catch(() => undefined);
+        // A segmenter on this thread finishes one chunk before it takes the next.
+        if (!recognizer.pipelined) await batch;
+        if (!(await segmented.push(batch))) return;
       }
-      for (const utterance of await recognizer.flush()) await recognised.push(utterance);
+      await segmented.push(recognizer.flushSegments());
+    } catch (error) {
+      stopAll();
+      throw error;
+    } finally {
+      segmented.close();
+    }
+  })();
+  const recognise = (async () => {
+    try {
+      for await (const batch of segmented) {
+        for (const utterance of await recognizer.recognise(await batch))
+          await recognised.push(utterance);
+      }
     } catch (error) {
       stopAll();
       throw error;
@@ -130,9 +164,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     }
   }
 
-  // Settle all three loops before reporting, so a failure in one never leaves another
+  // Settle all four loops before reporting, so a failure in one never leaves another
   // running against a closed queue.
-  const outcomes = await Promise.allSettled([pump, recognise, deliver]);
+  const outcomes = await Promise.allSettled([pump, segment, recognise, deliver]);
   const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
   if (failure) throw failure.reason;
   return {

@@ -22,8 +22,17 @@ export interface PipelineObserver {
     attributes: WorkAttributes,
     fn: () => Promise<T>,
   ): Promise<T>;
-  /** Records a stage duration measured elsewhere (e.g. VAD over many frames), in seconds. */
-  recordStage(stage: Stage, seconds: number, utterance: number | undefined): void;
+  /**
+   * Records a stage duration measured elsewhere (e.g. VAD over many frames, perhaps on
+   * another thread), in seconds. With `span`, and an open utterance, the work also gets
+   * a span under it; `startedAt` is performance.now() on this thread.
+   */
+  recordStage(
+    stage: Stage,
+    seconds: number,
+    utterance: number | undefined,
+    span?: { name: string; startedAt: number },
+  ): void;
   /** Text delivered: closes the root span, records latency and counters. */
   utteranceDelivered(utterance: Utterance, audioSeconds: number, processingSeconds: number): void;
   /** Speech that yielded no text (noise, a cough): closes the root span, delivers nothing. */

@@ -13,9 +13,34 @@ export type SegmentEvent =
   | { type: "audio"; samples: Float32Array }
   | { type: "end"; sample: number; reason: string };
 
+/** What the VAD made of one captured chunk, and when and how long it worked on it. */
+export interface SegmentBatch {
+  events: readonly SegmentEvent[];
+  /** performance.now() on this thread when the VAD started on the chunk. */
+  startedAt: number;
+  seconds: number;
+}
+
+/** A segmenter that works on the calling thread: one push at a time. */
 export interface SpeechSegmenter {
   push(samples: Float32Array): Promise<readonly SegmentEvent[]>;
   flush(): readonly SegmentEvent[];
+}
+
+/**
+ * A segmenter that works elsewhere (another thread) and answers in order: push may be
+ * called again before the last call settled, so the VAD runs ahead of recognition.
+ */
+export interface PipelinedSegmenter {
+  readonly pipelined: true;
+  push(samples: Float32Array): Promise<SegmentBatch>;
+  flush(): Promise<readonly SegmentEvent[]>;
+}
+
+function isPipelined(
+  segmenter: SpeechSegmenter | PipelinedSegmenter,
+): segmenter is PipelinedSegmenter {
+  return (segmenter as Partial<PipelinedSegmenter>).pipelined === true;
 }
 
 export interface RecognitionStream {
@@ -44,7 +69,7 @@ interface OpenUtterance {
 const ARRIVALS_KEPT = 2048;
 
 export class Recognizer {
-  readonly #segmenter: SpeechSegmenter;
+  readonly #segmenter: SpeechSegmenter | PipelinedSegmenter;
   readonly #model: RecognizerModel;
   readonly #observer: PipelineObserver;
   readonly #onPartial: ((index: number, text: string) => void) | undefined;
@@ -58,7 +83,7 @@ export class Recognizer {
   readonly #speechEndArrivals = new Map<number, number>();
 
   constructor(
-    segmenter: SpeechSegmenter,
+    segmenter: SpeechSegmenter | PipelinedSegmenter,
     model: RecognizerModel,
     observer: PipelineObserver,
     onPartial?: (index: number, text: string) => void,
@@ -78,24 +103,51 @@ export class Recognizer {
     return this.#nextIndex;
   }
 
-  /** Processes one captured chunk; returns the utterances it completed. */
-  async accept(chunk: CapturedChunk): Promise<Utterance[]> {
+  /** Whether segment() may be called again before the last call settled. */
+  get pipelined(): boolean {
+    return isPipelined(this.#segmenter);
+  }
+
+  /** Runs the VAD over one captured chunk, remembering when it arrived (for latency). */
+  segment(chunk: CapturedChunk): Promise<SegmentBatch> {
     const slot = this.#arrivalCount % ARRIVALS_KEPT;
     this.#arrivalEnds[slot] = chunk.firstSample + chunk.samples.length;
     this.#arrivalTimes[slot] = chunk.arrivedAt;
     this.#arrivalCount += 1;
-    const open = this.#open;
-    const events = open
-      ? await this.#observer.work("vad", "vad.frames", open.index, {}, () =>
-          this.#segmenter.push(chunk.samples),
-        )
-      : await this.#timedPush(chunk.samples);
-    return this.#handle(events);
+    const segmenter = this.#segmenter;
+    if (isPipelined(segmenter)) return segmenter.push(chunk.samples);
+    return timedPush(segmenter, chunk.samples);
+  }
+
+  /** The segment events that end of input makes (an open utterance closes). */
+  async flushSegments(): Promise<SegmentBatch> {
+    const events = await this.#segmenter.flush();
+    return { events, startedAt: performance.now(), seconds: 0 };
+  }
+
+  /**
+   * Recognises one chunk's segment events; returns the utterances they completed. The
+   * VAD's work on the chunk is recorded against the utterance open when it began.
+   */
+  async recognise(batch: SegmentBatch): Promise<Utterance[]> {
+    const index = this.#open?.index;
+    this.#observer.recordStage(
+      "vad",
+      batch.seconds,
+      index,
+      index === undefined ? undefined : { name: "vad.frames", startedAt: batch.startedAt },
+    );
+    return this.#handle(batch.events);
+  }
+
+  /** Processes one captured chunk; returns the utterances it completed. */
+  async accept(chunk: CapturedChunk): Promise<Utterance[]> {
+    return this.recognise(await this.segment(chunk));
   }
 
   /** End of input: closes any open utterance. */
   async flush(): Promise<Utterance[]> {
-    return this.#handle(this.#segmenter.flush());
+    return this.recognise(await this.flushSegments());
   }
 
   /** performance.now() at which the last speech sample of an utterance arrived. */
@@ -103,13 +155,6 @@ export class Recognizer {
     const time = this.#speechEndArrivals.get(index) ?? performance.now();
     this.#speechEndArrivals.delete(index);
     return time;
-  }
-
-  async #timedPush(samples: Float32Array): Promise<readonly SegmentEvent[]> {
-    const started = performance.now();
-    const events = await this.#segmenter.push(samples);
-    this.#observer.recordStage("vad", (performance.now() - started) / 1000, undefined);
-    return events;
   }
 
   async #handle(events: readonly SegmentEvent[]): Promise<Utterance[]> {
@@ -201,4 +246,10 @@ export class Recognizer {
     }
     return this.#arrivalTimes[oldest % ARRIVALS_KEPT]!;
   }
+}
+
+async function timedPush(segmenter: SpeechSegmenter, samples: Float32Array): Promise<SegmentBatch> {
+  const startedAt = performance.now();
+  const events = await segmenter.push(samples);
+  return { events, startedAt, seconds: (performance.now() - startedAt) / 1000 };
 }

@@ -9,8 +9,11 @@ import { runPipeline, type PipelineResult } from "../pipeline/Pipeline.js";
 import type { PipelineObserver } from "../pipeline/PipelineObserver.js";
 import type { Sink } from "../pipeline/sinks/Sink.js";
 import { ZipformerModel } from "../pipeline/stt/ZipformerModel.js";
+import { availableParallelism } from "node:os";
 import { SileroVad } from "../pipeline/vad/SileroVad.js";
 import { VadSegmenter, type VadConfig } from "../pipeline/vad/VadSegmenter.js";
+import { VadThread } from "../pipeline/vad/VadThread.js";
+import { VoxtraceError } from "../errors.js";
 import { OtelPipelineObserver } from "../instrumentation/OtelPipelineObserver.js";
 import { VoxtraceInstrumentation } from "../instrumentation/VoxtraceInstrumentation.js";
 import { readHostInventory } from "../instrumentation/readHostInventory.js";
@@ -31,6 +34,11 @@ export interface AnalysisConfig {
 export interface SessionConfig {
   modelDir: string | undefined;
   threads: number;
+  /**
+   * The VAD on a thread of its own, so it overlaps the encoder on a second core; "auto"
+   * (the default) does so when there are two or more cores.
+   */
+  vadThread?: "auto" | "on" | "off";
   /** Beam width for modified beam search; 1 means greedy search. */
   beam: number;
   provider: "auto" | "cpu" | "cuda";
@@ -66,7 +74,7 @@ export class TranscriberSession {
   readonly #stderr: NodeJS.WritableStream;
   readonly #sinks: readonly Sink[];
   readonly #model: ZipformerModel;
-  readonly #vad: SileroVad;
+  readonly #vad: SileroVad | VadThread;
   readonly #instrumentation: VoxtraceInstrumentation;
   readonly #faults: FaultInjector;
   readonly #observer: PipelineObserver;
@@ -77,7 +85,7 @@ export class TranscriberSession {
     config: SessionConfig;
     sinks: readonly Sink[];
     model: ZipformerModel;
-    vad: SileroVad;
+    vad: SileroVad | VadThread;
     analysis: VoxtraceAnalyzer;
     telemetry: Telemetry;
     instrumentation: VoxtraceInstrumentation;
@@ -136,7 +144,9 @@ export class TranscriberSession {
             : { method: "greedy" },
       });
       release.push(() => model.release());
-      const vad = await SileroVad.load({ threads: 1 });
+      const vad = useVadThread(config.vadThread ?? "auto")
+        ? await VadThread.start({ threads: 1 })
+        : await SileroVad.load({ threads: 1 });
       release.push(() => vad.release());
       stderr.write(
         `voxtrace: model ${model.name} on ${model.executionProvider.name} (${model.executionProvider.reason}), loaded in ${Math.round(model.loadMs)} ms\n`,
@@ -197,10 +207,13 @@ export class TranscriberSession {
 
   /** Runs one source to its end (or until the signal aborts) through the session. */
   async run(source: AudioSource, options: SessionRunOptions = {}): Promise<PipelineResult> {
-    this.#vad.reset();
+    const vad = this.#vad;
+    const settings = vadConfig(this.#config.vad);
+    if (vad instanceof SileroVad) vad.reset();
     const result = await runPipeline({
       source,
-      segmenter: new VadSegmenter(this.#vad, vadConfig(this.#config.vad)),
+      segmenter:
+        vad instanceof SileroVad ? new VadSegmenter(vad, settings) : vad.segmenter(settings),
       model: this.#faults.wrapModel(this.#model, options.signal),
       sinks: this.#sinks,
       observer: this.#observer,
@@ -239,6 +252,17 @@ export class TranscriberSession {
       this.#vad.release(),
     ]);
   }
+}
+
+/** Whether the VAD gets a thread of its own: asked for, or "auto" on two or more cores. */
+function useVadThread(when: "auto" | "on" | "off"): boolean {
+  if (when === "off") return false;
+  if (when === "on" && !VadThread.available())
+    throw new VoxtraceError(
+      "usage",
+      "--vad-thread on: the VAD thread needs the built package (npm run build)",
+    );
+  return when === "on" || (VadThread.available() && availableParallelism() >= 2);
 }
 
 function vadConfig(flags: SessionConfig["vad"]): Partial<VadConfig> {

@@ -36,8 +36,9 @@ export const DEFAULT_VAD_CONFIG: Readonly<VadConfig> = {
   maxUtteranceMs: 30_000,
 };
 
+/** Speech probability of each whole 512-sample frame of `samples`, in order. */
 export interface FrameClassifier {
-  probability(frame: Float32Array): Promise<number>;
+  probabilities(samples: Float32Array): Promise<Float32Array>;
 }
 
 const msToSamples = (ms: number): number => Math.round((ms * 16000) / 1000);
@@ -62,7 +63,7 @@ export class VadSegmenter {
 
   constructor(vad: FrameClassifier, config: Partial<VadConfig> = {}) {
     this.#vad = vad;
-    this.#config = validate({ ...DEFAULT_VAD_CONFIG, ...config });
+    this.#config = vadSettings(config);
     this.#preRollFrames = Math.ceil(msToSamples(this.#config.preRollMs) / VAD_FRAME_SAMPLES);
     this.#tailSamples = msToSamples(this.#config.tailMs);
   }
@@ -73,18 +74,25 @@ export class VadSegmenter {
 
   async push(samples: Float32Array): Promise<SegmentEvent[]> {
     const events: SegmentEvent[] = [];
-    for (let at = 0; at < samples.length;) {
-      const take = Math.min(VAD_FRAME_SAMPLES - this.#filled, samples.length - at);
-      this.#frame.set(samples.subarray(at, at + take), this.#filled);
-      this.#filled += take;
-      at += take;
-      if (this.#filled === VAD_FRAME_SAMPLES) {
-        const frame = this.#frame.slice();
-        const probability = await this.#vad.probability(frame);
-        this.#step(frame, probability, events);
-        this.#position += VAD_FRAME_SAMPLES;
-        this.#filled = 0;
-      }
+    const frames = Math.floor((this.#filled + samples.length) / VAD_FRAME_SAMPLES);
+    if (frames === 0) {
+      this.#frame.set(samples, this.#filled);
+      this.#filled += samples.length;
+      return events;
+    }
+    // Every whole frame goes to the classifier at once; what is left waits for more.
+    const batch = new Float32Array(frames * VAD_FRAME_SAMPLES);
+    batch.set(this.#frame.subarray(0, this.#filled));
+    const taken = batch.length - this.#filled;
+    batch.set(samples.subarray(0, taken), this.#filled);
+    const rest = samples.subarray(taken);
+    this.#frame.set(rest);
+    this.#filled = rest.length;
+    const probabilities = await this.#vad.probabilities(batch);
+    for (let f = 0; f < frames; f++) {
+      const frame = batch.subarray(f * VAD_FRAME_SAMPLES, (f + 1) * VAD_FRAME_SAMPLES);
+      this.#step(frame, probabilities[f]!, events);
+      this.#position += VAD_FRAME_SAMPLES;
     }
     return events;
   }
@@ -201,7 +209,9 @@ export class VadSegmenter {
   }
 }
 
-function validate(config: VadConfig): VadConfig {
+/** The defaults with `overrides` applied, checked; a usage error names a bad setting. */
+export function vadSettings(overrides: Partial<VadConfig> = {}): VadConfig {
+  const config = { ...DEFAULT_VAD_CONFIG, ...overrides };
   const bad = (what: string): never => {
     throw new VoxtraceError("usage", `VAD setting ${what}`);
   };

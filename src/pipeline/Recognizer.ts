@@ -137,7 +137,7 @@ export class Recognizer {
       index,
       index === undefined ? undefined : { name: "vad.frames", startedAt: batch.startedAt },
     );
-    return this.#handle(batch.events);
+    return this.#handle(batch.events, batch.startedAt + batch.seconds * 1000);
   }
 
   /** Processes one captured chunk; returns the utterances it completed. */
@@ -157,7 +157,8 @@ export class Recognizer {
     return time;
   }
 
-  async #handle(events: readonly SegmentEvent[]): Promise<Utterance[]> {
+  /** `decidedAt`: performance.now() when the VAD finished the chunk, deciding its ends. */
+  async #handle(events: readonly SegmentEvent[], decidedAt: number): Promise<Utterance[]> {
     const done: Utterance[] = [];
     for (const event of events) {
       switch (event.type) {
@@ -168,7 +169,7 @@ export class Recognizer {
           await this.#feed(event.samples);
           break;
         case "end": {
-          const utterance = await this.#end(event.sample);
+          const utterance = await this.#end(event.sample, decidedAt);
           if (utterance) done.push(utterance);
           break;
         }
@@ -206,11 +207,10 @@ export class Recognizer {
     }
   }
 
-  async #end(endSample: number): Promise<Utterance | undefined> {
+  async #end(endSample: number, decided: number): Promise<Utterance | undefined> {
     const open = this.#open;
     if (!open) return undefined;
     this.#open = undefined;
-    const decided = performance.now();
     try {
       const result = await this.#observer.work("stt", "stt.final", open.index, {}, () =>
         open.stream.finish(),

@@ -16,6 +16,9 @@ export interface Utterance {
    * trailing-silence wait when audio arrives in real time.
    */
   latencyMs: number;
-  /** Wall-clock milliseconds from the VAD's end-of-speech decision to final text. */
+  /**
+   * Wall-clock milliseconds from the VAD's end-of-speech decision (when it finished the
+   * chunk that ended the utterance, on whichever thread it runs) to final text.
+   */
   finalizeMs: number;
 }

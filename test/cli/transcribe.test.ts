@@ -108,6 +108,18 @@ describe("voxtrace transcribe", () => {
     expect(telephone).toBeLessThanOrEqual(0.67);
   });
 
+  it("gives the same utterances with the VAD on its own thread as on the main one", async () => {
+    const [on, off] = await Promise.all(
+      ["on", "off"].map((when) => transcribe(audio("session-dictation.wav"), "--vad-thread", when)),
+    );
+    expect(on!.code, on!.stderr).toBe(0);
+    expect(off!.code, off!.stderr).toBe(0);
+    const lines = (stdout: string) =>
+      parseJsonLines(stdout).map(({ index, start, end, text }) => ({ index, start, end, text }));
+    expect(lines(on!.stdout)).toHaveLength(8);
+    expect(lines(on!.stdout)).toEqual(lines(off!.stdout));
+  });
+
   it("reads raw PCM from stdin when given -", async () => {
     const wav = readFileSync(audio("utt-01.wav"));
     const pcm = wav.subarray(44);
@@ -142,12 +154,15 @@ describe("voxtrace transcribe on bad input", () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it("decodes the truncated file with a warning naming it", async () => {
-    const result = await transcribe(audio("bad-truncated.wav"));
-    expect([0, 2]).toContain(result.code);
-    expect(result.stderr).toContain("bad-truncated.wav");
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-  });
+  it.each(["on", "off"])(
+    "decodes the truncated file with a warning naming it (VAD thread %s)",
+    async (when) => {
+      const result = await transcribe(audio("bad-truncated.wav"), "--vad-thread", when);
+      expect([0, 2]).toContain(result.code);
+      expect(result.stderr).toContain("bad-truncated.wav");
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 
   it("says a missing file is missing, with exit 2", async () => {
     const result = await transcribe(path.join(tmp, "nope.wav"));
@@ -187,6 +202,9 @@ describe("voxtrace transcribe on bad input", () => {
     const bad = await runCli(["transcribe", audio("utt-01.wav"), "--threads", "zero"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--threads/);
+    const when = await runCli(["transcribe", audio("utt-01.wav"), "--vad-thread", "sometimes"]);
+    expect(when.code).toBe(2);
+    expect(when.stderr).toMatch(/--vad-thread/);
   });
 });
 

@@ -24,6 +24,13 @@ export { openPcmSource } from "./pipeline/audio/openPcmSource.js";
 export { SileroVad } from "./pipeline/vad/SileroVad.js";
 export { VadSegmenter, DEFAULT_VAD_CONFIG } from "./pipeline/vad/VadSegmenter.js";
 export type { VadConfig } from "./pipeline/vad/VadSegmenter.js";
+export { VadThread } from "./pipeline/vad/VadThread.js";
+export type {
+  PipelinedSegmenter,
+  SegmentBatch,
+  SegmentEvent,
+  SpeechSegmenter,
+} from "./pipeline/Recognizer.js";
 export { createSinks } from "./pipeline/sinks/createSinks.js";
 export { startTelemetry } from "./instrumentation/startTelemetry.js";
 export type { Telemetry, TelemetryConfig } from "./instrumentation/startTelemetry.js";

@@ -10,6 +10,8 @@ const DROP_NOISE = 5;
 const NOISE_STEP = 0.05;
 /** Any stretch as long as the longest gap between drops holds a drop; a margin for jitter. */
 const HORIZON_CYCLES = 1.1;
+/** Second differences whose median starts the noise level; no drop counts before (2 min). */
+const NOISE_WARMUP = 24;
 /** Cycles within the memory needed before their rhythm is trusted. */
 const MIN_CYCLES = 3;
 
@@ -21,6 +23,8 @@ export class GcCycles {
   private v1 = NaN;
   private v2 = NaN;
   private noise = 0;
+  private noiseSamples = 0;
+  private readonly warmup = new Float64Array(NOISE_WARMUP);
   private lastDropT = NaN;
   // Ring of the last cycles: length and end time, ms.
   private readonly lengths = new Float64Array(KEPT);
@@ -47,16 +51,21 @@ export class GcCycles {
     if (!Number.isNaN(this.v2)) {
       const d2 = Math.abs(v - 2 * this.v1 + this.v2);
       // A running median (not a mean): the drops themselves must not count as noise.
-      if (this.noise === 0) this.noise = d2;
-      else this.noise *= d2 > this.noise ? 1 + NOISE_STEP : 1 - NOISE_STEP;
+      if (this.noiseSamples < NOISE_WARMUP) {
+        // The first values set the level at once (their median): the 5 % steps from one
+        // value would take minutes to find it, and meanwhile any wobble looks like a drop.
+        this.warmup[this.noiseSamples] = d2;
+        if (this.noiseSamples === NOISE_WARMUP - 1) this.noise = medianOf(this.warmup);
+      } else this.noise *= d2 > this.noise ? 1 + NOISE_STEP : 1 - NOISE_STEP;
       this.noise = Math.max(this.noise, Math.abs(v) * 1e-9);
+      this.noiseSamples++;
     }
     // A collection frees memory at once: the fall must happen within two samples, which
     // slow wander and a buffer drained over minutes never do.
     const before = Math.max(this.v1, Number.isNaN(this.v2) ? this.v1 : this.v2);
     this.v2 = this.v1;
     this.v1 = v;
-    const dropping = before - v > DROP_NOISE * this.noise;
+    const dropping = this.noiseSamples >= NOISE_WARMUP && before - v > DROP_NOISE * this.noise;
     const continues = this.dropping;
     this.dropping = dropping;
     // A collection spread over two samples is one drop, not two cycles.
@@ -106,9 +115,14 @@ export class GcCycles {
     // frees that much, so that growth is not garbage.
     const rise = this.last - this.lowSinceDrop;
     const noDropYet = Number.isNaN(this.lastDropT);
-    const garbage = biggestDrop > 0 ? rise <= 2 * biggestDrop : open < this.maxCycleMs;
+    const garbage =
+      biggestDrop > 0 ? rise <= 2 * biggestDrop : open < HORIZON_CYCLES * this.maxCycleMs;
     if (garbage) {
-      longest = Math.max(longest, noDropYet ? this.maxCycleMs : Math.min(open, this.maxCycleMs));
+      // Without a rhythm (under three cycles: the first ramp, or a noise dip taken for a
+      // drop), the ramp under way may have begun well before the last drop: allow the
+      // longest cycle, not just the time since.
+      const known = recent >= MIN_CYCLES && !noDropYet;
+      longest = Math.max(longest, known ? Math.min(open, this.maxCycleMs) : this.maxCycleMs);
     } else if (open > 3 * longest) {
       // No drop for three of the longest cycles, and the growth since is no garbage: the
       // rhythm has stopped or hides in the sampling, and must not slow the judgement.
@@ -138,4 +152,10 @@ export class GcCycles {
     }
     return n;
   }
+}
+
+function medianOf(values: Float64Array): number {
+  const sorted = Float64Array.from(values).sort();
+  const n = sorted.length;
+  return n % 2 === 1 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
 }

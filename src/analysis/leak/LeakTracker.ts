@@ -29,6 +29,11 @@ const CYCLE_FLOORS = 7;
 const RISING_FLOORS = 4;
 /** Two jumps in a row of this many times the one-off allowance are a leak, not a cache. */
 const FAST_JUMP = 2;
+/**
+ * A cycle's floor is one sample, not a block's minimum, so it reads a few MB either side:
+ * a rising run must pass the start-up allowance by this factor.
+ */
+const CYCLE_FLOOR_MARGIN = 1.2;
 /** A rising run of cycle floors must span this long: a cache fills in under a minute. */
 const RISING_MIN_MS = 120_000;
 /** Shortest block of the stopped-growth check (buckets): 3 min, a stepwise leak's usual gap. */
@@ -198,7 +203,7 @@ export class LeakTracker {
     const spanMs = f[2 * n - 2]! - f[2 * first]!;
     const slope = (rise / Math.max(spanMs, 1)) * 1000;
     if (
-      rise < this.config.burstGrowth ||
+      rise < CYCLE_FLOOR_MARGIN * this.config.burstGrowth ||
       spanMs < RISING_MIN_MS ||
       slope < this.config.minSlope ||
       smallest < 0.2 * largest
@@ -325,8 +330,20 @@ export class LeakTracker {
     w.slopeLow = trend.slopeLow;
     w.slopeHigh = trend.slopeHigh;
     w.scale = trend.scale;
-    const growth = (trend.slope * w.spanMs) / 1000;
+    // What the floors actually rose, not the line's extrapolation: a ramp that flattened
+    // mid-window (load arriving, start-up) draws a line steeper than its rise.
+    let lowest = Infinity;
+    let highest = -Infinity;
+    for (let i = 0; i < n; i++) {
+      lowest = Math.min(lowest, this.pv[i]!);
+      highest = Math.max(highest, this.pv[i]!);
+    }
+    // Less three times the floors' scatter about the line: noise alone widens the highest minus
+    // the lowest, and a ramp that flattened scatters more about a line than a leak does.
+    const rose = highest - lowest - 3 * trend.scale;
     const long = w.spanMs >= this.config.burstMs;
+    const extrapolated = (trend.slope * w.spanMs) / 1000;
+    const growth = Math.min(extrapolated, rose);
     const allowance = long ? this.config.minGrowth : this.config.burstGrowth;
     const { spanMs } = w;
     const { minSlope } = this.config;

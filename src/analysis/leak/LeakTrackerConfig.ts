@@ -31,7 +31,7 @@ export const DEFAULT_LEAK_TRACKER_CONFIG: Readonly<LeakTrackerConfig> = Object.f
   minSlope: 5e3,
   minGrowth: 40e6,
   burstGrowth: 100e6,
-  burstMs: 1_200_000,
+  burstMs: 1_800_000,
   maxGcCycleMs: 600_000,
   minHorizonMs: 20_000,
   bucketMs: 10_000,

@@ -15,16 +15,27 @@ export function compiledThreadScript(name: string, moduleUrl: string): URL | und
 }
 
 /**
- * Node's options for a thread: this process's, without those that say how to run its own
- * entry code (`node --input-type=module -e ...` would stop a thread started from a file).
+ * The options that say how code is found and loaded (conditions, preloads, loaders,
+ * experimental module features) and how warnings print: what a thread needs to run as
+ * this process does. Others stay out: V8 and per-process options (`--expose-gc`,
+ * `--max-old-space-size`, `--title`) make `new Worker` throw, and `-e`/`--input-type`
+ * would stop a thread started from a file.
  */
-export function threadExecArgv(): string[] {
+const THREAD_OPTION =
+  /^(--conditions|-C|--import|--require|-r|--loader|--experimental-[\w-]+|--no-experimental-[\w-]+|--enable-source-maps|--no-warnings|--no-deprecation|--trace-warnings|--preserve-symlinks(-main)?)(=|$)/;
+/** Of these, the ones whose value is the next argument when not given with `=`. */
+const TAKES_VALUE = /^(--conditions|-C|--import|--require|-r|--loader|--experimental-loader)$/;
+
+/** Node's options for a thread: this process's, those a thread may have and needs. */
+export function threadExecArgv(args: readonly string[] = process.execArgv): string[] {
   const kept: string[] = [];
-  const args = process.execArgv;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (/^(-e|-p|--eval|--print)$/.test(arg)) i++;
-    else if (!/^(--input-type|--eval|--print)(=|$)/.test(arg)) kept.push(arg);
+    const value = TAKES_VALUE.test(arg) ? args[i + 1] : undefined;
+    if (value !== undefined) i++;
+    if (!THREAD_OPTION.test(arg)) continue;
+    kept.push(arg);
+    if (value !== undefined) kept.push(value);
   }
   return kept;
 }

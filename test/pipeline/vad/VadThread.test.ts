@@ -141,6 +141,26 @@ describe("VadThread", () => {
     await expect(own.release()).resolves.toBeUndefined();
   });
 
+  it("starts in a process run with V8 options a thread may not have (node --expose-gc)", async () => {
+    const script = `
+      import { VadThread } from ${JSON.stringify(path.join(REPO, "dist/pipeline/vad/VadThread.js"))};
+      const thread = await VadThread.start();
+      const batch = await thread.segmenter().push(new Float32Array(4096));
+      console.log("answered", batch.events.length);
+      await thread.release();
+    `;
+    const args = ["--expose-gc", "--max-old-space-size=512", "--input-type=module", "-e", script];
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    clearTimeout(timer);
+    expect(out).toContain("answered 0");
+    expect(code).toBe(0);
+  });
+
   it("does not keep the process alive once idle", async () => {
     const script = `
       import { VadThread } from ${JSON.stringify(path.join(REPO, "dist/pipeline/vad/VadThread.js"))};

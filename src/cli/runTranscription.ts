@@ -29,7 +29,10 @@ export async function runTranscription(config: TranscriptionConfig): Promise<Pip
   process.once("SIGTERM", onSignal);
   let session: TranscriberSession | undefined;
   try {
-    session = await TranscriberSession.open(config, createSinks(config.sinks));
+    session = await TranscriberSession.open(
+      { ...config, liveInput: config.realtime },
+      createSinks(config.sinks),
+    );
     const progress = new ProgressReporter(stderr, config.progress, source.durationSeconds);
     let result: PipelineResult;
     try {

@@ -51,7 +51,7 @@ export function addSessionOptions(command: Command): Command {
     .addOption(
       new Option(
         "--vad-thread <when>",
-        "run the VAD on its own thread, beside recognition (auto: with 2+ cores)",
+        "run the VAD on its own thread, beside recognition (auto: with 2+ cores, for input read faster than real time)",
       )
         .argParser(choiceOption("--vad-thread", ["auto", "on", "off"] as const))
         .default("auto"),

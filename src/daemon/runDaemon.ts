@@ -49,7 +49,10 @@ export async function runDaemon(config: DaemonConfig): Promise<void> {
   let session: TranscriberSession | undefined;
   try {
     const tally = new DeliveryTally();
-    session = await TranscriberSession.open(config, [...createSinks(config.sinks), tally]);
+    session = await TranscriberSession.open({ ...config, liveInput: true }, [
+      ...createSinks(config.sinks),
+      tally,
+    ]);
     daemon = new DictationDaemon({
       session,
       command,

@@ -4,17 +4,16 @@
 // gives the text a clean run gives. The thread runs from the build, so this test uses
 // dist/ throughout (npm test builds first).
 
-import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openWavSource } from "../../dist/pipeline/audio/openWavSource.js";
 import { runPipeline } from "../../dist/pipeline/Pipeline.js";
 import { ZipformerModel } from "../../dist/pipeline/stt/ZipformerModel.js";
 import { VadThread } from "../../dist/pipeline/vad/VadThread.js";
 import type { AudioSource } from "../../src/pipeline/audio/AudioSource.js";
 import type { RecognizerModel } from "../../src/pipeline/Recognizer.js";
 import type { Sink } from "../../src/pipeline/sinks/Sink.js";
-import { AUDIO_DIR, MODEL_DIR } from "../support/runCli.js";
+import { samplesOf } from "../support/readAudio.js";
+import { MODEL_DIR } from "../support/runCli.js";
 
 /** Longer than any one run of a few seconds of audio takes: past it, a run has hung. */
 const RUN_TIMEOUT_MS = 20_000;
@@ -25,12 +24,7 @@ let speech: Float32Array;
 beforeAll(async () => {
   model = await ZipformerModel.load(MODEL_DIR, { provider: "cpu", threads: 1 });
   thread = await VadThread.start();
-  const source = await openWavSource(path.join(AUDIO_DIR, "session-dictation.wav"));
-  const parts: Float32Array[] = [];
-  for await (const chunk of source.chunks()) parts.push(chunk);
-  await source.close();
-  const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (all.set(p, at), at + p.length), 0);
+  const all = await samplesOf("session-dictation.wav");
   // The first sentences: enough for utterances to open and close mid-run.
   speech = all.subarray(0, 12 * 16000);
 }, 60_000);

@@ -4,27 +4,14 @@ import path from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { VoxtraceError } from "../../../src/errors.js";
-import type { AudioSource } from "../../../src/pipeline/audio/AudioSource.js";
 import { openPcmSource } from "../../../src/pipeline/audio/openPcmSource.js";
 import { openWavSource } from "../../../src/pipeline/audio/openWavSource.js";
 import { makeWav, sine, writeWav, type WavSpec } from "../../support/makeWav.js";
+import { readAll } from "../../support/readAudio.js";
 import { AUDIO_DIR } from "../../support/runCli.js";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "voxtrace-wav-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function readAll(source: AudioSource): Promise<Float32Array> {
-  const parts: Float32Array[] = [];
-  for await (const chunk of source.chunks()) parts.push(chunk);
-  await source.close();
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 async function decodeSpec(name: string, spec: WavSpec): Promise<Float32Array> {
   const file = path.join(tmp, name);

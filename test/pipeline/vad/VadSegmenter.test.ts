@@ -1,27 +1,15 @@
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VoxtraceError } from "../../../src/errors.js";
-import { openWavSource } from "../../../src/pipeline/audio/openWavSource.js";
 import type { SegmentEvent } from "../../../src/pipeline/Recognizer.js";
 import { SileroVad } from "../../../src/pipeline/vad/SileroVad.js";
 import { VadSegmenter, type VadConfig } from "../../../src/pipeline/vad/VadSegmenter.js";
-import { AUDIO_DIR } from "../../support/runCli.js";
+import { samplesOf } from "../../support/readAudio.js";
 
 let vad: SileroVad;
 beforeAll(async () => {
   vad = await SileroVad.load();
 });
 afterAll(() => vad.release());
-
-async function samplesOf(name: string): Promise<Float32Array> {
-  const source = await openWavSource(path.join(AUDIO_DIR, name));
-  const parts: Float32Array[] = [];
-  for await (const chunk of source.chunks()) parts.push(chunk);
-  await source.close();
-  const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (all.set(p, at), at + p.length), 0);
-  return all;
-}
 
 async function segment(
   samples: Float32Array,

@@ -8,11 +8,11 @@ import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VadThread } from "../../../dist/pipeline/vad/VadThread.js";
-import { openWavSource } from "../../../src/pipeline/audio/openWavSource.js";
 import type { SegmentEvent } from "../../../src/pipeline/Recognizer.js";
 import { SileroVad } from "../../../src/pipeline/vad/SileroVad.js";
 import { VadSegmenter, type VadConfig } from "../../../src/pipeline/vad/VadSegmenter.js";
-import { AUDIO_DIR, REPO } from "../../support/runCli.js";
+import { samplesOf } from "../../support/readAudio.js";
+import { REPO } from "../../support/runCli.js";
 
 let vad: SileroVad;
 let thread: VadThread;
@@ -24,16 +24,6 @@ afterAll(async () => {
   await vad.release();
   await thread.release();
 });
-
-async function samplesOf(name: string): Promise<Float32Array> {
-  const source = await openWavSource(path.join(AUDIO_DIR, name));
-  const parts: Float32Array[] = [];
-  for await (const chunk of source.chunks()) parts.push(chunk);
-  await source.close();
-  const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (all.set(p, at), at + p.length), 0);
-  return all;
-}
 
 /** `samples` cut at `cuts` (sorted offsets), as chunks. */
 function chunksOf(samples: Float32Array, cuts: readonly number[]): Float32Array[] {
@@ -142,41 +132,45 @@ describe("VadThread", () => {
   });
 
   it("starts in a process run with V8 options a thread may not have (node --expose-gc)", async () => {
-    const script = `
-      import { VadThread } from ${JSON.stringify(path.join(REPO, "dist/pipeline/vad/VadThread.js"))};
-      const thread = await VadThread.start();
-      const batch = await thread.segmenter().push(new Float32Array(4096));
-      console.log("answered", batch.events.length);
-      await thread.release();
-    `;
-    const args = ["--expose-gc", "--max-old-space-size=512", "--input-type=module", "-e", script];
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    clearTimeout(timer);
+    const { out, code } = await runScript(
+      ["--expose-gc", "--max-old-space-size=512"],
+      "await thread.release();",
+    );
     expect(out).toContain("answered 0");
     expect(code).toBe(0);
   });
 
   it("does not keep the process alive once idle", async () => {
-    const script = `
-      import { VadThread } from ${JSON.stringify(path.join(REPO, "dist/pipeline/vad/VadThread.js"))};
-      const thread = await VadThread.start();
-      const batch = await thread.segmenter().push(new Float32Array(4096));
-      console.log("answered", batch.events.length);
-    `;
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    clearTimeout(timer);
+    // No release: the thread, idle after its answer, must not hold the process open.
+    const { out, code } = await runScript([], "");
     expect(out).toContain("answered 0");
     expect(code).toBe(0);
   });
 });
+
+/**
+ * Runs, in a new `node` with `nodeOptions`, a script that starts a VAD thread from the
+ * build, pushes one chunk, prints the answer and then runs `ending`.
+ */
+async function runScript(
+  nodeOptions: readonly string[],
+  ending: string,
+): Promise<{ out: string; code: number | null }> {
+  const script = `
+    import { VadThread } from ${JSON.stringify(path.join(REPO, "dist/pipeline/vad/VadThread.js"))};
+    const thread = await VadThread.start();
+    const batch = await thread.segmenter().push(new Float32Array(4096));
+    console.log("answered", batch.events.length);
+    ${ending}
+  `;
+  const child = spawn(process.execPath, [...nodeOptions, "--input-type=module", "-e", script], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+  const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  clearTimeout(timer);
+  return { out, code };
+}

@@ -57,11 +57,7 @@ export class HistogramWindow {
     const firstId = this.#added - (entries.length - this.#first);
     this.#mins.dropBefore(firstId);
     this.#maxes.dropBefore(firstId);
-    // Dropping the expired entries in batches keeps expiry O(1) per entry.
-    if (this.#first > 64 && this.#first * 2 > entries.length) {
-      entries.splice(0, this.#first);
-      this.#first = 0;
-    }
+    this.#first = compact(this.#first, entries);
   }
 
   count(): number {
@@ -108,16 +104,23 @@ class MonotonicQueue {
 
   dropBefore(id: number): void {
     while (this.#head < this.#ids.length && this.#ids[this.#head]! < id) this.#head++;
-    if (this.#head > 64 && this.#head * 2 > this.#ids.length) {
-      this.#ids.splice(0, this.#head);
-      this.#values.splice(0, this.#head);
-      this.#head = 0;
-    }
+    this.#head = compact(this.#head, this.#ids, this.#values);
   }
 
   best(): number | undefined {
     return this.#head < this.#values.length ? this.#values[this.#head] : undefined;
   }
+}
+
+/**
+ * Drops the `head` items already passed from the front of `arrays` (of equal length) once
+ * they are over half of them: in batches, so dropping costs O(1) per item. Returns the
+ * new head.
+ */
+function compact(head: number, ...arrays: unknown[][]): number {
+  if (head <= 64 || head * 2 <= arrays[0]!.length) return head;
+  for (const array of arrays) array.splice(0, head);
+  return 0;
 }
 
 /** The sum of all deltas given; also what the read model folds a whole session with. */

@@ -82,23 +82,24 @@ function judge(memo: Memo, time: number): Judgement | undefined {
     let text = `${label} growing ${mb(verdict.slope)} MB/s (${mb(verdict.slopeLow)} to ${mb(verdict.slopeHigh)})`;
     if (verdict.leaking && verdict.since !== undefined)
       text += ` for ${Math.round((time - verdict.since) / 60_000)} min`;
-    if (
-      verdict.leaking &&
-      key === "processGpu" &&
-      gpuLimit &&
-      latest !== undefined &&
-      verdict.slope > 0
-    )
-      text += `, GPU memory full in ${Math.round((gpuLimit - latest) / verdict.slope / 60)} min`;
-    // Host memory that grows counts against the cgroup's limit, which RSS approaches.
-    if (
-      verdict.leaking &&
-      key !== "processGpu" &&
-      memoryLimit &&
-      rss !== undefined &&
-      verdict.slope > 0
-    )
-      text += `, memory limit (${(memoryLimit / 1e9).toFixed(2)} GB) reached in ${Math.max(0, Math.round((memoryLimit - rss) / verdict.slope / 60))} min`;
+    // GPU memory grows towards the GPU's size; host memory counts against the cgroup's
+    // limit, which RSS approaches.
+    const until =
+      key === "processGpu"
+        ? gpuLimit && latest !== undefined
+          ? { limit: gpuLimit, level: latest, what: "GPU memory full" }
+          : undefined
+        : memoryLimit && rss !== undefined
+          ? {
+              limit: memoryLimit,
+              level: rss,
+              what: `memory limit (${(memoryLimit / 1e9).toFixed(2)} GB) reached`,
+            }
+          : undefined;
+    if (verdict.leaking && verdict.slope > 0 && until) {
+      const minutes = Math.max(0, Math.round((until.limit - until.level) / verdict.slope / 60));
+      text += `, ${until.what} in ${minutes} min`;
+    }
     return `${text}: ${verdict.reason}`;
   };
   return { value: verdict.slope, holds: verdict.leaking, clears: !verdict.leaking, describe };

@@ -248,13 +248,23 @@ for (const count of [1, 2, 4, 8, 16, 38]) {
   const specs = Array.from({ length: count }, () => ({ type: "float32", dims: [1, 128] }));
   overhead.push([`${count} x [1,128] float32`, ...(await bareCost(specs, `identity-${count}`))]);
 }
-// The encoder's own inputs (x and its state tensors, real shapes) passed straight through.
-const encoderSpecs = model.encoder.inputMetadata.map((m) => ({
-  type: m.type,
-  dims: m.shape.map((d) => (typeof d === "number" ? d : 1)),
-}));
+// The encoder's own inputs (x and its state tensors, real shapes) passed straight through:
+// as the file declares them, and as voxtrace runs it (float32 states packed into one).
+const specsOf = (session) =>
+  session.inputMetadata.map((m) => ({
+    type: m.type,
+    dims: m.shape.map((d) => (typeof d === "number" ? d : 1)),
+  }));
+const fileEncoder = await openOnnxSession(path.join(MODEL, "encoder.int8.onnx"), SESSION_OPTIONS);
+const fileSpecs = specsOf(fileEncoder);
+await fileEncoder.release();
+overhead.push([
+  `encoder file's ${fileSpecs.length} inputs, real shapes`,
+  ...(await bareCost(fileSpecs, "identity-encoder-file")),
+]);
+const encoderSpecs = specsOf(model.encoder);
 const encoderBare = await bareCost(encoderSpecs, "identity-encoder");
-overhead.push([`encoder's ${encoderSpecs.length} inputs, real shapes`, ...encoderBare]);
+overhead.push([`packed encoder's ${encoderSpecs.length} inputs, real shapes`, ...encoderBare]);
 
 await model.release();
 await vad.release();

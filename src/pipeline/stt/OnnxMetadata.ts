@@ -68,7 +68,7 @@ async function readEntry(
   return [key, value];
 }
 
-function varint(bytes: Buffer, start: number, end: number): { value: number; next: number } {
+export function varint(bytes: Buffer, start: number, end: number): { value: number; next: number } {
   let value = 0;
   let scale = 1;
   for (let at = start; at < end; at++) {

@@ -29,6 +29,12 @@ interface RawMetadata {
 
 interface NativeSession {
   loadModel(path: string, options: InferenceSession.SessionOptions): void;
+  loadModel(
+    buffer: ArrayBufferLike,
+    byteOffset: number,
+    byteLength: number,
+    options: InferenceSession.SessionOptions,
+  ): void;
   run(
     feeds: Record<string, Tensor>,
     fetches: Record<string, null>,
@@ -86,20 +92,26 @@ export function directRunAvailable(): boolean {
 }
 
 /**
- * Opens `path` as an OnnxSession: on the CPU through the native binding when available,
- * otherwise (or for other execution providers) through the public InferenceSession.
+ * Opens a model (a file's `path`, or its bytes) as an OnnxSession: on the CPU through the
+ * native binding when available, otherwise (or for other execution providers) through the
+ * public InferenceSession.
  */
 export async function openOnnxSession(
-  path: string,
+  model: string | Uint8Array,
   options: InferenceSession.SessionOptions,
 ): Promise<OnnxSession> {
   const providers = options.executionProviders ?? ["cpu"];
   const cpuOnly = providers.every((p) => (typeof p === "string" ? p : p.name) === "cpu");
   const binding = cpuOnly ? nativeBinding() : null;
-  if (!binding) return ort.InferenceSession.create(path, options);
+  if (!binding) {
+    return typeof model === "string"
+      ? ort.InferenceSession.create(model, options)
+      : ort.InferenceSession.create(model, options);
+  }
   binding.initOrt();
   const session = new binding.binding.InferenceSession();
-  session.loadModel(path, options);
+  if (typeof model === "string") session.loadModel(model, options);
+  else session.loadModel(model.buffer, model.byteOffset, model.byteLength, options);
   return new DirectSession(session);
 }
 

@@ -3,6 +3,7 @@
 // from the files. Streams share one model; each carries its own state.
 
 import type { InferenceSession, Tensor } from "onnxruntime-node";
+import { readFile } from "node:fs/promises";
 import { VoxtraceError } from "../../errors.js";
 import {
   chooseExecutionProvider,
@@ -17,6 +18,7 @@ import {
   type ModelFiles,
 } from "./ModelFiles.js";
 import { readOnnxMetadata } from "./OnnxMetadata.js";
+import { packEncoderStates } from "./packEncoderStates.js";
 import { openOnnxSession, type OnnxSession } from "./OnnxSession.js";
 import { Tokens } from "./Tokens.js";
 import { readTransducerLayout, zeroStates, type TransducerLayout } from "./TransducerLayout.js";
@@ -114,7 +116,16 @@ export class ZipformerModel {
         encoder: await readOnnxMetadata(files.encoder),
         decoder: await readOnnxMetadata(files.decoder),
       };
-      const layout = readTransducerLayout(sessions, metadata, files);
+      let layout = readTransducerLayout(sessions, metadata, files);
+      const packed = await openPackedEncoder(files.encoder, layout, sessionOptions);
+      if (packed) {
+        opened.push(packed);
+        const original = sessions.encoder;
+        sessions.encoder = packed;
+        opened.splice(opened.indexOf(original), 1);
+        await original.release();
+        layout = readTransducerLayout(sessions, metadata, files);
+      }
       checkVocabulary(files, tokens, modelVocabulary(metadata.decoder, sessions.joiner));
       const loadMs = performance.now() - started;
       return new ZipformerModel(
@@ -149,6 +160,23 @@ export class ZipformerModel {
       [this.encoder, this.decoder, this.joiner].map((session) => session.release()),
     ).then(() => undefined);
     return this.#released;
+  }
+}
+
+/**
+ * The encoder with its float32 states in one tensor (packEncoderStates), or undefined when
+ * it has none to pack or the rewritten graph does not load; the original then serves.
+ */
+async function openPackedEncoder(
+  path: string,
+  layout: TransducerLayout,
+  options: InferenceSession.SessionOptions,
+): Promise<OnnxSession | undefined> {
+  try {
+    const bytes = packEncoderStates(await readFile(path), layout.states);
+    return bytes && (await openOnnxSession(bytes, options));
+  } catch {
+    return undefined;
   }
 }
 

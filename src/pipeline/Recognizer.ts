@@ -140,16 +140,6 @@ export class Recognizer {
     return this.#handle(batch.events, batch.startedAt + batch.seconds * 1000);
   }
 
-  /** Processes one captured chunk; returns the utterances it completed. */
-  async accept(chunk: CapturedChunk): Promise<Utterance[]> {
-    return this.recognise(await this.segment(chunk));
-  }
-
-  /** End of input: closes any open utterance. */
-  async flush(): Promise<Utterance[]> {
-    return this.recognise(await this.flushSegments());
-  }
-
   /** performance.now() at which the last speech sample of an utterance arrived. */
   speechEndArrival(index: number): number {
     const time = this.#speechEndArrivals.get(index) ?? performance.now();

@@ -2,6 +2,8 @@
 // that stands well above the sample-to-sample noise. The time between drops tells how long a floor horizon must be
 // to hold at least one post-GC level, instead of assuming a GC period.
 
+import { median } from "./trendTest.js";
+
 /** Cycles remembered; the longest of them sets the horizon. */
 const KEPT = 16;
 /** How far above the noise (median absolute second difference) a drop must reach. */
@@ -55,7 +57,7 @@ export class GcCycles {
         // The first values set the level at once (their median): the 5 % steps from one
         // value would take minutes to find it, and meanwhile any wobble looks like a drop.
         this.warmup[this.noiseSamples] = d2;
-        if (this.noiseSamples === NOISE_WARMUP - 1) this.noise = medianOf(this.warmup);
+        if (this.noiseSamples === NOISE_WARMUP - 1) this.noise = median(this.warmup);
       } else this.noise *= d2 > this.noise ? 1 + NOISE_STEP : 1 - NOISE_STEP;
       this.noise = Math.max(this.noise, Math.abs(v) * 1e-9);
       this.noiseSamples++;
@@ -152,10 +154,4 @@ export class GcCycles {
     }
     return n;
   }
-}
-
-function medianOf(values: Float64Array): number {
-  const sorted = Float64Array.from(values).sort();
-  const n = sorted.length;
-  return n % 2 === 1 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
 }

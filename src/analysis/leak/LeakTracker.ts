@@ -364,8 +364,6 @@ export class LeakTracker {
     else {
       w.leaking = true;
       // Growth began about where the fitted line leaves the lowest floor of the window.
-      let lowest = Infinity;
-      for (let i = 0; i < n; i++) lowest = Math.min(lowest, this.pv[i]!);
       let intercept = Infinity;
       for (let i = 0; i < n; i++)
         intercept = Math.min(intercept, this.pv[i]! - trend.slope * this.pt[i]!);

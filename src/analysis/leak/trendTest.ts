@@ -33,7 +33,8 @@ export class TrendScratch {
   }
 }
 
-function median(values: Float64Array): number {
+/** The median of `values`, which it sorts in place. */
+export function median(values: Float64Array): number {
   values.sort();
   const n = values.length;
   return n % 2 === 1 ? values[(n - 1) / 2]! : (values[n / 2 - 1]! + values[n / 2]!) / 2;

@@ -47,18 +47,6 @@ export class SileroVad {
     }
   }
 
-  /** Speech probability of each 512-sample frame in `samples`, in order. */
-  async probabilities(samples: Float32Array): Promise<Float32Array> {
-    const frames = Math.floor(samples.length / VAD_FRAME_SAMPLES);
-    const values = new Float32Array(frames);
-    for (let f = 0; f < frames; f++) {
-      values[f] = await this.probability(
-        samples.subarray(f * VAD_FRAME_SAMPLES, (f + 1) * VAD_FRAME_SAMPLES),
-      );
-    }
-    return values;
-  }
-
   /** Speech probability of one 512-sample frame; frames must arrive in order. */
   async probability(frame: Float32Array): Promise<number> {
     this.#input.set(frame.subarray(0, VAD_FRAME_SAMPLES), CONTEXT_SAMPLES);

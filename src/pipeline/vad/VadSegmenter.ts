@@ -36,9 +36,8 @@ export const DEFAULT_VAD_CONFIG: Readonly<VadConfig> = {
   maxUtteranceMs: 30_000,
 };
 
-/** Speech probability of each whole 512-sample frame of `samples`, in order. */
 export interface FrameClassifier {
-  probabilities(samples: Float32Array): Promise<Float32Array>;
+  probability(frame: Float32Array): Promise<number>;
 }
 
 const msToSamples = (ms: number): number => Math.round((ms * 16000) / 1000);
@@ -74,25 +73,18 @@ export class VadSegmenter {
 
   async push(samples: Float32Array): Promise<SegmentEvent[]> {
     const events: SegmentEvent[] = [];
-    const frames = Math.floor((this.#filled + samples.length) / VAD_FRAME_SAMPLES);
-    if (frames === 0) {
-      this.#frame.set(samples, this.#filled);
-      this.#filled += samples.length;
-      return events;
-    }
-    // Every whole frame goes to the classifier at once; what is left waits for more.
-    const batch = new Float32Array(frames * VAD_FRAME_SAMPLES);
-    batch.set(this.#frame.subarray(0, this.#filled));
-    const taken = batch.length - this.#filled;
-    batch.set(samples.subarray(0, taken), this.#filled);
-    const rest = samples.subarray(taken);
-    this.#frame.set(rest);
-    this.#filled = rest.length;
-    const probabilities = await this.#vad.probabilities(batch);
-    for (let f = 0; f < frames; f++) {
-      const frame = batch.subarray(f * VAD_FRAME_SAMPLES, (f + 1) * VAD_FRAME_SAMPLES);
-      this.#step(frame, probabilities[f]!, events);
-      this.#position += VAD_FRAME_SAMPLES;
+    for (let at = 0; at < samples.length;) {
+      const take = Math.min(VAD_FRAME_SAMPLES - this.#filled, samples.length - at);
+      this.#frame.set(samples.subarray(at, at + take), this.#filled);
+      this.#filled += take;
+      at += take;
+      if (this.#filled === VAD_FRAME_SAMPLES) {
+        const frame = this.#frame.slice();
+        const probability = await this.#vad.probability(frame);
+        this.#step(frame, probability, events);
+        this.#position += VAD_FRAME_SAMPLES;
+        this.#filled = 0;
+      }
     }
     return events;
   }

@@ -102,7 +102,9 @@ export class ZipformerModel {
     };
     const opened: OnnxSession[] = [];
     const open = async (path: string): Promise<OnnxSession> => {
-      const session = await openSession(path, files.name, sessionOptions);
+      const session =
+        (path === files.encoder && (await openPackedEncoder(path, sessionOptions))) ||
+        (await openSession(path, files.name, sessionOptions));
       opened.push(session);
       return session;
     };
@@ -116,16 +118,7 @@ export class ZipformerModel {
         encoder: await readOnnxMetadata(files.encoder),
         decoder: await readOnnxMetadata(files.decoder),
       };
-      let layout = readTransducerLayout(sessions, metadata, files);
-      const packed = await openPackedEncoder(files.encoder, layout, sessionOptions);
-      if (packed) {
-        opened.push(packed);
-        const original = sessions.encoder;
-        sessions.encoder = packed;
-        opened.splice(opened.indexOf(original), 1);
-        await original.release();
-        layout = readTransducerLayout(sessions, metadata, files);
-      }
+      const layout = readTransducerLayout(sessions, metadata, files);
       checkVocabulary(files, tokens, modelVocabulary(metadata.decoder, sessions.joiner));
       const loadMs = performance.now() - started;
       return new ZipformerModel(
@@ -165,15 +158,15 @@ export class ZipformerModel {
 
 /**
  * The encoder with its float32 states in one tensor (packEncoderStates), or undefined when
- * it has none to pack or the rewritten graph does not load; the original then serves.
+ * it has none to pack, or the file or the rewritten graph does not load; the original
+ * file is then opened as it is, and any fault in it reported from there.
  */
 async function openPackedEncoder(
   path: string,
-  layout: TransducerLayout,
   options: InferenceSession.SessionOptions,
 ): Promise<OnnxSession | undefined> {
   try {
-    const bytes = packEncoderStates(await readFile(path), layout.states);
+    const bytes = packEncoderStates(await readFile(path));
     return bytes && (await openOnnxSession(bytes, options));
   } catch {
     return undefined;

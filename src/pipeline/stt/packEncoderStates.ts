@@ -25,16 +25,19 @@ interface Field {
   /** The whole field, tag included, as it was in the input. */
   raw: Uint8Array;
   payload: Uint8Array | undefined;
+  /** A varint field's value. */
+  value: number | undefined;
 }
 
 /**
- * The encoder `bytes` with the float32 states of `states` packed into one input and one
- * output, in the order given; undefined when there are fewer than two such states (nothing
- * to gain) or the graph does not declare them as inputs and `new_` outputs.
+ * The encoder `bytes` with the float32 states of `states` (by default every input but `x`,
+ * read from the graph) packed into one input and one output, in the order given; undefined
+ * when there are fewer than two such states (nothing to gain) or the graph does not
+ * declare them as inputs and `new_` outputs.
  */
 export function packEncoderStates(
   bytes: Uint8Array,
-  states: readonly StateSpec[],
+  states: readonly StateSpec[] = encoderStateSpecs(bytes),
 ): Uint8Array | undefined {
   const packed = states.filter((s) => s.type === "float32");
   if (packed.length < 2 || states.some((s) => s.name === PACKED_STATES)) return undefined;
@@ -93,6 +96,35 @@ export function packedStateSpecs(states: readonly StateSpec[]): StateSpec[] {
   ];
 }
 
+/**
+ * The graph inputs other than `x`, as state specs (symbolic dimensions are the batch axis:
+ * one stream per run); inputs of other element types are left out.
+ */
+export function encoderStateSpecs(bytes: Uint8Array): StateSpec[] {
+  const graph = fieldsOf(bytes).find((f) => f.field === MODEL_GRAPH)?.payload;
+  const specs: StateSpec[] = [];
+  for (const input of graph ? fieldsOf(graph) : []) {
+    if (input.field !== GRAPH_INPUT || !input.payload) continue;
+    const name = nameOf(input.payload);
+    // ValueInfoProto.type (2) . tensor_type (1) . {elem_type (1), shape (2) . dim (1)}
+    const tensor = child(child(input.payload, 2), 1);
+    const elem = tensor && fieldsOf(tensor).find((f) => f.field === 1)?.value;
+    const shape = tensor && child(tensor, 2);
+    const type = elem === ONNX_FLOAT ? "float32" : elem === ONNX_INT64 ? "int64" : undefined;
+    if (name === "x" || !type || !shape) continue;
+    const dims = fieldsOf(shape)
+      .filter((f) => f.field === 1 && f.payload)
+      .map((dim) => fieldsOf(dim.payload!).find((f) => f.field === 1)?.value ?? 1);
+    specs.push({ name, type, dims });
+  }
+  return specs;
+}
+
+/** The payload of the first length-delimited `field` of a message. */
+function child(message: Uint8Array | undefined, field: number): Uint8Array | undefined {
+  return message && fieldsOf(message).find((f) => f.field === field)?.payload;
+}
+
 function fieldsOf(bytes: Uint8Array): Field[] {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const fields: Field[] = [];
@@ -103,7 +135,8 @@ function fieldsOf(bytes: Uint8Array): Field[] {
     const wire = tag.value % 8;
     at = tag.next;
     let payload: Uint8Array | undefined;
-    if (wire === 0) at = varint(buffer, at, buffer.length).next;
+    let value: number | undefined;
+    if (wire === 0) ({ value, next: at } = varint(buffer, at, buffer.length));
     else if (wire === 1) at += 8;
     else if (wire === 5) at += 4;
     else if (wire === WIRE_LEN) {
@@ -112,7 +145,12 @@ function fieldsOf(bytes: Uint8Array): Field[] {
       at = length.next + length.value;
     } else throw new RangeError(`protobuf wire type ${wire} at byte ${start}`);
     if (at > buffer.length) throw new RangeError(`protobuf field past the end at byte ${start}`);
-    fields.push({ field: Math.floor(tag.value / 8), raw: buffer.subarray(start, at), payload });
+    fields.push({
+      field: Math.floor(tag.value / 8),
+      raw: buffer.subarray(start, at),
+      payload,
+      value,
+    });
   }
   return fields;
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openOnnxSession, type OnnxSession } from "../../../src/pipeline/stt/OnnxSession.js";
 import {
   PACKED_STATES,
+  encoderStateSpecs,
   packEncoderStates,
   packedStateSpecs,
 } from "../../../src/pipeline/stt/packEncoderStates.js";
@@ -70,6 +71,10 @@ describe("packEncoderStates", () => {
     } finally {
       await packed.release();
     }
+  });
+
+  it("reads the state inputs from the graph as the session declares them", async () => {
+    expect(encoderStateSpecs(await readFile(ENCODER))).toEqual(specs);
   });
 
   it("leaves a graph alone when it has under two float states or does not declare them", async () => {

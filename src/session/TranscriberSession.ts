@@ -41,7 +41,7 @@ export interface SessionConfig {
   vadThread?: "auto" | "on" | "off";
   /**
    * Audio arrives at real-time pace (a microphone, `--realtime`). There a VAD thread buys
-   * no speed and costs CPU (live bench: 30 against 25 ms per audio second), so "auto"
+   * no speed and costs CPU (live bench: 18-23 % more), so "auto"
    * keeps the VAD on this thread.
    */
   liveInput?: boolean;

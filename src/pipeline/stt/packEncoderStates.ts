@@ -7,27 +7,25 @@
 // Only the protobuf fields this needs are read: ModelProto.graph, and in the graph its
 // inputs and outputs (by name); everything else is copied as it was.
 
-import { varint } from "./OnnxMetadata.js";
+import {
+  GRAPH_INPUT,
+  GRAPH_OUTPUT,
+  MODEL_GRAPH,
+  ONNX_FLOAT,
+  ONNX_INT64,
+  concat,
+  fieldsOf,
+  int64Tensor,
+  intAttribute,
+  lengthDelimited,
+  nameOf,
+  node,
+  tensorTypeOf,
+  valueInfo,
+} from "./OnnxProto.js";
 import type { StateSpec } from "./TransducerLayout.js";
 
 export const PACKED_STATES = "states";
-
-const MODEL_GRAPH = 7;
-const GRAPH_INPUT = 11;
-const GRAPH_OUTPUT = 12;
-const WIRE_LEN = 2;
-const ONNX_FLOAT = 1;
-const ONNX_INT64 = 7;
-const ATTRIBUTE_INT = 2;
-
-interface Field {
-  field: number;
-  /** The whole field, tag included, as it was in the input. */
-  raw: Uint8Array;
-  payload: Uint8Array | undefined;
-  /** A varint field's value. */
-  value: number | undefined;
-}
 
 /**
  * The encoder `bytes` with the float32 states of `states` (by default every input but `x`,
@@ -56,11 +54,11 @@ export function packEncoderStates(
   if (inputs !== packed.length || outputs !== packed.length) return undefined;
   const sizes = packed.map((s) => s.dims.reduce((a, b) => a * b, 1));
   const total = sizes.reduce((a, b) => a + b, 0);
-  const axis0 = message(5, text(1, "axis"), int(3, 0), int(20, ATTRIBUTE_INT));
+  const axis0 = intAttribute("axis", 0);
   const prefix = "voxtrace_pack";
   const added = [
-    valueInfo(GRAPH_INPUT, PACKED_STATES, total),
-    valueInfo(GRAPH_OUTPUT, `new_${PACKED_STATES}`, total),
+    valueInfo(GRAPH_INPUT, PACKED_STATES, ONNX_FLOAT, [total]),
+    valueInfo(GRAPH_OUTPUT, `new_${PACKED_STATES}`, ONNX_FLOAT, [total]),
     int64Tensor(`${prefix}_sizes`, sizes),
     int64Tensor(`${prefix}_flat`, [-1]),
     node(
@@ -106,112 +104,10 @@ export function encoderStateSpecs(bytes: Uint8Array): StateSpec[] {
   for (const input of graph ? fieldsOf(graph) : []) {
     if (input.field !== GRAPH_INPUT || !input.payload) continue;
     const name = nameOf(input.payload);
-    // ValueInfoProto.type (2) . tensor_type (1) . {elem_type (1), shape (2) . dim (1)}
-    const tensor = child(child(input.payload, 2), 1);
-    const elem = tensor && fieldsOf(tensor).find((f) => f.field === 1)?.value;
-    const shape = tensor && child(tensor, 2);
+    const { elem, dims } = tensorTypeOf(input.payload);
     const type = elem === ONNX_FLOAT ? "float32" : elem === ONNX_INT64 ? "int64" : undefined;
-    if (name === "x" || !type || !shape) continue;
-    const dims = fieldsOf(shape)
-      .filter((f) => f.field === 1 && f.payload)
-      .map((dim) => fieldsOf(dim.payload!).find((f) => f.field === 1)?.value ?? 1);
-    specs.push({ name, type, dims });
+    if (name === "x" || !type || !dims) continue;
+    specs.push({ name, type, dims: dims.map((d) => (d < 0 ? 1 : d)) });
   }
   return specs;
-}
-
-/** The payload of the first length-delimited `field` of a message. */
-function child(message: Uint8Array | undefined, field: number): Uint8Array | undefined {
-  return message && fieldsOf(message).find((f) => f.field === field)?.payload;
-}
-
-function fieldsOf(bytes: Uint8Array): Field[] {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const fields: Field[] = [];
-  let at = 0;
-  while (at < buffer.length) {
-    const start = at;
-    const tag = varint(buffer, at, buffer.length);
-    const wire = tag.value % 8;
-    at = tag.next;
-    let payload: Uint8Array | undefined;
-    let value: number | undefined;
-    if (wire === 0) ({ value, next: at } = varint(buffer, at, buffer.length));
-    else if (wire === 1) at += 8;
-    else if (wire === 5) at += 4;
-    else if (wire === WIRE_LEN) {
-      const length = varint(buffer, at, buffer.length);
-      payload = buffer.subarray(length.next, length.next + length.value);
-      at = length.next + length.value;
-    } else throw new RangeError(`protobuf wire type ${wire} at byte ${start}`);
-    if (at > buffer.length) throw new RangeError(`protobuf field past the end at byte ${start}`);
-    fields.push({
-      field: Math.floor(tag.value / 8),
-      raw: buffer.subarray(start, at),
-      payload,
-      value,
-    });
-  }
-  return fields;
-}
-
-/** The name (field 1) of a ValueInfoProto. */
-function nameOf(payload: Uint8Array | undefined): string {
-  const name = payload && fieldsOf(payload).find((f) => f.field === 1)?.payload;
-  return name ? Buffer.from(name).toString("utf8") : "";
-}
-
-function encodeVarint(value: number): Uint8Array {
-  const bytes: number[] = [];
-  let v = value;
-  while (v > 0x7f) {
-    bytes.push((v % 128) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  bytes.push(v);
-  return Uint8Array.from(bytes);
-}
-
-const concat = (parts: readonly Uint8Array[]): Uint8Array => Buffer.concat(parts);
-const int = (field: number, value: number): Uint8Array =>
-  concat([encodeVarint(field * 8), encodeVarint(value)]);
-const lengthDelimited = (field: number, payload: Uint8Array): Uint8Array =>
-  concat([encodeVarint(field * 8 + WIRE_LEN), encodeVarint(payload.length), payload]);
-const text = (field: number, value: string): Uint8Array =>
-  lengthDelimited(field, Buffer.from(value, "utf8"));
-const message = (field: number, ...parts: Uint8Array[]): Uint8Array =>
-  lengthDelimited(field, concat(parts));
-
-/** ValueInfoProto{name, type{tensor_type{elem_type float, shape{dim{dim_value}}}}}. */
-function valueInfo(field: number, name: string, length: number): Uint8Array {
-  const shape = message(2, message(1, int(1, length)));
-  return message(field, text(1, name), message(2, message(1, int(1, ONNX_FLOAT), shape)));
-}
-
-/** A graph initializer (GraphProto field 5): TensorProto{dims, data_type, name, raw_data}. */
-function int64Tensor(name: string, values: readonly number[]): Uint8Array {
-  const data = new BigInt64Array(values.map((v) => BigInt(v)));
-  return message(
-    5,
-    int(1, values.length),
-    int(2, ONNX_INT64),
-    text(8, name),
-    lengthDelimited(9, new Uint8Array(data.buffer)),
-  );
-}
-
-/** NodeProto{input*, output*, op_type, attribute?}, in the default domain. */
-function node(
-  inputs: readonly string[],
-  outputs: readonly string[],
-  op: string,
-  attribute?: Uint8Array,
-): Uint8Array {
-  return message(
-    1,
-    ...inputs.map((i) => text(1, i)),
-    ...outputs.map((o) => text(2, o)),
-    text(4, op),
-    ...(attribute ? [attribute] : []),
-  );
 }

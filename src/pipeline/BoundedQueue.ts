@@ -41,6 +41,13 @@ export class BoundedQueue<T> implements AsyncIterable<T> {
     return true;
   }
 
+  /** The next item if one is queued; never waits. */
+  poll(): T | undefined {
+    const item = this.#items.shift();
+    if (item !== undefined) this.#releaseProducers();
+    return item;
+  }
+
   /** No more items will come; the consumer drains what is queued, then stops. */
   close(): void {
     this.#closed = true;

@@ -46,6 +46,17 @@ describe("BoundedQueue", () => {
     expect(await pushing).toBe(false);
   });
 
+  it("polls the next queued item without waiting, and frees room for a waiting producer", async () => {
+    const queue = new BoundedQueue<number>(1);
+    expect(queue.poll()).toBeUndefined();
+    await queue.push(1);
+    const pushing = queue.push(2);
+    expect(queue.poll()).toBe(1);
+    expect(await pushing).toBe(true);
+    expect(queue.poll()).toBe(2);
+    expect(queue.poll()).toBeUndefined();
+  });
+
   it("rejects a capacity that is not a positive integer at construction", () => {
     expect(() => new BoundedQueue(0)).toThrow(RangeError);
   });

@@ -37,7 +37,58 @@ const unusedModel: RecognizerModel = {
   },
 };
 
+/** A segmenter that records the sample values it is given, push by push. */
+function recordingSegmenter(pushes: Float32Array[], ms = 0): SpeechSegmenter {
+  return {
+    push: (samples): Promise<SegmentEvent[]> => {
+      pushes.push(samples.slice());
+      return new Promise((resolve) => setTimeout(() => resolve([]), ms));
+    },
+    flush: () => [],
+  };
+}
+
+/** `chunks` chunks of 1600 samples numbered 0, 1, 2, ... across the whole source. */
+function counting(chunks: number): AudioSource {
+  return {
+    description: "counting",
+    durationSeconds: chunks / 10,
+    warnings: [],
+    close: () => Promise.resolve(),
+    async *chunks() {
+      for (let c = 0; c < chunks; c++)
+        yield await Promise.resolve(Float32Array.from({ length: 1600 }, (_, i) => c * 1600 + i));
+    },
+  };
+}
+
 describe("runPipeline", () => {
+  it("gives a file's VAD the chunks already read joined (up to 4 s), in order, none lost", async () => {
+    const pushes: Float32Array[] = [];
+    await runPipeline({
+      source: counting(300),
+      segmenter: recordingSegmenter(pushes, 2),
+      model: unusedModel,
+      sinks: [],
+    });
+    const joined = pushes.flatMap((p) => Array.from(p));
+    expect(joined).toEqual(Array.from({ length: 300 * 1600 }, (_, i) => i));
+    expect(Math.max(...pushes.map((p) => p.length))).toBeGreaterThan(1600);
+    expect(Math.max(...pushes.map((p) => p.length))).toBeLessThan(65536 + 1600);
+  });
+
+  it("gives live audio to the VAD chunk by chunk, as it arrives", async () => {
+    const pushes: Float32Array[] = [];
+    await runPipeline({
+      source: counting(20),
+      segmenter: recordingSegmenter(pushes),
+      model: unusedModel,
+      sinks: [],
+      live: true,
+    });
+    expect(pushes.every((p) => p.length === 1600)).toBe(true);
+  });
+
   it("with a live source never blocks capture: audio it cannot take is dropped and counted", async () => {
     let dropped = 0;
     const observer: PipelineObserver = {
@@ -75,7 +126,10 @@ describe("runPipeline", () => {
     const slow = slowSegmenter(5);
     const result = await runPipeline({
       source,
-      segmenter: { ...slow, push: (chunk) => ((consumed += 1), slow.push(chunk)) },
+      segmenter: {
+        ...slow,
+        push: (chunk) => ((consumed += chunk.length / 1600), slow.push(chunk)),
+      },
       model: unusedModel,
       sinks: [],
       queueCapacity: 2,

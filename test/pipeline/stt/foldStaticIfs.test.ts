@@ -155,7 +155,7 @@ describe("foldStaticIfs", () => {
     try {
       const samples = await samplesOf("session-dictation.wav");
       const sr = new ort.Tensor("int64", BigInt64Array.from([16000n]), []);
-      let states = sessions.map(
+      let states: ort.Tensor[] = sessions.map(
         () => new ort.Tensor("float32", new Float32Array(256), [2, 1, 128]),
       );
       const input = new Float32Array(576);

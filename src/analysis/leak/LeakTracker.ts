@@ -21,6 +21,12 @@ import { TrendScratch, trendTest } from "./trendTest.js";
 
 /** Floors a window aims for: enough for the test, few enough to stay cheap. */
 const TARGET_POINTS = 12;
+/**
+ * Shortest window in which three level shifts that fit the floors far better than a line
+ * are taken for one-off steps (a cache, a model loaded): a stepwise leak steps every few
+ * minutes, so in two hours it makes a dozen steps or more, never a staircase of three.
+ */
+const STAIRCASE_MS = 2 * 3_600_000;
 const MIN_POINTS = 6;
 /** A window is re-judged when a block of new data is in, and at least this often (buckets). */
 const REJUDGE_BUCKETS = 30;
@@ -360,6 +366,8 @@ export class LeakTracker {
     else if (trend.stepLike) w.reason = () => `${about()}: one level shift, not steady growth`;
     else if (long && trend.twoStepLike)
       w.reason = () => `${about()}: two level shifts, not steady growth`;
+    else if (w.spanMs >= STAIRCASE_MS && trend.threeStepLike)
+      w.reason = () => `${about()}: three level shifts, not steady growth`;
     else if (trend.flattened) w.reason = () => `${about()}: growth has stopped`;
     else {
       w.leaking = true;

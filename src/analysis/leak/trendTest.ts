@@ -17,6 +17,8 @@ export interface Trend {
   stepLike: boolean;
   /** Two level shifts (three flat levels) fit at least as well as a straight line. */
   twoStepLike: boolean;
+  /** Three level shifts (four flat levels) leave at most half a straight line's error. */
+  threeStepLike: boolean;
   /** The later half rises at under half the overall slope, or the last floors sit below the line. */
   flattened: boolean;
 }
@@ -110,14 +112,14 @@ export function trendTest(
   };
 }
 
-/** Least-squares line against the best split into two, and into three, flat levels. */
+/** Least-squares line against the best split into two, three and four flat levels. */
 function levelShifts(
   t: Float64Array,
   v: Float64Array,
   n: number,
   prefix: Float64Array,
   sq: Float64Array,
-): { stepLike: boolean; twoStepLike: boolean } {
+): { stepLike: boolean; twoStepLike: boolean; threeStepLike: boolean } {
   let st = 0;
   let sv = 0;
   for (let i = 0; i < n; i++) {
@@ -150,5 +152,17 @@ function levelShifts(
   for (let j = 2; j <= n - 4; j++) {
     for (let k = j + 2; k <= n - 2; k++) two = Math.min(two, sse(0, j) + sse(j, k) + sse(k, n));
   }
-  return { stepLike: one <= lineSse, twoStepLike: two <= lineSse };
+  let three = Infinity;
+  // Levels of one floor allowed: a window often starts or ends just past a step.
+  for (let i = 1; i <= n - 3; i++) {
+    for (let j = i + 1; j <= n - 2; j++) {
+      const head = sse(0, i) + sse(i, j);
+      for (let k = j + 1; k <= n - 1; k++) three = Math.min(three, head + sse(j, k) + sse(k, n));
+    }
+  }
+  return {
+    stepLike: one <= lineSse,
+    twoStepLike: two <= lineSse,
+    threeStepLike: three <= 0.5 * lineSse,
+  };
 }

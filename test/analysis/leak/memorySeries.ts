@@ -13,6 +13,8 @@ export interface SeriesShape {
   startupMs: number;
   /** One-off step: when (ms), how much (MB, signed) and over how long (ms). */
   step?: { at: number; mb: number; ms: number };
+  /** More one-off steps, as `step`. */
+  steps?: readonly { at: number; mb: number; ms: number }[];
   /** Leak: MB/s from `start` to `stop` (ms); `stepEveryMs` makes it stepwise. */
   leak?: { mbps: number; start: number; stop: number; stepEveryMs?: number };
 }
@@ -53,7 +55,8 @@ export function generate(shape: SeriesShape, sample: (t: number, v: number) => v
     last = t;
     let offset = shape.startupMB * MB * Math.min(1, t / shape.startupMs);
     const { step, leak } = shape;
-    if (step && t >= step.at) offset += step.mb * MB * Math.min(1, (t - step.at) / step.ms);
+    for (const s of step ? [step, ...(shape.steps ?? [])] : (shape.steps ?? []))
+      if (t >= s.at) offset += s.mb * MB * Math.min(1, (t - s.at) / s.ms);
     if (leak && t >= leak.start) {
       const ms = Math.min(t, leak.stop) - leak.start;
       const every = leak.stepEveryMs;

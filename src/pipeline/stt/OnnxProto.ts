@@ -7,7 +7,9 @@ import { varint } from "./OnnxMetadata.js";
 
 export const MODEL_GRAPH = 7;
 export const GRAPH_NODE = 1;
+export const GRAPH_NAME = 2;
 export const GRAPH_INITIALIZER = 5;
+export const GRAPH_DOC_STRING = 10;
 export const GRAPH_INPUT = 11;
 export const GRAPH_OUTPUT = 12;
 export const GRAPH_VALUE_INFO = 13;
@@ -18,6 +20,7 @@ export const NODE_ATTRIBUTE = 5;
 export const NODE_DOMAIN = 7;
 export const ATTRIBUTE_NAME = 1;
 export const ATTRIBUTE_GRAPH = 6;
+export const TENSOR_NAME = 8;
 export const ONNX_FLOAT = 1;
 export const ONNX_INT64 = 7;
 export const ONNX_BOOL = 9;

@@ -14,8 +14,10 @@ import ort from "onnxruntime-node";
 import {
   ATTRIBUTE_GRAPH,
   ATTRIBUTE_NAME,
+  GRAPH_DOC_STRING,
   GRAPH_INITIALIZER,
   GRAPH_INPUT,
+  GRAPH_NAME,
   GRAPH_NODE,
   GRAPH_OUTPUT,
   GRAPH_VALUE_INFO,
@@ -28,6 +30,7 @@ import {
   ONNX_BOOL,
   ONNX_FLOAT,
   ONNX_INT64,
+  TENSOR_NAME,
   concat,
   fieldsOf,
   int64Tensor,
@@ -188,7 +191,7 @@ function staticValues(
   const initializers = new Set(
     graph
       .filter((f) => f.field === GRAPH_INITIALIZER && f.payload)
-      .map((f) => textsOf(f.payload!, 8)[0]),
+      .map((f) => textsOf(f.payload!, TENSOR_NAME)[0]),
   );
   const producers = new Map<string, GraphNode>();
   for (const n of nodes) for (const output of n.outputs) producers.set(output, n);
@@ -216,7 +219,9 @@ function definedNames(graph: readonly Field[], nodes: readonly GraphNode[]): Set
   const names = new Set(nodes.flatMap((n) => n.outputs));
   for (const f of graph)
     if ((f.field === GRAPH_INITIALIZER || f.field === GRAPH_INPUT) && f.payload)
-      names.add(f.field === GRAPH_INPUT ? nameOf(f.payload) : (textsOf(f.payload, 8)[0] ?? ""));
+      names.add(
+        f.field === GRAPH_INPUT ? nameOf(f.payload) : (textsOf(f.payload, TENSOR_NAME)[0] ?? ""),
+      );
   return names;
 }
 
@@ -235,14 +240,21 @@ function inline(ifNode: GraphNode, branch: Uint8Array, defined: Set<string>): Fi
     .map((p) => nameOf(p.payload));
   const unknown = parts.some(
     (p) =>
-      ![GRAPH_NODE, GRAPH_INITIALIZER, GRAPH_VALUE_INFO, GRAPH_OUTPUT, 2, 10].includes(p.field),
+      ![
+        GRAPH_NODE,
+        GRAPH_INITIALIZER,
+        GRAPH_VALUE_INFO,
+        GRAPH_OUTPUT,
+        GRAPH_NAME,
+        GRAPH_DOC_STRING,
+      ].includes(p.field),
   );
   if (unknown || outputs.length !== ifNode.outputs.length) return undefined;
   const names = moved.flatMap((p) =>
     p.field === GRAPH_NODE
       ? textsOf(p.payload!, NODE_OUTPUT)
       : p.field === GRAPH_INITIALIZER
-        ? textsOf(p.payload!, 8)
+        ? textsOf(p.payload!, TENSOR_NAME)
         : [],
   );
   if (names.some((name) => defined.has(name))) return undefined;
@@ -328,7 +340,7 @@ function namesRead(nodePayload: Uint8Array, into: Set<string>): Set<string> {
   return into;
 }
 
-const initializerName = (f: Field): string => textsOf(f.payload!, 8)[0] ?? "";
+const initializerName = (f: Field): string => textsOf(f.payload!, TENSOR_NAME)[0] ?? "";
 
 /**
  * The graph cut down to what computing `wanted` needs: those nodes and the initializers

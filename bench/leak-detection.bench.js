@@ -16,6 +16,8 @@ import {
   LEAK_TARGET_MS,
   REGIMES,
   TUNING_SEEDS,
+  WIDE_JUDGING_SEEDS,
+  WIDE_TUNING_SEEDS,
   leakTrace,
 } from "./support/leakCorpus.js";
 
@@ -196,6 +198,18 @@ for (const [regime, make] of Object.entries(REGIMES)) {
     return `${mean.toFixed(1)} (${Math.max(...counts)})`;
   });
   console.log(`| ${regime} | ${cells.join(" | ")} |`);
+}
+
+const wide = tuning ? WIDE_TUNING_SEEDS : WIDE_JUDGING_SEEDS;
+console.log(
+  `\nvoxtrace on ${wide.length} more ${tuning ? "TUNING" : "JUDGING"} seeds per regime (${wide[0]}-${wide.at(-1)}): alerts per 7 days (seed-weeks with any)`,
+);
+console.log("| regime | alerts per 7 days | seed-weeks with an alert |\n|---|---:|---:|");
+for (const [regime, make] of Object.entries(REGIMES)) {
+  const counts = wide.map((seed) => run(DETECTORS.voxtrace, make(seed, DAYS)).alerts);
+  const total = counts.reduce((a, b) => a + b, 0);
+  const weeks = counts.filter((c) => c > 0).length;
+  console.log(`| ${regime} | ${(total / wide.length).toFixed(2)} | ${weeks} of ${wide.length} |`);
 }
 
 const fmt = (ms) =>

@@ -42,6 +42,8 @@ const FAST_JUMP = 2;
 const CYCLE_FLOOR_MARGIN = 1.2;
 /** A rising run of cycle floors must span this long: a cache fills in under a minute. */
 const RISING_MIN_MS = 120_000;
+/** Cycle floors further apart on average than this many of the longest GC cycle are no rhythm. */
+const GC_RHYTHM_CYCLES = 1.25;
 /** Shortest block of the stopped-growth check (buckets): 3 min, a stepwise leak's usual gap. */
 const RECENT_BUCKETS = 18;
 
@@ -208,7 +210,11 @@ export class LeakTracker {
     const rise = f[2 * n - 1]! - f[2 * first + 1]!;
     const spanMs = f[2 * n - 2]! - f[2 * first]!;
     const slope = (rise / Math.max(spanMs, 1)) * 1000;
+    // Floors hours apart are not a GC rhythm: a one-off step down reads as a drop, and a
+    // few steps up after it as rising floors. The windows judge growth that slow.
+    const rhythm = spanMs <= GC_RHYTHM_CYCLES * this.config.maxGcCycleMs * (n - 1 - first);
     if (
+      !rhythm ||
       rise < CYCLE_FLOOR_MARGIN * this.config.burstGrowth ||
       spanMs < RISING_MIN_MS ||
       slope < this.config.minSlope ||
@@ -255,7 +261,7 @@ export class LeakTracker {
       b < big ||
       Math.min(a, b) < 0.5 * Math.max(a, b) ||
       spanMs < RISING_MIN_MS ||
-      spanMs > 2.5 * this.config.maxGcCycleMs
+      spanMs > 2 * GC_RHYTHM_CYCLES * this.config.maxGcCycleMs
     )
       return false;
     const rise = a + b;

@@ -58,9 +58,8 @@ export class BoundedQueue<T> implements AsyncIterable<T> {
 
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     for (;;) {
-      const item = this.#items.shift();
+      const item = this.poll();
       if (item !== undefined) {
-        this.#releaseProducers();
         yield item;
         continue;
       }

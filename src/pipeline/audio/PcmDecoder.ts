@@ -32,7 +32,10 @@ export class PcmDecoder {
   readonly #channels: number;
   readonly #sampleBytes: number;
   readonly #frameBytes: number;
-  /** Mono 16-bit, the common case: read through an Int16Array view, ~5x faster. */
+  /**
+   * Mono 16-bit, the common case: read through an Int16Array view, 1.4-1.8x as fast as
+   * sample by sample (10 minutes of audio: 150-170 ms against 240-300 ms).
+   */
   readonly #monoS16: boolean;
   #carry: Buffer = Buffer.alloc(0);
 

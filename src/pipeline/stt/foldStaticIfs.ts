@@ -61,6 +61,9 @@ interface GraphNode {
   branches: Map<string, Uint8Array>;
 }
 
+/** The name of an initializer (a TensorProto field of the graph). */
+const initializerName = (f: Field): string => textsOf(f.payload!, TENSOR_NAME)[0] ?? "";
+
 /** Rounds of inlining: each exposes the Ifs nested one level deeper. */
 const MAX_ROUNDS = 16;
 /** Ops whose result is not a function of their inputs. */
@@ -189,9 +192,7 @@ function staticValues(
   nodes: readonly GraphNode[],
 ): (name: string) => boolean {
   const initializers = new Set(
-    graph
-      .filter((f) => f.field === GRAPH_INITIALIZER && f.payload)
-      .map((f) => textsOf(f.payload!, TENSOR_NAME)[0]),
+    graph.filter((f) => f.field === GRAPH_INITIALIZER && f.payload).map(initializerName),
   );
   const producers = new Map<string, GraphNode>();
   for (const n of nodes) for (const output of n.outputs) producers.set(output, n);
@@ -214,14 +215,12 @@ function staticValues(
   return known;
 }
 
-/** Every name a node output or initializer of the graph defines. */
+/** Every name the graph defines: node outputs, initializers and inputs. */
 function definedNames(graph: readonly Field[], nodes: readonly GraphNode[]): Set<string> {
   const names = new Set(nodes.flatMap((n) => n.outputs));
   for (const f of graph)
     if ((f.field === GRAPH_INITIALIZER || f.field === GRAPH_INPUT) && f.payload)
-      names.add(
-        f.field === GRAPH_INPUT ? nameOf(f.payload) : (textsOf(f.payload, TENSOR_NAME)[0] ?? ""),
-      );
+      names.add(f.field === GRAPH_INPUT ? nameOf(f.payload) : initializerName(f));
   return names;
 }
 
@@ -254,7 +253,7 @@ function inline(ifNode: GraphNode, branch: Uint8Array, defined: Set<string>): Fi
     p.field === GRAPH_NODE
       ? textsOf(p.payload!, NODE_OUTPUT)
       : p.field === GRAPH_INITIALIZER
-        ? textsOf(p.payload!, TENSOR_NAME)
+        ? [initializerName(p)]
         : [],
   );
   if (names.some((name) => defined.has(name))) return undefined;
@@ -339,8 +338,6 @@ function namesRead(nodePayload: Uint8Array, into: Set<string>): Set<string> {
   }
   return into;
 }
-
-const initializerName = (f: Field): string => textsOf(f.payload!, TENSOR_NAME)[0] ?? "";
 
 /**
  * The graph cut down to what computing `wanted` needs: those nodes and the initializers

@@ -16,6 +16,8 @@ const HORIZON_CYCLES = 1.1;
 const NOISE_WARMUP = 24;
 /** Cycles within the memory needed before their rhythm is trusted. */
 const MIN_CYCLES = 3;
+/** Slots of the sliding minimum that tells standing still from rising. */
+const STILL_SLOTS = 8;
 
 export class GcCycles {
   private readonly maxCycleMs: number;
@@ -41,11 +43,24 @@ export class GcCycles {
   private nextFloor = 0;
   private last = NaN;
   private next = 0;
+  // Standing still: the lowest level of each slot of the last half GC cycle, and the last
+  // time the series stood within `stillBytes` (or the noise's drop size) of it.
+  private readonly stillBytes: number;
+  private readonly slotMs: number;
+  private readonly slotLows = new Float64Array(STILL_SLOTS).fill(Infinity);
+  private slot = NaN;
+  private stillT = NaN;
 
-  constructor(maxCycleMs: number, minHorizonMs: number, forgetMs: number) {
+  /**
+   * `stillBytes`: a rise smaller than this within half the longest GC cycle is standing
+   * still, not a ramp (wander, noise).
+   */
+  constructor(maxCycleMs: number, minHorizonMs: number, forgetMs: number, stillBytes = 0) {
     this.maxCycleMs = maxCycleMs;
     this.minHorizonMs = minHorizonMs;
     this.forgetMs = forgetMs;
+    this.stillBytes = stillBytes;
+    this.slotMs = Math.max(1, (HORIZON_CYCLES * maxCycleMs) / 2 / STILL_SLOTS);
   }
 
   observe(t: number, v: number): void {
@@ -93,16 +108,58 @@ export class GcCycles {
       this.lowSinceDropT = t;
     }
     this.last = v;
+    this.watchStill(t, v);
+  }
+
+  /**
+   * Hours of standing still (an idle process) show no GC rhythm, but they do not show that
+   * the series has none: only a ramp that outlasts any GC cycle without a drop does. So the
+   * time a ramp has lasted counts from the last moment the series stood still: within the
+   * noise, or `stillBytes`, of its lowest level in the last half cycle.
+   */
+  private watchStill(t: number, v: number): void {
+    const slot = Math.floor(t / this.slotMs);
+    if (Number.isNaN(this.slot)) this.slot = slot;
+    // Slots that ended more than STILL_SLOTS ago are forgotten.
+    for (let s = this.slot + 1; s <= slot && s <= this.slot + STILL_SLOTS; s++) {
+      this.slotLows[s % STILL_SLOTS] = Infinity;
+    }
+    this.slot = slot;
+    const i = slot % STILL_SLOTS;
+    if (v < this.slotLows[i]!) this.slotLows[i] = v;
+    let low = Infinity;
+    for (let k = 0; k < STILL_SLOTS; k++) low = Math.min(low, this.slotLows[k]!);
+    if (v - low <= this.stillBytes) this.stillT = t;
+  }
+
+  /** Cycles that ended within the memory at data time t. */
+  private recentCycles(t: number): number {
+    let recent = 0;
+    for (let i = 0; i < KEPT; i++) if (this.ends[i]! >= t - this.forgetMs) recent++;
+    return recent;
+  }
+
+  /**
+   * How long the ramp under way has lasted at data time t, ms, on a series that has shown
+   * no GC rhythm (fewer than three recent cycles): since it last stood still or dropped.
+   * Infinity while a rhythm is known: then the horizon tells garbage from growth.
+   */
+  unexplainedRampMs(t: number): number {
+    if (this.recentCycles(t) >= MIN_CYCLES) return Infinity;
+    const since = Math.max(
+      Number.isNaN(this.lastDropT) ? this.firstT : this.lastDropT,
+      Number.isNaN(this.stillT) ? -Infinity : this.stillT,
+    );
+    return t - since;
   }
 
   /** Floor horizon at data time t, ms: long enough that a block of it holds a GC drop. */
   horizon(t: number): number {
     let longest = 0;
     let biggestDrop = 0;
-    let recent = 0;
+    const recent = this.recentCycles(t);
     for (let i = 0; i < KEPT; i++) {
       if (this.ends[i]! >= t - this.forgetMs) {
-        recent++;
         longest = Math.max(longest, this.lengths[i]!);
         biggestDrop = Math.max(biggestDrop, this.drops[i]!);
       }

@@ -44,6 +44,15 @@ const CYCLE_FLOOR_MARGIN = 1.2;
 const RISING_MIN_MS = 120_000;
 /** Cycle floors further apart on average than this many of the longest GC cycle are no rhythm. */
 const GC_RHYTHM_CYCLES = 1.25;
+/** Windows up to this many of the longest GC cycle can hold nothing but one GC ramp. */
+const RAMP_WINDOW_CYCLES = 1.1;
+/**
+ * ...and cannot call a ramp from standing still a leak before it has lasted this many of
+ * the longest GC cycle (5.5 min by default: a major GC every 1-5 minutes ends it sooner).
+ */
+const RAMP_AGE_CYCLES = 0.55;
+/** A rise under the allowance over this many is standing still, not a GC ramp. */
+const STILL_GROWTH = 8;
 /** Shortest block of the stopped-growth check (buckets): 3 min, a stepwise leak's usual gap. */
 const RECENT_BUCKETS = 18;
 
@@ -92,7 +101,12 @@ export class LeakTracker {
     const longest = this.config.windowsMs[this.config.windowsMs.length - 1]!;
     // A GC rhythm is remembered for a day, so work that resumes after idle hours is
     // judged with the rhythm it had; a faster one replaces it within sixteen cycles.
-    this.cycles = new GcCycles(this.config.maxGcCycleMs, this.config.minHorizonMs, 86_400_000);
+    this.cycles = new GcCycles(
+      this.config.maxGcCycleMs,
+      this.config.minHorizonMs,
+      86_400_000,
+      this.config.minGrowth / STILL_GROWTH,
+    );
     this.buckets = new FloorBuckets(this.config.bucketMs, longest);
     this.windows = this.config.windowsMs.map((ms) => ({
       ms,
@@ -137,6 +151,11 @@ export class LeakTracker {
     let decided: WindowState | undefined;
     let widest: WindowState | undefined;
     let previous = 0;
+    // A ramp from standing still on a series with no known GC rhythm may be the first GC
+    // cycle after idle hours: windows no longer than a GC cycle cannot tell, until the
+    // ramp has lasted longer than GC cycles usually do.
+    const cycleMs = this.config.maxGcCycleMs * RAMP_WINDOW_CYCLES;
+    const young = this.cycles.unexplainedRampMs(t) < RAMP_AGE_CYCLES * this.config.maxGcCycleMs;
     for (const w of this.windows) {
       // A window too short for six floors of this horizon is stretched to hold them.
       const total = Math.max(Math.round(w.ms / bucketMs), MIN_POINTS * horizon);
@@ -155,6 +174,7 @@ export class LeakTracker {
         this.judgeWindow(w, last, block, Math.floor(total / block));
       }
       if (!w.valid) continue;
+      if (young && w.spanMs <= cycleMs) w.leaking = false;
       widest = w;
       if (w.leaking) decided = w;
     }

@@ -23,6 +23,13 @@ const WATCHED = [
 
 type Watched = (typeof WATCHED)[number][0];
 
+/**
+ * Series with no GC saw-tooth by construction: the heap is read right after each major
+ * GC, and GPU memory is not garbage-collected. Their trackers wait for no GC cycle, so a
+ * ramp is judged at once; RSS and native memory may be a GC ramp until it has lasted one.
+ */
+const SMOOTH: ReadonlySet<Watched> = new Set(["heapAfterGc", "processGpu"]);
+
 interface Memo {
   trackers: Partial<Record<Watched, LeakTracker>>;
   latest: Partial<Record<Watched, number>>;
@@ -51,7 +58,13 @@ export const memoryLeakRule: Rule<Memo> = {
     const key = input.key as Watched;
     if (input.t < warmEnd) return undefined;
     let tracker = memo.trackers[key];
-    if (!tracker) memo.trackers[key] = tracker = new LeakTracker(trackerConfig(config));
+    if (!tracker) {
+      tracker = new LeakTracker({
+        ...trackerConfig(config),
+        ...(SMOOTH.has(key) ? { maxGcCycleMs: 0 } : {}),
+      });
+      memo.trackers[key] = tracker;
+    }
     tracker.observe(input.t, input.v);
     memo.latest[key] = input.v;
     memo.judgement = judge(memo, time);

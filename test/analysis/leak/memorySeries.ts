@@ -15,6 +15,8 @@ export interface SeriesShape {
   step?: { at: number; mb: number; ms: number };
   /** More one-off steps, as `step`. */
   steps?: readonly { at: number; mb: number; ms: number }[];
+  /** Idle (no allocation, so no GC) from the start until then, ms. */
+  idleUntilMs?: number;
   /** Leak: MB/s from `start` to `stop` (ms); `stepEveryMs` makes it stepwise. */
   leak?: { mbps: number; start: number; stop: number; stepEveryMs?: number };
 }
@@ -45,7 +47,7 @@ export function generate(shape: SeriesShape, sample: (t: number, v: number) => v
   const end = shape.hours * 3_600_000;
   for (let i = 0; i * 5000 < end; i++) {
     const t = i * 5000 + Math.round((random() - 0.5) * 600);
-    if (hi > 0) {
+    if (hi > 0 && t >= (shape.idleUntilMs ?? 0)) {
       garbage += ((shape.amplitudeMB * MB) / cycle) * Math.max(0, t - last);
       if (garbage >= shape.amplitudeMB * MB) {
         garbage %= shape.amplitudeMB * MB;

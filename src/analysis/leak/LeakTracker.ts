@@ -53,6 +53,12 @@ const RAMP_WINDOW_CYCLES = 1.1;
 const RAMP_AGE_CYCLES = 0.55;
 /** A rise under the allowance over this many is standing still, not a GC ramp. */
 const STILL_GROWTH = 8;
+/**
+ * The stopped-growth check must keep finding a stop for this share of its block: a single
+ * look at two block floors is fooled by floors that wander by a few MB, and a slow leak's
+ * alert then resolved and fired again (18 times instead of 56 over the tuning traces).
+ */
+const STALL_PERSIST = 0.5;
 /** Shortest block of the stopped-growth check (buckets): 3 min, a stepwise leak's usual gap. */
 const RECENT_BUCKETS = 18;
 
@@ -91,6 +97,8 @@ export class LeakTracker {
   private firstBucket = NaN;
   private lastT = -Infinity;
   private judgedBucket = NaN;
+  /** The bucket from which the stopped-growth check has kept finding a stop. */
+  private stallFirst = NaN;
   private current: LeakVerdict = new Verdict(
     { leaking: false, slope: 0, slopeLow: 0, slopeHigh: 0, since: undefined, windowMs: 0 },
     () => "no samples yet",
@@ -178,7 +186,8 @@ export class LeakTracker {
       widest = w;
       if (w.leaking) decided = w;
     }
-    if (decided && this.stalled(decided, last, horizon)) {
+    if (!decided) this.stallFirst = NaN;
+    else if (this.stalled(decided, last, horizon)) {
       decided.leaking = false;
       decided = undefined;
     }
@@ -321,23 +330,44 @@ export class LeakTracker {
    * leak does not flap.
    */
   private stalled(w: WindowState, last: number, horizon: number): boolean {
+    const rose = this.recentClimb(w, last, horizon);
+    if (rose === undefined) {
+      this.stallFirst = NaN;
+      return false;
+    }
+    // To end a leak already reported, the stop must persist a while: one look is fooled by
+    // floors that wander. One look is enough to keep a flattened climb from raising one.
+    if (Number.isNaN(this.stallFirst)) this.stallFirst = last;
+    if (this.current.leaking && last - this.stallFirst < rose.block * STALL_PERSIST) return false;
+    const { slope, spanMs } = w;
+    const recentMs = rose.block * this.config.bucketMs;
+    w.reason = () =>
+      `floor slope ${MBps(slope)} MB/s over ${span(spanMs)}, but it rose only ${MB(rose.mb)} MB over the last ${span(recentMs)}: growth has stopped`;
+    return true;
+  }
+
+  /**
+   * What the floor rose over the last of two recent blocks, when that is under half the
+   * climb the window's slope promises; undefined when it rose that much, or the window is
+   * too young to tell.
+   */
+  private recentClimb(
+    w: WindowState,
+    last: number,
+    horizon: number,
+  ): { mb: number; block: number } | undefined {
     const seconds = this.config.bucketMs / 1000;
     // Blocks long enough that the expected climb stands four scatters above noise.
     const needed = Math.ceil((4 * w.scale) / Math.max(w.slope, 1e-9) / seconds);
     const block = Math.max(horizon, RECENT_BUCKETS, needed);
     // Two blocks of growth must fit in the window, or a young leak would look stalled.
-    if (block * 4 > Math.round(w.spanMs / this.config.bucketMs)) return false;
+    if (block * 4 > Math.round(w.spanMs / this.config.bucketMs)) return undefined;
     const expected = w.slope * block * seconds;
-    if (!this.buckets.floor(last - block + 1, last, this.out)) return false;
+    if (!this.buckets.floor(last - block + 1, last, this.out)) return undefined;
     const now = this.out[0]!;
-    if (!this.buckets.floor(last - 2 * block + 1, last - block, this.out)) return false;
-    if (now - this.out[0]! >= 0.5 * expected) return false;
-    const { slope, spanMs } = w;
+    if (!this.buckets.floor(last - 2 * block + 1, last - block, this.out)) return undefined;
     const rose = now - this.out[0]!;
-    const recentMs = block * this.config.bucketMs;
-    w.reason = () =>
-      `floor slope ${MBps(slope)} MB/s over ${span(spanMs)}, but it rose only ${MB(rose)} MB over the last ${span(recentMs)}: growth has stopped`;
-    return true;
+    return rose < 0.5 * expected ? { mb: rose, block } : undefined;
   }
 
   private judgeWindow(w: WindowState, last: number, block: number, count: number): void {

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { LeakTracker } from "../../../src/analysis/leak/LeakTracker.js";
 import type { LeakTrackerConfig } from "../../../src/analysis/leak/LeakTrackerConfig.js";
 import type { LeakVerdict } from "../../../src/analysis/leak/LeakVerdict.js";
+import { DEFAULT_RULES } from "../../../src/analysis/RulesConfig.js";
 import { VoxtraceError } from "../../../src/errors.js";
 import { generate, type SeriesShape } from "./memorySeries.js";
 
@@ -263,6 +264,48 @@ describe("LeakTracker", () => {
       ),
       { numRuns: 20, seed: 20261202 },
     );
+  });
+
+  it("keeps the alert up through a slow leak instead of resolving and raising it again", () => {
+    // The analyzer resolves a memory_leak alert after resolve_for without a leak verdict; a
+    // slow leak's verdict must not drop for that long while the leak goes on.
+    const resolveMs = DEFAULT_RULES.memory_leak.resolve_for;
+    let again = 0;
+    fc.assert(
+      fc.property(seed, gc, fc.double({ min: 0.02, max: 0.2, noNaN: true }), (s, cycleMs, mbps) => {
+        const leak = { mbps, start: HOUR, stop: 7 * HOUR };
+        const shape = {
+          seed: s,
+          hours: 7,
+          cycleMs,
+          amplitudeMB: 100,
+          noiseMB: 2,
+          startupMB: 0,
+          startupMs: 1,
+          leak,
+        };
+        const tracker = new LeakTracker();
+        let firing = false;
+        let clearSince: number | undefined;
+        let alerts = 0;
+        generate(shape, (t, v) => {
+          tracker.observe(t, v);
+          if (tracker.verdict().leaking) {
+            clearSince = undefined;
+            if (!firing && t >= leak.start) alerts++;
+            firing = true;
+          } else {
+            clearSince ??= t;
+            if (firing && t - clearSince >= resolveMs) firing = false;
+          }
+        });
+        expect(alerts).toBeGreaterThan(0);
+        again += alerts - 1;
+      }),
+      { numRuns: 30, seed: 20261205 },
+    );
+    // 21 when a single look at two block floors could end the leak, 4 now.
+    expect(again).toBeLessThanOrEqual(5);
   });
 
   it("judges a heap-after-GC series within 10 minutes when told it has no GC cycles and a smaller allowance", () => {

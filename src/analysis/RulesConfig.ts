@@ -70,7 +70,8 @@ export const DEFAULT_RULES: Readonly<RulesConfig> = {
     // A slow leak's windows drop in and out of significance with the noise: resolving after
     // 2 minutes without raised the alert again 387 times over the 300 leak traces of the
     // bench's tuning seeds, 5 minutes 104 times (10 minutes: 37, but never within 10
-    // minutes of the stop).
+    // minutes of the stop). Measured before the tracker's stopped-growth check had to
+    // persist (LeakTracker STALL_PERSIST), which took 5 minutes to about 60.
     resolve_for: 300_000,
     warmup: 0,
   },

@@ -44,7 +44,7 @@ export class GcCycles {
   private last = NaN;
   private next = 0;
   // Standing still: the lowest level of each slot of the last half GC cycle, and the last
-  // time the series stood within `stillBytes` (or the noise's drop size) of it.
+  // time the series stood within `stillBytes` of it.
   private readonly stillBytes: number;
   private readonly slotMs: number;
   private readonly slotLows = new Float64Array(STILL_SLOTS).fill(Infinity);
@@ -114,8 +114,8 @@ export class GcCycles {
   /**
    * Hours of standing still (an idle process) show no GC rhythm, but they do not show that
    * the series has none: only a ramp that outlasts any GC cycle without a drop does. So the
-   * time a ramp has lasted counts from the last moment the series stood still: within the
-   * noise, or `stillBytes`, of its lowest level in the last half cycle.
+   * time a ramp has lasted counts from the last moment the series stood still: within
+   * `stillBytes` of its lowest level in the last half cycle.
    */
   private watchStill(t: number, v: number): void {
     const slot = Math.floor(t / this.slotMs);

@@ -56,7 +56,7 @@ const STILL_GROWTH = 8;
 /**
  * The stopped-growth check must keep finding a stop for this share of its block: a single
  * look at two block floors is fooled by floors that wander by a few MB, and a slow leak's
- * alert then resolved and fired again (18 times instead of 56 over the tuning traces).
+ * alert then resolved and fired again (0.01 MB/s, 60 tuning traces: 56 times, now 18).
  */
 const STALL_PERSIST = 0.5;
 /** Shortest block of the stopped-growth check (buckets): 3 min, a stepwise leak's usual gap. */
@@ -326,8 +326,9 @@ export class LeakTracker {
   /**
    * Long windows keep a stopped leak in view for a long time; the last two recent blocks
    * say at once whether the floor still climbs as fast as the window claims. The blocks
-   * grow for slow leaks until that climb stands well above the floors' scatter, so a slow
-   * leak does not flap.
+   * grow for slow leaks until that climb stands well above the floors' scatter, and a
+   * reported leak ends only when the stop has been seen for half a block, so a slow leak
+   * does not flap.
    */
   private stalled(w: WindowState, last: number, horizon: number): boolean {
     const rose = this.recentClimb(w, last, horizon);

@@ -108,7 +108,8 @@ export class GcCycles {
       this.lowSinceDropT = t;
     }
     this.last = v;
-    this.watchStill(t, v);
+    // A series with no GC cycle to wait for (heap after GC, GPU memory) never asks.
+    if (this.maxCycleMs > 0) this.watchStill(t, v);
   }
 
   /**
@@ -157,9 +158,10 @@ export class GcCycles {
   horizon(t: number): number {
     let longest = 0;
     let biggestDrop = 0;
-    const recent = this.recentCycles(t);
+    let recent = 0;
     for (let i = 0; i < KEPT; i++) {
       if (this.ends[i]! >= t - this.forgetMs) {
+        recent++;
         longest = Math.max(longest, this.lengths[i]!);
         biggestDrop = Math.max(biggestDrop, this.drops[i]!);
       }

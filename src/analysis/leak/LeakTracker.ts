@@ -182,7 +182,12 @@ export class LeakTracker {
         this.judgeWindow(w, last, block, Math.floor(total / block));
       }
       if (!w.valid) continue;
-      if (young && w.spanMs <= cycleMs) w.leaking = false;
+      if (young && w.leaking && w.spanMs <= cycleMs) {
+        w.leaking = false;
+        const { spanMs } = w;
+        w.reason = () =>
+          `floor rising over ${span(spanMs)}, but from standing still with no GC rhythm seen: it may be the first GC cycle after idle, judged once it has lasted ${((RAMP_AGE_CYCLES * this.config.maxGcCycleMs) / 60_000).toFixed(1)} min`;
+      }
       widest = w;
       if (w.leaking) decided = w;
     }

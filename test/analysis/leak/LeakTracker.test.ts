@@ -25,6 +25,16 @@ function leakingTimes(shape: SeriesShape, config: Partial<LeakTrackerConfig> = {
   return times;
 }
 
+/** A slow leak on a 100 MB saw-tooth of the given GC rhythm, with 2 MB of noise. */
+function slowLeakShape(
+  seed: number,
+  hours: number,
+  cycleMs: [number, number],
+  leak: NonNullable<SeriesShape["leak"]>,
+): SeriesShape {
+  return { seed, hours, cycleMs, amplitudeMB: 100, noiseMB: 2, startupMB: 0, startupMs: 1, leak };
+}
+
 const seed = fc.integer({ min: 1, max: 2 ** 31 - 1 });
 /** GC rhythms from scavenges to ten-minute major GCs. */
 const gc = fc.oneof(
@@ -222,16 +232,7 @@ describe("LeakTracker", () => {
       fc.property(seed, gc, fc.double({ min: 0.05, max: 0.5, noNaN: true }), (s, cycleMs, mbps) => {
         const start = 2 * HOUR;
         const leak = { mbps, start, stop: start + 2 * HOUR };
-        const shape = {
-          seed: s,
-          hours: 4,
-          cycleMs,
-          amplitudeMB: 100,
-          noiseMB: 2,
-          startupMB: 0,
-          startupMs: 1,
-          leak,
-        };
+        const shape = slowLeakShape(s, 4, cycleMs, leak);
         const first = leakingTimes(shape).find((t) => t >= start);
         expect(first).toBeDefined();
         expect(first! - start).toBeLessThanOrEqual(HOUR);
@@ -274,16 +275,7 @@ describe("LeakTracker", () => {
     fc.assert(
       fc.property(seed, gc, fc.double({ min: 0.02, max: 0.2, noNaN: true }), (s, cycleMs, mbps) => {
         const leak = { mbps, start: HOUR, stop: 7 * HOUR };
-        const shape = {
-          seed: s,
-          hours: 7,
-          cycleMs,
-          amplitudeMB: 100,
-          noiseMB: 2,
-          startupMB: 0,
-          startupMs: 1,
-          leak,
-        };
+        const shape = slowLeakShape(s, 7, cycleMs, leak);
         const tracker = new LeakTracker();
         let firing = false;
         let clearSince: number | undefined;

@@ -51,7 +51,7 @@ export interface GraphSpecialization {
   shapes: Readonly<Record<string, readonly number[]>>;
 }
 
-interface GraphNode {
+export interface GraphNode {
   field: Field;
   inputs: string[];
   outputs: string[];
@@ -165,7 +165,7 @@ function fixInputs(
   return ok ? [...kept, ...fieldsOf(concat(fixed))] : undefined;
 }
 
-function parseNode(field: Field): GraphNode {
+export function parseNode(field: Field): GraphNode {
   const parts = fieldsOf(field.payload!);
   const branches = new Map<string, Uint8Array>();
   for (const attribute of parts.filter((p) => p.field === NODE_ATTRIBUTE && p.payload)) {
@@ -343,7 +343,7 @@ function namesRead(nodePayload: Uint8Array, into: Set<string>): Set<string> {
  * The graph cut down to what computing `wanted` needs: those nodes and the initializers
  * they read, with every input kept and no outputs (the caller adds its own).
  */
-function prune(graph: readonly Field[], wanted: readonly string[]): Field[] {
+export function prune(graph: readonly Field[], wanted: readonly string[]): Field[] {
   const producers = new Map<string, Field>();
   for (const f of graph)
     if (f.field === GRAPH_NODE && f.payload)
@@ -373,7 +373,7 @@ function prune(graph: readonly Field[], wanted: readonly string[]): Field[] {
  * The graph without the nodes whose results nothing reads and the initializers no node
  * reads: what only the branches not taken used (ONNX Runtime warns of unread initializers).
  */
-function withoutDeadCode(graph: readonly Field[]): Field[] {
+export function withoutDeadCode(graph: readonly Field[]): Field[] {
   const outputs = graph.filter((f) => f.field === GRAPH_OUTPUT).map((f) => nameOf(f.payload));
   let live = [...graph];
   for (;;) {

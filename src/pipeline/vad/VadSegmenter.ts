@@ -37,7 +37,8 @@ export const DEFAULT_VAD_CONFIG: Readonly<VadConfig> = {
 };
 
 export interface FrameClassifier {
-  probability(frame: Float32Array): Promise<number>;
+  /** The speech probability of each 512-sample frame of a run of whole frames, in order. */
+  probabilities(frames: Float32Array): Promise<Float32Array>;
 }
 
 const msToSamples = (ms: number): number => Math.round((ms * 16000) / 1000);
@@ -73,19 +74,26 @@ export class VadSegmenter {
 
   async push(samples: Float32Array): Promise<SegmentEvent[]> {
     const events: SegmentEvent[] = [];
-    for (let at = 0; at < samples.length;) {
-      const take = Math.min(VAD_FRAME_SAMPLES - this.#filled, samples.length - at);
-      this.#frame.set(samples.subarray(at, at + take), this.#filled);
-      this.#filled += take;
-      at += take;
-      if (this.#filled === VAD_FRAME_SAMPLES) {
-        const frame = this.#frame.slice();
-        const probability = await this.#vad.probability(frame);
-        this.#step(frame, probability, events);
+    let rest = samples;
+    const whole = Math.floor((this.#filled + samples.length) / VAD_FRAME_SAMPLES);
+    if (whole > 0) {
+      // Every whole frame the held part and these samples make goes to the VAD in one
+      // call: the model runs them as one batch (batchVadFrames).
+      const run = new Float32Array(whole * VAD_FRAME_SAMPLES);
+      run.set(this.#frame.subarray(0, this.#filled));
+      const used = run.length - this.#filled;
+      run.set(samples.subarray(0, used), this.#filled);
+      const probabilities = await this.#vad.probabilities(run);
+      for (let i = 0; i < whole; i++) {
+        const frame = run.slice(i * VAD_FRAME_SAMPLES, (i + 1) * VAD_FRAME_SAMPLES);
+        this.#step(frame, probabilities[i]!, events);
         this.#position += VAD_FRAME_SAMPLES;
-        this.#filled = 0;
       }
+      this.#filled = 0;
+      rest = samples.subarray(used);
     }
+    this.#frame.set(rest, this.#filled);
+    this.#filled += rest.length;
     return events;
   }
 

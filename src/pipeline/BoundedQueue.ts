@@ -48,6 +48,15 @@ export class BoundedQueue<T> implements AsyncIterable<T> {
     return item;
   }
 
+  /** The next item, waiting for one to arrive; undefined once closed and drained. */
+  async take(): Promise<T | undefined> {
+    for (;;) {
+      const item = this.poll();
+      if (item !== undefined || this.#closed) return item;
+      await new Promise<void>((resolve) => (this.#wakeConsumer = resolve));
+    }
+  }
+
   /** No more items will come; the consumer drains what is queued, then stops. */
   close(): void {
     this.#closed = true;
@@ -57,15 +66,7 @@ export class BoundedQueue<T> implements AsyncIterable<T> {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    for (;;) {
-      const item = this.poll();
-      if (item !== undefined) {
-        yield item;
-        continue;
-      }
-      if (this.#closed) return;
-      await new Promise<void>((resolve) => (this.#wakeConsumer = resolve));
-    }
+    for (let item = await this.take(); item !== undefined; item = await this.take()) yield item;
   }
 
   #releaseProducers(): void {

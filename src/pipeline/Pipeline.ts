@@ -49,10 +49,11 @@ export interface PipelineOptions {
 const BATCH_CHUNKS_PER_RUN = 4;
 
 /**
- * Samples of a file the VAD takes at once (4 s): chunks already read are joined up to
- * this, so the VAD runs ~128 frames back to back, then recognition runs on what they
- * held, each model with its weights in cache (~6 % less CPU than 0.25 s chunks,
- * docs/benchmarks.md). Nothing waits for more audio to arrive: only queued chunks join.
+ * Samples of a file the VAD takes at once (4 s): the source's chunks (0.25 s) are joined
+ * up to this, so the VAD runs ~128 frames in one call (its graph takes a run of frames,
+ * batchVadFrames), then recognition runs on what they held, each model with its weights
+ * in cache (docs/benchmarks.md). A file is read faster than it is processed, so waiting
+ * for the next chunks costs nothing; live input is never held back.
  */
 const FILE_RUN_SAMPLES = 65536;
 
@@ -119,7 +120,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     try {
       for await (const first of captured) {
         observer.queueDepth("capture", captured.depth);
-        const chunk = live ? first : joinQueued(first, captured, FILE_RUN_SAMPLES);
+        const chunk = live ? first : await joinArriving(first, captured, FILE_RUN_SAMPLES);
         const batch = recognizer.segment(chunk);
         // Handled by the recognising loop; this keeps a failure from going unhandled
         // when that loop has already stopped.
@@ -189,18 +190,18 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 }
 
 /**
- * `first` followed by the chunks already queued behind it, joined into one chunk of up
- * to `limit` samples (or `first` alone); it arrived when its last part did.
+ * `first` followed by the chunks that come after it, joined into one chunk of up to
+ * `limit` samples (less at the end of the input); it arrived when its last part did.
  */
-function joinQueued(
+async function joinArriving(
   first: CapturedChunk,
   queue: BoundedQueue<CapturedChunk>,
   limit: number,
-): CapturedChunk {
+): Promise<CapturedChunk> {
   const parts = [first];
   let length = first.samples.length;
   while (length < limit) {
-    const next = queue.poll();
+    const next = await queue.take();
     if (!next) break;
     parts.push(next);
     length += next.samples.length;

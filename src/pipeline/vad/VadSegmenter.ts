@@ -85,7 +85,8 @@ export class VadSegmenter {
       run.set(samples.subarray(0, used), this.#filled);
       const probabilities = await this.#vad.probabilities(run);
       for (let i = 0; i < whole; i++) {
-        const frame = run.slice(i * VAD_FRAME_SAMPLES, (i + 1) * VAD_FRAME_SAMPLES);
+        // A view: what is sent is copied out by joinAudio, and what is held keeps `run`.
+        const frame = run.subarray(i * VAD_FRAME_SAMPLES, (i + 1) * VAD_FRAME_SAMPLES);
         this.#step(frame, probabilities[i]!, events);
         this.#position += VAD_FRAME_SAMPLES;
       }
@@ -94,7 +95,7 @@ export class VadSegmenter {
     }
     this.#frame.set(rest, this.#filled);
     this.#filled += rest.length;
-    return events;
+    return joinAudio(events);
   }
 
   /** End of input: closes an open utterance with the audio that is left. */
@@ -110,7 +111,7 @@ export class VadSegmenter {
     this.#held = [];
     this.#silence = [];
     this.#filled = 0;
-    return events;
+    return joinAudio(events);
   }
 
   #step(frame: Float32Array, probability: number, events: SegmentEvent[]): void {
@@ -228,4 +229,35 @@ export function vadSettings(overrides: Partial<VadConfig> = {}): VadConfig {
   if (!(config.maxUtteranceMs >= 1000))
     bad(`maxUtteranceMs ${config.maxUtteranceMs}: expected at least 1000 ms`);
   return config;
+}
+
+/**
+ * The events with each run of consecutive audio events joined into one new array: the
+ * recogniser then computes features and runs encoder chunks for all of it in one go
+ * (its result does not depend on how its audio is cut), and the VAD thread sends one
+ * array per run instead of one per 512-sample frame.
+ */
+export function joinAudio(events: readonly SegmentEvent[]): SegmentEvent[] {
+  const joined: SegmentEvent[] = [];
+  let run: Float32Array[] = [];
+  const close = (): void => {
+    if (run.length === 0) return;
+    const samples = new Float32Array(run.reduce((n, part) => n + part.length, 0));
+    let at = 0;
+    for (const part of run) {
+      samples.set(part, at);
+      at += part.length;
+    }
+    joined.push({ type: "audio", samples });
+    run = [];
+  };
+  for (const event of events) {
+    if (event.type === "audio") run.push(event.samples);
+    else {
+      close();
+      joined.push(event);
+    }
+  }
+  close();
+  return joined;
 }

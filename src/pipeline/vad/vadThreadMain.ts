@@ -5,7 +5,6 @@ import { parentPort, workerData } from "node:worker_threads";
 import { isVoxtraceError } from "../../errors.js";
 import { SileroVad } from "./SileroVad.js";
 import { VadSegmenter } from "./VadSegmenter.js";
-import type { SegmentEvent } from "../Recognizer.js";
 import type { VadAnswer, VadRequest } from "./VadThread.js";
 
 const port = parentPort!;
@@ -42,9 +41,10 @@ async function handle(request: VadRequest): Promise<void> {
       return;
     case "push": {
       const startedAt = performance.timeOrigin + performance.now();
-      const events = joinAudio(await current().push(request.samples));
+      const events = await current().push(request.samples);
       const seconds = (performance.timeOrigin + performance.now() - startedAt) / 1000;
-      // The joined audio is ours alone: it moves to the other thread without a copy.
+      // Each audio array is new and the segmenter keeps no reference to it (joinAudio):
+      // it moves to the other thread without a copy.
       const buffers = events.flatMap((e) =>
         e.type === "audio" ? [e.samples.buffer as ArrayBuffer] : [],
       );
@@ -69,35 +69,4 @@ async function handle(request: VadRequest): Promise<void> {
 function current(): VadSegmenter {
   if (!segmenter) throw new Error("a VAD request before any segmenter began");
   return segmenter;
-}
-
-/**
- * The events with each run of consecutive audio events joined into one: the segmenter
- * gives one per 512-sample frame, and every array sent costs the two threads a
- * structured-clone allocation each; the recogniser's result does not depend on how its
- * audio is cut.
- */
-function joinAudio(events: readonly SegmentEvent[]): SegmentEvent[] {
-  const joined: SegmentEvent[] = [];
-  let run: Float32Array[] = [];
-  const close = (): void => {
-    if (run.length === 0) return;
-    const samples = new Float32Array(run.reduce((n, part) => n + part.length, 0));
-    let at = 0;
-    for (const part of run) {
-      samples.set(part, at);
-      at += part.length;
-    }
-    joined.push({ type: "audio", samples });
-    run = [];
-  };
-  for (const event of events) {
-    if (event.type === "audio") run.push(event.samples);
-    else {
-      close();
-      joined.push(event);
-    }
-  }
-  close();
-  return joined;
 }

@@ -93,6 +93,15 @@ describe("VadSegmenter with Silero VAD", () => {
     expect(small).toEqual(large);
   });
 
+  it("gives each run of audio within one push as one array", async () => {
+    vad.reset();
+    const segmenter = new VadSegmenter(vad);
+    const events = await segmenter.push(await samplesOf("utt-02.wav"));
+    expect(events.some((e) => e.type === "audio")).toBe(true);
+    const adjacent = events.some((e, i) => e.type === "audio" && events[i + 1]?.type === "audio");
+    expect(adjacent).toBe(false);
+  });
+
   it("sends pre-roll audio before the speech start and every sample once", async () => {
     const samples = await samplesOf("utt-03.wav");
     const events = await segment(samples, 4096, { preRollMs: 256 });

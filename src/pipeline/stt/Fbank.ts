@@ -33,6 +33,9 @@ const ENERGY_FLOOR = 1.1920928955078125e-7;
 
 export type FrameSink = (features: Float32Array) => void;
 
+/** The window, FFT plan and mel filters of each setting in use (read-only once made). */
+const TABLES = new Map<string, { window: Float64Array; fft: FFT; banks: MelBanks }>();
+
 export class Fbank {
   readonly dim: number;
   readonly frameShift: number;
@@ -61,13 +64,22 @@ export class Fbank {
     this.#preemphasis = o.preemphasis;
     let fftSize = 1;
     while (fftSize < this.#length) fftSize *= 2;
-    this.#window = poveyWindow(this.#length);
-    this.#fft = new FFT(fftSize);
+    const high = o.highFreq > 0 ? o.highFreq : o.sampleRate / 2 + o.highFreq;
+    // Every utterance makes a stream and so an Fbank: the tables are made once per setting.
+    const key = [this.#length, fftSize, o.numBins, o.sampleRate, o.lowFreq, high].join(",");
+    let tables = TABLES.get(key);
+    if (!tables) {
+      tables = {
+        window: poveyWindow(this.#length),
+        fft: new FFT(fftSize),
+        banks: melBanks(o.numBins, fftSize, o.sampleRate, o.lowFreq, high),
+      };
+      TABLES.set(key, tables);
+    }
+    ({ window: this.#window, fft: this.#fft, banks: this.#banks } = tables);
     this.#frame = new Float64Array(fftSize);
     this.#spectrum = new Float64Array(2 * fftSize);
     this.#power = new Float64Array(fftSize / 2);
-    const high = o.highFreq > 0 ? o.highFreq : o.sampleRate / 2 + o.highFreq;
-    this.#banks = melBanks(o.numBins, fftSize, o.sampleRate, o.lowFreq, high);
     this.#out = new Float32Array(o.numBins);
     this.#buf = new Float32Array(4 * this.#length);
   }
@@ -129,21 +141,34 @@ export class Fbank {
     const n = this.#bufLen;
     const start = this.#firstSample(this.#nextFrame) - this.#bufStart;
     let mean = 0;
-    for (let i = 0; i < len; i++) {
-      let s = start + i;
-      // Reflect at the edges of the kept samples, as Kaldi's ExtractWindow does.
-      while (s < 0 || s >= n) s = s < 0 ? -s - 1 : 2 * n - 1 - s;
-      const v = buf[s]!;
-      frame[i] = v;
-      mean += v;
+    if (start >= 0 && start + len <= n) {
+      for (let i = 0; i < len; i++) {
+        const v = buf[start + i]!;
+        frame[i] = v;
+        mean += v;
+      }
+    } else {
+      for (let i = 0; i < len; i++) {
+        let s = start + i;
+        // Reflect at the edges of the kept samples, as Kaldi's ExtractWindow does.
+        while (s < 0 || s >= n) s = s < 0 ? -s - 1 : 2 * n - 1 - s;
+        const v = buf[s]!;
+        frame[i] = v;
+        mean += v;
+      }
     }
     mean /= len;
-    for (let i = 0; i < len; i++) frame[i]! -= mean;
+    // Mean removal, pre-emphasis and the window in one pass from the end: each sample
+    // takes k times its (mean-removed) predecessor, which is not yet overwritten.
     const k = this.#preemphasis;
-    for (let i = len - 1; i > 0; i--) frame[i]! -= k * frame[i - 1]!;
-    frame[0]! -= k * frame[0]!;
     const window = this.#window;
-    for (let i = 0; i < len; i++) frame[i]! *= window[i]!;
+    let next = frame[len - 1]! - mean;
+    for (let i = len - 1; i > 0; i--) {
+      const previous = frame[i - 1]! - mean;
+      frame[i] = (next - k * previous) * window[i]!;
+      next = previous;
+    }
+    frame[0] = (next - k * next) * window[0]!;
     // frame[len..] stays zero: nothing ever writes there.
     this.#fft.realTransform(this.#spectrum, frame);
     const spectrum = this.#spectrum;

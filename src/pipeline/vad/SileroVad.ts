@@ -109,6 +109,11 @@ export class SileroVad {
     return result;
   }
 
+  /** Speech probability of one 512-sample frame (probabilities() of a one-frame run). */
+  async probability(frame: Float32Array): Promise<number> {
+    return (await this.probabilities(frame.subarray(0, VAD_FRAME_SAMPLES)))[0]!;
+  }
+
   async #runBatched(frames: Float32Array): Promise<Float32Array> {
     const samples = new Float32Array(CONTEXT_SAMPLES + frames.length);
     samples.set(this.#context);

@@ -36,9 +36,24 @@ export const DEFAULT_VAD_CONFIG: Readonly<VadConfig> = {
   maxUtteranceMs: 30_000,
 };
 
-export interface FrameClassifier {
-  /** The speech probability of each 512-sample frame of a run of whole frames, in order. */
-  probabilities(frames: Float32Array): Promise<Float32Array>;
+/**
+ * What the segmenter asks of a VAD: the speech probability of each 512-sample frame of a
+ * run of whole frames, in order (SileroVad); or, from a classifier written for one frame
+ * a call, each frame's probability in turn.
+ */
+export type FrameClassifier =
+  | { probabilities(frames: Float32Array): Promise<Float32Array> }
+  | { probability(frame: Float32Array): Promise<number> };
+
+/** The probabilities of a run of whole frames, from either kind of classifier. */
+async function probabilitiesOf(vad: FrameClassifier, run: Float32Array): Promise<Float32Array> {
+  if ("probabilities" in vad) return vad.probabilities(run);
+  const out = new Float32Array(run.length / VAD_FRAME_SAMPLES);
+  for (let i = 0; i < out.length; i++)
+    out[i] = await vad.probability(
+      run.subarray(i * VAD_FRAME_SAMPLES, (i + 1) * VAD_FRAME_SAMPLES),
+    );
+  return out;
 }
 
 const msToSamples = (ms: number): number => Math.round((ms * 16000) / 1000);
@@ -83,7 +98,7 @@ export class VadSegmenter {
       run.set(this.#frame.subarray(0, this.#filled));
       const used = run.length - this.#filled;
       run.set(samples.subarray(0, used), this.#filled);
-      const probabilities = await this.#vad.probabilities(run);
+      const probabilities = await probabilitiesOf(this.#vad, run);
       for (let i = 0; i < whole; i++) {
         // A view: what is sent is copied out by joinAudio, and what is held keeps `run`.
         const frame = run.subarray(i * VAD_FRAME_SAMPLES, (i + 1) * VAD_FRAME_SAMPLES);

@@ -93,6 +93,15 @@ describe("VadSegmenter with Silero VAD", () => {
     expect(small).toEqual(large);
   });
 
+  it("takes a classifier of one frame a call as well, with the same events", async () => {
+    const samples = await samplesOf("utt-02.wav");
+    vad.reset();
+    const oneByOne = new VadSegmenter({ probability: (frame) => vad.probability(frame) });
+    const events = [...(await oneByOne.push(samples)), ...oneByOne.flush()];
+    expect(spans(events)).toEqual(spans(await segment(samples, 16000)));
+    expect(spans(events).length).toBeGreaterThan(0);
+  });
+
   it("gives each run of audio within one push as one array", async () => {
     vad.reset();
     const segmenter = new VadSegmenter(vad);

@@ -7,14 +7,12 @@ import ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { convShapes, convsAsMatMul } from "../../../src/pipeline/stt/convsAsMatMul.js";
 import {
-  GRAPH_INITIALIZER,
   GRAPH_INPUT,
   GRAPH_NODE,
   GRAPH_OUTPUT,
   MODEL_GRAPH,
   NODE_ATTRIBUTE,
   ONNX_FLOAT,
-  concat,
   fieldsOf,
   int,
   intAttribute,
@@ -25,6 +23,7 @@ import {
   valueInfo,
 } from "../../../src/pipeline/stt/OnnxProto.js";
 import { openOnnxSession } from "../../../src/pipeline/stt/OnnxSession.js";
+import { floatTensor, modelOf } from "../../support/onnxGraphs.js";
 
 const OPTIONS = { executionProviders: ["cpu"], intraOpNumThreads: 1, interOpNumThreads: 1 };
 
@@ -39,18 +38,6 @@ interface Case {
   bias: boolean;
   group?: number;
 }
-
-const modelOf = (...graph: Uint8Array[]): Uint8Array =>
-  concat([int(1, 8), message(MODEL_GRAPH, ...graph), message(8, text(1, ""), int(2, 17))]);
-
-const floatTensor = (name: string, values: Float32Array, dims: number[]) =>
-  message(
-    GRAPH_INITIALIZER,
-    ...dims.map((d) => int(1, d)),
-    int(2, ONNX_FLOAT),
-    text(8, name),
-    message(9, new Uint8Array(values.buffer)),
-  );
 
 const ints = (name: string, values: number[]) =>
   message(NODE_ATTRIBUTE, text(1, name), ...values.map((v) => int(8, v)), int(20, 7));

@@ -13,7 +13,6 @@ import { VoxtraceError } from "../../../src/errors.js";
 import { foldStaticIfs } from "../../../src/pipeline/stt/foldStaticIfs.js";
 import {
   ATTRIBUTE_GRAPH,
-  GRAPH_INITIALIZER,
   GRAPH_INPUT,
   GRAPH_NODE,
   GRAPH_OUTPUT,
@@ -33,6 +32,7 @@ import {
 } from "../../../src/pipeline/stt/OnnxProto.js";
 import { openOnnxSession, type OnnxSession } from "../../../src/pipeline/stt/OnnxSession.js";
 import { SileroVad, defaultVadModelPath } from "../../../src/pipeline/vad/SileroVad.js";
+import { floatTensor, modelOf } from "../../support/onnxGraphs.js";
 import { samplesOf } from "../../support/readAudio.js";
 
 const OPTIONS = { executionProviders: ["cpu"], intraOpNumThreads: 1, interOpNumThreads: 1 };
@@ -86,18 +86,6 @@ const ifNode = (condition: string, output: string, prefix: string, thenNodes?: U
   );
 
 /** ModelProto{ir_version 8, graph, opset_import{"" 17}} around graph fields. */
-const modelOf = (...graph: Uint8Array[]): Uint8Array =>
-  concat([int(1, 8), message(MODEL_GRAPH, ...graph), message(8, text(1, ""), int(2, 17))]);
-
-const floatTensor = (name: string, values: number[], dims: number[] = [values.length]) =>
-  message(
-    GRAPH_INITIALIZER,
-    ...dims.map((d) => int(1, d)),
-    int(2, ONNX_FLOAT),
-    text(8, name),
-    message(9, new Uint8Array(Float32Array.from(values).buffer)),
-  );
-
 /** y = If(size(x) > limit) then x*2 else -x; x has a symbolic length. */
 function sizeModel(limit: number): Uint8Array {
   return modelOf(

@@ -25,7 +25,7 @@ beforeAll(async () => {
   vad = await SileroVad.load();
   speech = await samplesOf("session-dictation.wav");
   const sr = new ort.Tensor("int64", BigInt64Array.from([16000n]), []);
-  let state = new ort.Tensor("float32", new Float32Array(256), [2, 1, 128]);
+  let state: ort.Tensor = new ort.Tensor("float32", new Float32Array(256), [2, 1, 128]);
   const input = new Float32Array(576);
   reference = [];
   for (let at = 0; at + 512 <= speech.length; at += 512) {

@@ -2,13 +2,26 @@
 // frame, whatever runs of frames it is handed; and graphs it does not know are left
 // alone, so the VAD falls back to one frame a call.
 
+import { rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import fc from "fast-check";
 import ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  GRAPH_INPUT,
+  GRAPH_OUTPUT,
+  ONNX_FLOAT,
+  ONNX_INT64,
+  node,
+  text,
+  valueInfo,
+} from "../../../src/pipeline/stt/OnnxProto.js";
 import { openOnnxSession, type OnnxSession } from "../../../src/pipeline/stt/OnnxSession.js";
 import { batchVadFrames } from "../../../src/pipeline/vad/batchVadFrames.js";
 import { SileroVad, defaultVadModelPath } from "../../../src/pipeline/vad/SileroVad.js";
+import { modelOf } from "../../support/onnxGraphs.js";
 import { samplesOf } from "../../support/readAudio.js";
 
 const OPTIONS = { executionProviders: ["cpu"], intraOpNumThreads: 1, interOpNumThreads: 1 };
@@ -84,6 +97,42 @@ describe("batchVadFrames", () => {
     const bytes = new Uint8Array(await readFile(defaultVadModelPath()));
     expect(batchVadFrames(bytes, NAMES)).toBeUndefined();
     expect(batchVadFrames(new Uint8Array(0), NAMES)).toBeUndefined();
+  });
+
+  it("falls back to one frame a call for a VAD file it cannot batch, context carried", async () => {
+    // A stand-in VAD with Silero's inputs and outputs: the mean of its 576-sample input
+    // (64 samples of context, then the frame) as the probability, the state passed on.
+    const file = path.join(os.tmpdir(), `voxtrace-mean-vad-${process.pid}.onnx`);
+    writeFileSync(
+      file,
+      modelOf(
+        text(2, "mean_vad"),
+        node(["input"], ["output"], "ReduceMean"),
+        node(["state"], ["stateN"], "Identity"),
+        valueInfo(GRAPH_INPUT, "input", ONNX_FLOAT, [1, 576]),
+        valueInfo(GRAPH_INPUT, "state", ONNX_FLOAT, [2, 1, 128]),
+        valueInfo(GRAPH_INPUT, "sr", ONNX_INT64, []),
+        valueInfo(GRAPH_OUTPUT, "output", ONNX_FLOAT),
+        valueInfo(GRAPH_OUTPUT, "stateN", ONNX_FLOAT),
+      ),
+    );
+    const stand = await SileroVad.load({ modelPath: file });
+    try {
+      expect(stand.batched).toBe(false);
+      const frames = Float32Array.from({ length: 3 * 512 }, (_, i) => Math.floor(i / 512) + 1);
+      const got = await stand.probabilities(frames);
+      // Frame 1 sees 64 zeros of context, frames 2 and 3 the end of the frame before.
+      expect(Array.from(got)).toEqual(
+        [512 / 576, (64 + 2 * 512) / 576, (2 * 64 + 3 * 512) / 576].map((v) => Math.fround(v)),
+      );
+      expect(await stand.probability(new Float32Array(512).fill(1))).toBeCloseTo(
+        (3 * 64 + 512) / 576,
+        6,
+      );
+    } finally {
+      await stand.release();
+      rmSync(file, { force: true });
+    }
   });
 
   it("refuses a run that is not a whole number of frames, and takes an empty one", async () => {

@@ -3,8 +3,9 @@
 // matrix product over the whole batch. ONNX Runtime's Conv multiplies one batch item at
 // a time, a product only as wide as that item's few output steps; as a MatMul, the
 // batch and the steps form one tall product, which its GEMM runs several times faster.
-// Each output is the same dot product of the same weights and inputs, in the same order
-// (input channel, then kernel tap), as the convolution's im2col product.
+// Each output is the same dot product of the same weights and inputs (input channel,
+// then kernel tap) as the convolution's im2col product; the GEMM may block the sum
+// differently, so results can differ in the last bits (9e-7 at most on the VAD).
 //
 // A convolution is rewritten when it is 1-D (rank-3 weights), ungrouped, undilated, with
 // explicit pads, and its input's length is known (measured by the caller on a one-item
@@ -51,8 +52,8 @@ interface ConvAttributes {
 const PREFIX = "voxtrace_mm_";
 
 /**
- * The model with each convolution `shapes` describes (by its input name) replaced by a
- * MatMul; undefined when none could be.
+ * The model with each convolution `shapes` describes (by its output's name) replaced by
+ * a MatMul; undefined when none could be.
  */
 export function convsAsMatMul(
   bytes: Uint8Array,
@@ -67,7 +68,7 @@ export function convsAsMatMul(
     if (field.field !== GRAPH_NODE || !field.payload) return [field];
     const conv = parseNode(field);
     if (conv.op !== "Conv" || conv.domain !== "") return [field];
-    const shape = shapes.get(conv.inputs[0]!);
+    const shape = shapes.get(conv.outputs[0]!);
     const attributes = attributesOf(field.payload);
     if (!shape || !attributes.plain || conv.inputs.length < 2) return [field];
     count += 1;
@@ -133,7 +134,7 @@ export async function convShapes(
   for (const conv of convs) {
     const [x, w] = [dims.get(conv.inputs[0]!), dims.get(conv.inputs[1]!)];
     if (x?.length !== 3 || w?.length !== 3 || x[1] !== w[1]) continue;
-    shapes.set(conv.inputs[0]!, { length: x[2]!, channels: x[1]!, outputs: w[0]!, kernel: w[2]! });
+    shapes.set(conv.outputs[0]!, { length: x[2]!, channels: x[1]!, outputs: w[0]!, kernel: w[2]! });
   }
   return shapes;
 }

@@ -70,8 +70,10 @@ export class SileroVad {
       const batchedSession =
         rewritten && (await openOnnxSession(rewritten, sessionOptions).catch(() => undefined));
       const batched = batchedSession && new SileroVad(batchedSession, true);
-      if (!batched || !(await SileroVad.#sameNumbers(single, batched))) {
+      const same = batched && (await SileroVad.#sameNumbers(single, batched).catch(() => false));
+      if (!batched || !same) {
         await batched?.release();
+        single.reset(); // the check ran audio through it
         return single;
       }
       await single.release();

@@ -57,6 +57,25 @@ export class BoundedQueue<T> implements AsyncIterable<T> {
     }
   }
 
+  /**
+   * The next item, waiting at most `ms` for one to arrive; undefined if none came (or the
+   * queue closed and drained). An item that arrives later stays queued.
+   */
+  async takeWithin(ms: number): Promise<T | undefined> {
+    const item = this.poll();
+    if (item !== undefined || this.#closed || ms <= 0) return item;
+    let timer: NodeJS.Timeout | undefined;
+    let wake: (() => void) | undefined;
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+      this.#wakeConsumer = resolve;
+      timer = setTimeout(resolve, ms);
+    });
+    clearTimeout(timer);
+    if (this.#wakeConsumer === wake) this.#wakeConsumer = undefined;
+    return this.poll();
+  }
+
   /** No more items will come; the consumer drains what is queued, then stops. */
   close(): void {
     this.#closed = true;

@@ -52,10 +52,16 @@ const BATCH_CHUNKS_PER_RUN = 4;
  * Samples of a file the VAD takes at once (4 s): the source's chunks (0.25 s) are joined
  * up to this, so the VAD runs ~128 frames in one call (its graph takes a run of frames,
  * batchVadFrames), then recognition runs on what they held, each model with its weights
- * in cache (docs/benchmarks.md). A file is read faster than it is processed, so waiting
- * for the next chunks costs nothing; live input is never held back.
+ * in cache (docs/benchmarks.md). Live input is never held back.
  */
 const FILE_RUN_SAMPLES = 65536;
+
+/**
+ * How long the VAD stage waits, in all, for more chunks to join: a file's next blocks
+ * are a read away and arrive well within it, while input that comes at the pace it is
+ * spoken (a microphone piped to stdin) is held back by this much at most.
+ */
+const JOIN_WAIT_MS = 20;
 
 /**
  * Captured chunks the VAD may be ahead of recognition: a second's worth of live audio, a
@@ -190,8 +196,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 }
 
 /**
- * `first` followed by the chunks that come after it, joined into one chunk of up to
- * `limit` samples (less at the end of the input); it arrived when its last part did.
+ * `first` followed by the chunks that come after it within JOIN_WAIT_MS, joined into one
+ * chunk of up to `limit` samples; it arrived when its last part did.
  */
 async function joinArriving(
   first: CapturedChunk,
@@ -200,8 +206,9 @@ async function joinArriving(
 ): Promise<CapturedChunk> {
   const parts = [first];
   let length = first.samples.length;
+  const deadline = performance.now() + JOIN_WAIT_MS;
   while (length < limit) {
-    const next = await queue.take();
+    const next = await queue.takeWithin(deadline - performance.now());
     if (!next) break;
     parts.push(next);
     length += next.samples.length;

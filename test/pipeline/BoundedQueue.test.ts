@@ -57,6 +57,19 @@ describe("BoundedQueue", () => {
     expect(queue.poll()).toBeUndefined();
   });
 
+  it("waits a bounded time for the next item; one that comes later stays queued", async () => {
+    const queue = new BoundedQueue<number>(4);
+    setTimeout(() => queue.offer(1), 5);
+    expect(await queue.takeWithin(1000)).toBe(1);
+    setTimeout(() => queue.offer(2), 60);
+    expect(await queue.takeWithin(10)).toBeUndefined();
+    expect(await queue.take()).toBe(2);
+    queue.offer(3);
+    expect(await queue.takeWithin(0)).toBe(3);
+    queue.close();
+    expect(await queue.takeWithin(1000)).toBeUndefined();
+  });
+
   it("rejects a capacity that is not a positive integer at construction", () => {
     expect(() => new BoundedQueue(0)).toThrow(RangeError);
   });

@@ -63,7 +63,7 @@ function counting(chunks: number): AudioSource {
 }
 
 describe("runPipeline", () => {
-  it("gives a file's VAD the chunks already read joined (up to 4 s), in order, none lost", async () => {
+  it("gives a file's VAD its chunks joined into runs of 4 s, in order, none lost", async () => {
     const pushes: Float32Array[] = [];
     await runPipeline({
       source: counting(300),
@@ -75,6 +75,38 @@ describe("runPipeline", () => {
     expect(joined).toEqual(Array.from({ length: 300 * 1600 }, (_, i) => i));
     expect(Math.max(...pushes.map((p) => p.length))).toBeGreaterThan(1600);
     expect(Math.max(...pushes.map((p) => p.length))).toBeLessThan(65536 + 1600);
+    // A file's chunks come faster than they are joined: nearly every run is a full 4 s.
+    expect(pushes.length).toBeLessThanOrEqual(Math.ceil((300 * 1600) / 65536) + 2);
+  });
+
+  it("holds input that comes at the pace it is spoken back by 20 ms at most (a piped microphone)", async () => {
+    const pushes: { at: number; length: number }[] = [];
+    const arrived: number[] = [];
+    const paced: AudioSource = {
+      ...counting(6),
+      async *chunks() {
+        for (let c = 0; c < 6; c++) {
+          await new Promise((resolve) => setTimeout(resolve, 60));
+          arrived.push(performance.now());
+          yield new Float32Array(1600);
+        }
+      },
+    };
+    await runPipeline({
+      source: paced,
+      segmenter: {
+        push: (samples) => {
+          pushes.push({ at: performance.now(), length: samples.length });
+          return Promise.resolve([]);
+        },
+        flush: () => [],
+      },
+      model: unusedModel,
+      sinks: [],
+    });
+    expect(pushes.map((p) => p.length)).toEqual(Array(6).fill(1600));
+    // Each chunk reaches the VAD within the join wait (20 ms) and timer slack.
+    for (const [i, p] of pushes.entries()) expect(p.at - arrived[i]!).toBeLessThan(45);
   });
 
   it("gives live audio to the VAD chunk by chunk, as it arrives", async () => {

@@ -121,6 +121,47 @@ export const text = (field: number, value: string): Uint8Array =>
 export const message = (field: number, ...parts: Uint8Array[]): Uint8Array =>
   lengthDelimited(field, concat(parts));
 
+/** A model's graph as fields, and the model rebuilt around other graph fields. */
+export interface ModelGraph {
+  fields: Field[];
+  /** The model with `fields` as its graph; every other part copied as it was. */
+  withGraph: (fields: readonly Field[]) => Uint8Array;
+}
+
+/** The graph of the ModelProto `bytes`; undefined when it has none. */
+export function modelGraph(bytes: Uint8Array): ModelGraph | undefined {
+  const top = fieldsOf(bytes);
+  const graph = top.find((f) => f.field === MODEL_GRAPH && f.payload);
+  if (!graph) return undefined;
+  return {
+    fields: fieldsOf(graph.payload!),
+    withGraph: (fields) =>
+      concat(
+        top.map((f) =>
+          f === graph ? lengthDelimited(MODEL_GRAPH, concat(fields.map((g) => g.raw))) : f.raw,
+        ),
+      ),
+  };
+}
+
+/** The repeated integers `field` of a message, packed or not (AttributeProto.ints is 8). */
+export function intsOf(message: Uint8Array, field: number): number[] {
+  const out: number[] = [];
+  for (const f of fieldsOf(message)) {
+    if (f.field !== field) continue;
+    if (f.value !== undefined) out.push(f.value);
+    else if (f.payload) {
+      const packed = Buffer.from(f.payload.buffer, f.payload.byteOffset, f.payload.byteLength);
+      for (let at = 0; at < packed.length;) {
+        const { value, next } = varint(packed, at, packed.length);
+        out.push(value);
+        at = next;
+      }
+    }
+  }
+  return out;
+}
+
 /** An integer attribute (`axis`, ...) of a node. */
 export const intAttribute = (name: string, value: number): Uint8Array =>
   message(NODE_ATTRIBUTE, text(1, name), int(3, value), int(20, ATTRIBUTE_INT));

@@ -17,7 +17,6 @@ import {
   GRAPH_INITIALIZER,
   GRAPH_NODE,
   GRAPH_OUTPUT,
-  MODEL_GRAPH,
   NODE_ATTRIBUTE,
   ONNX_FLOAT,
   concat,
@@ -25,12 +24,15 @@ import {
   int,
   int64Tensor,
   intAttribute,
+  intsOf,
   message,
+  modelGraph,
   node,
   text,
   textsOf,
   valueInfo,
   type Field,
+  type ModelGraph,
 } from "./OnnxProto.js";
 import { openOnnxSession } from "./OnnxSession.js";
 
@@ -59,12 +61,10 @@ export function convsAsMatMul(
   bytes: Uint8Array,
   shapes: ReadonlyMap<string, ConvShape>,
 ): Uint8Array | undefined {
-  const top = fieldsOf(bytes);
-  const graphField = top.find((f) => f.field === MODEL_GRAPH && f.payload);
-  if (!graphField) return undefined;
-  const graph = fieldsOf(graphField.payload!);
+  const model = modelGraph(bytes);
+  if (!model) return undefined;
   let count = 0;
-  const rewritten = graph.flatMap((field): Field[] => {
+  const rewritten = model.fields.flatMap((field): Field[] => {
     if (field.field !== GRAPH_NODE || !field.payload) return [field];
     const conv = parseNode(field);
     if (conv.op !== "Conv" || conv.domain !== "") return [field];
@@ -74,12 +74,7 @@ export function convsAsMatMul(
     count += 1;
     return fieldsOf(asMatMul(conv, shape, attributes, `${PREFIX}${count}_`));
   });
-  if (count === 0) return undefined;
-  return concat(
-    top.map((f) =>
-      f === graphField ? message(MODEL_GRAPH, concat(rewritten.map((g) => g.raw))) : f.raw,
-    ),
-  );
+  return count > 0 ? model.withGraph(rewritten) : undefined;
 }
 
 /**
@@ -92,16 +87,15 @@ export async function convShapes(
   probe: Uint8Array,
   feeds: Record<string, ort.Tensor>,
 ): Promise<Map<string, ConvShape>> {
-  const convs = nodesOf(bytes).filter((n) => n.op === "Conv" && n.domain === "");
-  const probeTop = fieldsOf(probe);
-  const probeGraph = probeTop.find((f) => f.field === MODEL_GRAPH && f.payload);
+  const convs = nodesOf(modelGraph(bytes)).filter((n) => n.op === "Conv" && n.domain === "");
+  const probeModel = modelGraph(probe);
   const shapes = new Map<string, ConvShape>();
-  if (!probeGraph) return shapes;
+  if (!probeModel) return shapes;
   // Dimensions known without a run: the feeds' and the initializers'.
   const dims = new Map<string, readonly number[]>(
     Object.entries(feeds).map(([name, tensor]) => [name, tensor.dims]),
   );
-  for (const f of fieldsOf(probeGraph.payload!))
+  for (const f of probeModel.fields)
     if (f.field === GRAPH_INITIALIZER && f.payload) {
       const parts = fieldsOf(f.payload);
       const name = textsOf(f.payload, 8)[0] ?? "";
@@ -110,20 +104,19 @@ export async function convShapes(
         parts.filter((p) => p.field === 1 && p.value !== undefined).map((p) => p.value!),
       );
     }
-  const computed = new Set(nodesOf(probe).flatMap((n) => n.outputs));
+  const computed = new Set(nodesOf(probeModel).flatMap((n) => n.outputs));
   const wanted = [...new Set(convs.flatMap((c) => c.inputs.slice(0, 2)))].filter(
     (name) => !dims.has(name) && computed.has(name),
   );
   if (wanted.length > 0) {
-    const extra = wanted.map((name) => valueInfo(GRAPH_OUTPUT, name, ONNX_FLOAT));
-    const session = await openOnnxSession(
-      concat(
-        probeTop.map((f) =>
-          f === probeGraph ? message(MODEL_GRAPH, probeGraph.payload!, ...extra) : f.raw,
-        ),
-      ),
-      { executionProviders: ["cpu"], intraOpNumThreads: 1, interOpNumThreads: 1 },
-    );
+    const extra = fieldsOf(concat(wanted.map((name) => valueInfo(GRAPH_OUTPUT, name, ONNX_FLOAT))));
+    // Opened for one run: not worth optimising.
+    const session = await openOnnxSession(probeModel.withGraph([...probeModel.fields, ...extra]), {
+      executionProviders: ["cpu"],
+      graphOptimizationLevel: "disabled",
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+    });
     try {
       const values = await session.run(feeds);
       for (const name of wanted) if (values[name]) dims.set(name, values[name].dims);
@@ -139,13 +132,8 @@ export async function convShapes(
   return shapes;
 }
 
-function nodesOf(bytes: Uint8Array): GraphNode[] {
-  const graph = fieldsOf(bytes).find((f) => f.field === MODEL_GRAPH && f.payload);
-  return graph
-    ? fieldsOf(graph.payload!)
-        .filter((f) => f.field === GRAPH_NODE && f.payload)
-        .map(parseNode)
-    : [];
+function nodesOf(model: ModelGraph | undefined): GraphNode[] {
+  return (model?.fields ?? []).filter((f) => f.field === GRAPH_NODE && f.payload).map(parseNode);
 }
 
 /**
@@ -207,9 +195,8 @@ function attributesOf(payload: Uint8Array): ConvAttributes {
   for (const f of fieldsOf(payload)) {
     if (f.field !== NODE_ATTRIBUTE || !f.payload) continue;
     const name = textsOf(f.payload, 1)[0];
-    const parts = fieldsOf(f.payload);
-    const single = parts.find((a) => a.field === 3)?.value;
-    const list = intsOf(parts);
+    const single = fieldsOf(f.payload).find((a) => a.field === 3)?.value;
+    const list = intsOf(f.payload, 8);
     if (name === "strides") result.stride = list[0] ?? 1;
     else if (name === "pads") result.pads = [list[0] ?? 0, list[1] ?? 0];
     else if (name === "group") result.plain &&= (single ?? 1) === 1;
@@ -222,28 +209,4 @@ function attributesOf(payload: Uint8Array): ConvAttributes {
       result.plain = false;
   }
   return result;
-}
-
-/** The repeated int64 field `ints` (8) of an AttributeProto, packed or not. */
-function intsOf(parts: readonly Field[]): number[] {
-  const out: number[] = [];
-  for (const f of parts) {
-    if (f.field !== 8) continue;
-    if (f.value !== undefined) out.push(f.value);
-    else if (f.payload) {
-      let at = 0;
-      while (at < f.payload.length) {
-        let value = 0;
-        let scale = 1;
-        for (;;) {
-          const byte = f.payload[at++]!;
-          value += (byte & 0x7f) * scale;
-          scale *= 128;
-          if (byte < 0x80) break;
-        }
-        out.push(value);
-      }
-    }
-  }
-  return out;
 }

@@ -21,7 +21,7 @@ import {
   GRAPH_NODE,
   GRAPH_OUTPUT,
   GRAPH_VALUE_INFO,
-  MODEL_GRAPH,
+  modelGraph,
   NODE_ATTRIBUTE,
   NODE_DOMAIN,
   NODE_INPUT,
@@ -34,7 +34,6 @@ import {
   concat,
   fieldsOf,
   int64Tensor,
-  lengthDelimited,
   nameOf,
   node,
   tensorTypeOf,
@@ -85,17 +84,11 @@ export async function foldStaticIfs(
   bytes: Uint8Array,
   specialization: GraphSpecialization,
 ): Promise<Uint8Array | undefined> {
-  const top = fieldsOf(bytes);
-  const graphField = top.find((f) => f.field === MODEL_GRAPH && f.payload);
-  if (!graphField) return undefined;
-  let graph: Field[] | undefined = fixInputs(fieldsOf(graphField.payload!), specialization);
+  const model = modelGraph(bytes);
+  if (!model) return undefined;
+  let graph: Field[] | undefined = fixInputs(model.fields, specialization);
   if (!graph) return undefined;
-  const modelOf = (fields: readonly Field[]): Uint8Array =>
-    concat(
-      top.map((f) =>
-        f === graphField ? lengthDelimited(MODEL_GRAPH, concat(fields.map((g) => g.raw))) : f.raw,
-      ),
-    );
+  const modelOf = model.withGraph;
   let folded = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const result = await foldRound(graph, modelOf, specialization);

@@ -10,14 +10,13 @@
 import {
   GRAPH_INPUT,
   GRAPH_OUTPUT,
-  MODEL_GRAPH,
+  modelGraph,
   ONNX_FLOAT,
   ONNX_INT64,
   concat,
   fieldsOf,
   int64Tensor,
   intAttribute,
-  lengthDelimited,
   nameOf,
   node,
   tensorTypeOf,
@@ -40,12 +39,11 @@ export function packEncoderStates(
   const packed = states.filter((s) => s.type === "float32");
   if (packed.length < 2 || states.some((s) => s.name === PACKED_STATES)) return undefined;
   const names = new Set(packed.map((s) => s.name));
-  const top = fieldsOf(bytes);
-  const graph = top.find((f) => f.field === MODEL_GRAPH && f.payload);
-  if (!graph) return undefined;
+  const model = modelGraph(bytes);
+  if (!model) return undefined;
   let inputs = 0;
   let outputs = 0;
-  const kept = fieldsOf(graph.payload!).filter((f) => {
+  const kept = model.fields.filter((f) => {
     if (f.field === GRAPH_INPUT && names.has(nameOf(f.payload))) return (inputs++, false);
     if (f.field === GRAPH_OUTPUT && names.has(nameOf(f.payload).replace(/^new_/, "")))
       return (outputs++, false);
@@ -79,8 +77,7 @@ export function packEncoderStates(
       axis0,
     ),
   ];
-  const rewritten = concat([...kept.map((f) => f.raw), ...added]);
-  return concat(top.map((f) => (f === graph ? lengthDelimited(MODEL_GRAPH, rewritten) : f.raw)));
+  return model.withGraph([...kept, ...fieldsOf(concat(added))]);
 }
 
 /** The specs of a packed encoder's states: the flat float32 one, then the others as they were. */
@@ -99,9 +96,8 @@ export function packedStateSpecs(states: readonly StateSpec[]): StateSpec[] {
  * one stream per run); inputs of other element types are left out.
  */
 export function encoderStateSpecs(bytes: Uint8Array): StateSpec[] {
-  const graph = fieldsOf(bytes).find((f) => f.field === MODEL_GRAPH)?.payload;
   const specs: StateSpec[] = [];
-  for (const input of graph ? fieldsOf(graph) : []) {
+  for (const input of modelGraph(bytes)?.fields ?? []) {
     if (input.field !== GRAPH_INPUT || !input.payload) continue;
     const name = nameOf(input.payload);
     const { elem, dims } = tensorTypeOf(input.payload);

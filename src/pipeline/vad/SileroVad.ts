@@ -37,6 +37,9 @@ export class SileroVad {
   /** Whether the session takes a run of frames (the batched graph) or one frame. */
   readonly #batched: boolean;
   readonly #context = new Float32Array(CONTEXT_SAMPLES);
+  /** The one-frame graph's input (context, then the frame) and its tensor, made once. */
+  readonly #frameInput = new Float32Array(CONTEXT_SAMPLES + VAD_FRAME_SAMPLES);
+  readonly #frameTensor = new ort.Tensor("float32", this.#frameInput, [1, this.#frameInput.length]);
   readonly #rate = new ort.Tensor("int64", BigInt64Array.from([SAMPLE_RATE]), []);
   /** Whether the graph still takes the sample rate (not when loaded specialised). */
   readonly #takesRate: boolean;
@@ -126,18 +129,17 @@ export class SileroVad {
     });
     this.#state = outputs.stateN!;
     this.#context.set(frames.subarray(frames.length - CONTEXT_SAMPLES));
-    return Float32Array.from(outputs[BATCH_PROBABILITIES]!.data as Float32Array);
+    return outputs[BATCH_PROBABILITIES]!.data as Float32Array;
   }
 
   async #runOne(frame: Float32Array): Promise<number> {
-    const input = new Float32Array(CONTEXT_SAMPLES + VAD_FRAME_SAMPLES);
-    input.set(this.#context);
-    input.set(frame, CONTEXT_SAMPLES);
-    const inputTensor = new ort.Tensor("float32", input, [1, input.length]);
+    this.#frameInput.set(this.#context);
+    this.#frameInput.set(frame, CONTEXT_SAMPLES);
+    const input = this.#frameTensor;
     const outputs = await this.#session.run(
       this.#takesRate
-        ? { input: inputTensor, state: this.#state, sr: this.#rate }
-        : { input: inputTensor, state: this.#state },
+        ? { input, state: this.#state, sr: this.#rate }
+        : { input, state: this.#state },
     );
     this.#state = outputs.stateN!;
     // The last 64 samples of this frame are the next frame's context.

@@ -16,7 +16,6 @@ import {
   GRAPH_INPUT,
   GRAPH_NODE,
   GRAPH_OUTPUT,
-  MODEL_GRAPH,
   NODE_ATTRIBUTE,
   ONNX_FLOAT,
   concat,
@@ -24,6 +23,7 @@ import {
   int64Tensor,
   intAttribute,
   message,
+  modelGraph,
   nameOf,
   node,
   text,
@@ -58,10 +58,9 @@ export function batchVadFrames(bytes: Uint8Array, names: VadGraphNames): Uint8Ar
 }
 
 function rewrite(bytes: Uint8Array, names: VadGraphNames): Uint8Array | undefined {
-  const top = fieldsOf(bytes);
-  const graphField = top.find((f) => f.field === MODEL_GRAPH && f.payload);
-  if (!graphField) return undefined;
-  const graph = fieldsOf(graphField.payload!);
+  const model = modelGraph(bytes);
+  if (!model) return undefined;
+  const graph = model.fields;
   const nodes = graph.filter((f) => f.field === GRAPH_NODE && f.payload).map(parseNode);
   const producer = new Map<string, GraphNode>();
   const readers = new Map<string, GraphNode[]>();
@@ -128,12 +127,7 @@ function rewrite(bytes: Uint8Array, names: VadGraphNames): Uint8Array | undefine
   const kept = prune(graph, [names.stateOutput, ...head.inputs.slice(1)]).filter(
     (f) => !(f.field === GRAPH_INPUT && nameOf(f.payload) === names.frameInput) && f !== toX.field,
   );
-  const rewritten = withoutDeadCode([...kept, ...fieldsOf(added), ...fieldsOf(stateOut.raw)]);
-  return concat(
-    top.map((f) =>
-      f === graphField ? message(MODEL_GRAPH, concat(rewritten.map((g) => g.raw))) : f.raw,
-    ),
-  );
+  return model.withGraph(withoutDeadCode([...kept, ...fieldsOf(added), ...fieldsOf(stateOut.raw)]));
 }
 
 /**

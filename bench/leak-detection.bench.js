@@ -6,7 +6,8 @@
 //  - deriv(x[30m]) > 50 kB/s and predict_linear(x[1h], 4h) > 2 GB, on a 15 s scrape;
 //  - the deployed Prometheus rule (deploy/prometheus/rules), simulated on a 15 s scrape.
 // Tables: alerts per 7 leak-free days per regime, and delay from leak start to first
-// alert plus time from leak stop to the condition clearing, per leak rate and shape.
+// alert plus time from the leak's last growth (its stop, or a stepwise leak's last step)
+// to the condition clearing, per leak rate and shape.
 // The target (resolved within 10 minutes) is on the alert: clearing plus resolve_for.
 
 import { LeakTracker } from "../dist/analysis/leak/LeakTracker.js";
@@ -254,7 +255,7 @@ const fmt = (ms) =>
 const gcClasses = Object.keys(GC_CLASSES);
 const byClass = new Map();
 console.log(
-  `\nLeaks on every GC class (${gcClasses.join(", ")}) x ${seeds.length} seeds: median / worst delay from leak start to first alert (missed = no alert before the leak stopped), [alerts before the leak started], and worst time from leak stop to the condition clearing (voxtrace: and to the alert resolving, ${RESOLVE_FOR_MS / 1000} s later, and how often over the 30 traces the alert resolved and fired again while the leak went on)`,
+  `\nLeaks on every GC class (${gcClasses.join(", ")}) x ${seeds.length} seeds: median / worst delay from leak start to first alert (missed = no alert before the leak stopped), [alerts before the leak started], and worst time from the leak's last growth (its stop, or its last step) to the condition clearing (voxtrace: and to the alert resolving, ${RESOLVE_FOR_MS / 1000} s later, and how often over the 30 traces the alert resolved and fired again while the leak went on)`,
 );
 console.log(header("leak (target)"));
 for (const rate of LEAK_RATES_MBPS) {
@@ -276,7 +277,7 @@ for (const rate of LEAK_RATES_MBPS) {
               : undefined;
           delays.push(delay ?? Infinity);
           before += r.alertsBefore;
-          clear = Math.max(clear, r.lastCondition - trace.leak.stop);
+          clear = Math.max(clear, r.lastCondition - trace.leak.lastGrowth);
           if (name === "voxtrace") {
             const key = `${rate}|${gcClass}|${shape}`;
             byClass.set(key, [...(byClass.get(key) ?? []), delay ?? Infinity]);

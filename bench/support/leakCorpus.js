@@ -278,5 +278,7 @@ export function leakTrace(seed, { rateMBps, shape, gcClass }) {
       return k * stepSize;
     },
   });
-  return { ...series, leak: { start, stop, rateMBps, shape } };
+  // Memory stops growing at the stop, or for a stepwise leak at its last step.
+  const lastGrowth = shape === "steady" ? stop : stepAt[stepAt.length - 1];
+  return { ...series, leak: { start, stop, lastGrowth, rateMBps, shape } };
 }

@@ -8,7 +8,8 @@
 //    single level shift nor growth that has flattened explains them better.
 // 3. When GC runs every few minutes, a run of rising floors of whole cycles reports
 //    sooner than any window can.
-// 4. A reported leak clears as soon as the last two recent blocks stop climbing.
+// 4. A reported leak clears as soon as the post-GC floors of the last cycles, or the last
+//    two recent blocks, stop climbing.
 // (Past 300 lines because the four steps share the scratch buffers and the verdict.)
 // Time comes from the samples only, and judging happens on a fixed grid of data time, so a
 // replay of the same samples gives the same verdicts whatever calls verdict().
@@ -33,6 +34,8 @@ const REJUDGE_BUCKETS = 30;
 /** Post-GC floors of whole cycles looked at, and how many must rise in a row. */
 const CYCLE_FLOORS = 7;
 const RISING_FLOORS = 4;
+/** ...lying close to a straight line: no floor further from it than this share of the rise. */
+const LINE_FIT = 0.1;
 /** Two jumps in a row of this many times the one-off allowance are a leak, not a cache. */
 const FAST_JUMP = 2;
 /**
@@ -61,6 +64,13 @@ const STILL_GROWTH = 8;
 const STALL_PERSIST = 0.5;
 /** Shortest block of the stopped-growth check (buckets): 3 min, a stepwise leak's usual gap. */
 const RECENT_BUCKETS = 18;
+
+/** Growth seen stopped: what the floor rose over how long, and for how many buckets to persist. */
+interface Stall {
+  mb: number;
+  ms: number;
+  persist: number;
+}
 
 interface WindowState {
   ms: number;
@@ -99,6 +109,8 @@ export class LeakTracker {
   private judgedBucket = NaN;
   /** The bucket from which the stopped-growth check has kept finding a stop. */
   private stallFirst = NaN;
+  /** The last bucket judged while a leak was reported. */
+  private reportedAt = -Infinity;
   private current: LeakVerdict = new Verdict(
     { leaking: false, slope: 0, slopeLow: 0, slopeHigh: 0, since: undefined, windowMs: 0 },
     () => "no samples yet",
@@ -155,6 +167,7 @@ export class LeakTracker {
 
   private judge(last: number, t: number): void {
     const { bucketMs } = this.config;
+    if (this.current.leaking) this.reportedAt = last;
     const horizon = Math.ceil(this.cycles.horizon(t) / bucketMs);
     let decided: WindowState | undefined;
     let widest: WindowState | undefined;
@@ -192,7 +205,7 @@ export class LeakTracker {
       if (w.leaking) decided = w;
     }
     if (!decided) this.stallFirst = NaN;
-    else if (this.stalled(decided, last, horizon)) {
+    else if (this.stalled(decided, last, horizon, t)) {
       decided.leaking = false;
       decided = undefined;
     }
@@ -252,7 +265,8 @@ export class LeakTracker {
       rise < CYCLE_FLOOR_MARGIN * this.config.burstGrowth ||
       spanMs < RISING_MIN_MS ||
       slope < this.config.minSlope ||
-      smallest < 0.2 * largest
+      smallest < 0.2 * largest ||
+      this.floorsBend(first, n) > LINE_FIT * rise
     ) {
       return this.cyclesJumping(t, n);
     }
@@ -272,6 +286,33 @@ export class LeakTracker {
         `post-GC floor rose after each of the last ${cycles} GC cycles, ${MB(rise)} MB in ${span(spanMs)} (${MBps(slope)} MB/s)`,
     );
     return true;
+  }
+
+  /**
+   * How far the cycle floors first..n-1 stray from their least-squares line, at most: a
+   * leak lifts them at a steady rate, and a one-off step or growth that flattens bends them.
+   */
+  private floorsBend(first: number, n: number): number {
+    const f = this.cycleFloors;
+    const count = n - first;
+    let mt = 0;
+    let mv = 0;
+    for (let i = first; i < n; i++) {
+      mt += f[2 * i]! / count;
+      mv += f[2 * i + 1]! / count;
+    }
+    let stt = 0;
+    let stv = 0;
+    for (let i = first; i < n; i++) {
+      stt += (f[2 * i]! - mt) ** 2;
+      stv += (f[2 * i]! - mt) * (f[2 * i + 1]! - mv);
+    }
+    const slope = stt > 0 ? stv / stt : 0;
+    let worst = 0;
+    for (let i = first; i < n; i++) {
+      worst = Math.max(worst, Math.abs(f[2 * i + 1]! - mv - slope * (f[2 * i]! - mt)));
+    }
+    return worst;
   }
 
   /**
@@ -335,8 +376,9 @@ export class LeakTracker {
    * reported leak ends only when the stop has been seen for half a block, so a slow leak
    * does not flap.
    */
-  private stalled(w: WindowState, last: number, horizon: number): boolean {
-    const rose = this.recentClimb(w, last, horizon);
+  private stalled(w: WindowState, last: number, horizon: number, t: number): boolean {
+    const rose =
+      this.cycleClimb(w, t, horizon * this.config.bucketMs) ?? this.recentClimb(w, last, horizon);
     if (rose === undefined) {
       this.stallFirst = NaN;
       return false;
@@ -344,12 +386,37 @@ export class LeakTracker {
     // To end a leak already reported, the stop must persist a while: one look is fooled by
     // floors that wander. One look is enough to keep a flattened climb from raising one.
     if (Number.isNaN(this.stallFirst)) this.stallFirst = last;
-    if (this.current.leaking && last - this.stallFirst < rose.block * STALL_PERSIST) return false;
+    if (this.current.leaking && last - this.stallFirst < rose.persist * STALL_PERSIST) return false;
     const { slope, spanMs } = w;
-    const recentMs = rose.block * this.config.bucketMs;
     w.reason = () =>
-      `floor slope ${MBps(slope)} MB/s over ${span(spanMs)}, but it rose only ${MB(rose.mb)} MB over the last ${span(recentMs)}: growth has stopped`;
+      `floor slope ${MBps(slope)} MB/s over ${span(spanMs)}, but it rose only ${MB(rose.mb)} MB over the last ${span(rose.ms)}: growth has stopped`;
     return true;
+  }
+
+  /**
+   * With a known GC rhythm, the floor after each drop says at once whether the floor still
+   * climbs: a leak lifts it by the slope times the time between. What it rose since a floor
+   * at least two cycles and three minutes back (a stepwise leak's usual gap), when that is
+   * under half the climb the slope promises; undefined when it rose that much, or the climb
+   * promised is under the long-window allowance (floors of single cycles wander by a few MB).
+   * The evidence is whole post-GC levels, so it needs no time to persist.
+   */
+  private cycleClimb(w: WindowState, t: number, horizonMs: number): Stall | undefined {
+    if (this.cycles.unexplainedRampMs(t) !== Infinity) return undefined;
+    const f = this.cycleFloors;
+    const n = this.cycles.recentFloors(CYCLE_FLOORS, f);
+    const last = 2 * (n - 1);
+    if (n < 3 || t - f[last]! > horizonMs) return undefined;
+    // Back over at least two cycles and as long as a stepwise leak's usual gap.
+    const minMs = RECENT_BUCKETS * this.config.bucketMs;
+    let from = n - 3;
+    while (from > 0 && f[last]! - f[2 * from]! < minMs) from--;
+    const ms = f[last]! - f[2 * from]!;
+    const expected = (w.slope * ms) / 1000;
+    if (ms < minMs || ms > 2 * this.config.maxGcCycleMs || expected < this.config.minGrowth)
+      return undefined;
+    const rose = f[last + 1]! - f[2 * from + 1]!;
+    return rose < 0.5 * expected ? { mb: rose, ms, persist: 0 } : undefined;
   }
 
   /**
@@ -357,11 +424,7 @@ export class LeakTracker {
    * climb the window's slope promises; undefined when it rose that much, or the window is
    * too young to tell.
    */
-  private recentClimb(
-    w: WindowState,
-    last: number,
-    horizon: number,
-  ): { mb: number; block: number } | undefined {
+  private recentClimb(w: WindowState, last: number, horizon: number): Stall | undefined {
     const seconds = this.config.bucketMs / 1000;
     // Blocks long enough that the expected climb stands four scatters above noise.
     const needed = Math.ceil((4 * w.scale) / Math.max(w.slope, 1e-9) / seconds);
@@ -369,11 +432,16 @@ export class LeakTracker {
     // Two blocks of growth must fit in the window, or a young leak would look stalled.
     if (block * 4 > Math.round(w.spanMs / this.config.bucketMs)) return undefined;
     const expected = w.slope * block * seconds;
-    if (!this.buckets.floor(last - block + 1, last, this.out)) return undefined;
+    // To end a reported leak, the floor of the last horizon says sooner where the floor is
+    // now; to keep a climb from being reported, whole blocks' floors, which wander less.
+    const h = last - this.reportedAt <= block ? Math.min(horizon, block) : block;
+    if (!this.buckets.floor(last - h + 1, last, this.out)) return undefined;
     const now = this.out[0]!;
-    if (!this.buckets.floor(last - 2 * block + 1, last - block, this.out)) return undefined;
+    if (!this.buckets.floor(last - block - h + 1, last - block, this.out)) return undefined;
     const rose = now - this.out[0]!;
-    return rose < 0.5 * expected ? { mb: rose, block } : undefined;
+    return rose < 0.5 * expected
+      ? { mb: rose, ms: block * this.config.bucketMs, persist: block }
+      : undefined;
   }
 
   private judgeWindow(w: WindowState, last: number, block: number, count: number): void {

@@ -9,6 +9,12 @@ export interface SeriesShape {
   cycleMs: [number, number];
   amplitudeMB: number;
   noiseMB: number;
+  /**
+   * Irregular collections: each cycle's height varies by up to this share of the amplitude,
+   * what a collection leaves behind carries into the next cycle, and its post-GC floor
+   * differs from the last by a fiftieth of the amplitude (sd).
+   */
+  irregular?: number;
   startupMB: number;
   startupMs: number;
   /** One-off step: when (ms), how much (MB, signed) and over how long (ms). */
@@ -43,15 +49,20 @@ export function generate(shape: SeriesShape, sample: (t: number, v: number) => v
   const nextCycle = (): number => lo + (hi - lo) * random();
   let cycle = nextCycle();
   let garbage = 0;
+  let floor = 0;
+  const vary = shape.irregular ?? 0;
+  let height = shape.amplitudeMB * MB;
   let last = 0;
   const end = shape.hours * 3_600_000;
   for (let i = 0; i * 5000 < end; i++) {
     const t = i * 5000 + Math.round((random() - 0.5) * 600);
     if (hi > 0 && t >= (shape.idleUntilMs ?? 0)) {
-      garbage += ((shape.amplitudeMB * MB) / cycle) * Math.max(0, t - last);
-      if (garbage >= shape.amplitudeMB * MB) {
-        garbage %= shape.amplitudeMB * MB;
+      garbage += (height / cycle) * Math.max(0, t - last);
+      if (garbage >= height) {
+        garbage = vary > 0 ? (garbage - height) % height : garbage % height;
         cycle = nextCycle();
+        height = shape.amplitudeMB * MB * (1 + vary * (2 * random() - 1));
+        floor = vary > 0 ? gauss() * 0.02 * shape.amplitudeMB * MB : 0;
       }
     }
     last = t;
@@ -64,6 +75,6 @@ export function generate(shape: SeriesShape, sample: (t: number, v: number) => v
       const every = leak.stepEveryMs;
       offset += (leak.mbps * MB * (every ? Math.ceil(ms / every) * every : ms)) / 1000;
     }
-    sample(t, 300 * MB + offset + garbage + gauss() * shape.noiseMB * MB);
+    sample(t, 300 * MB + offset + floor + garbage + gauss() * shape.noiseMB * MB);
   }
 }

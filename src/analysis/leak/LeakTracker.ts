@@ -36,6 +36,8 @@ const CYCLE_FLOORS = 7;
 const RISING_FLOORS = 4;
 /** ...lying close to a straight line: no floor further from it than this share of the rise. */
 const LINE_FIT = 0.1;
+/** ...with no one cycle carrying more than this share of it: a cache fills at once. */
+const ONE_CYCLE_SHARE = 0.6;
 /** Two jumps in a row of this many times the one-off allowance are a leak, not a cache. */
 const FAST_JUMP = 2;
 /**
@@ -244,9 +246,19 @@ export class LeakTracker {
   private cyclesRising(t: number): boolean {
     const f = this.cycleFloors;
     const n = this.cycles.recentFloors(CYCLE_FLOORS, f);
-    let first = n - 1;
-    while (first > 0 && f[2 * first - 1]! < f[2 * first + 1]!) first--;
-    if (n - first < RISING_FLOORS) return this.cyclesJumping(t, n);
+    let run = n - 1;
+    while (run > 0 && f[2 * run - 1]! < f[2 * run + 1]!) run--;
+    // The run may reach back into floors before the leak that rose by their jitter alone:
+    // the shortest tail of it that reads as a leak counts.
+    for (let first = n - RISING_FLOORS; first >= run; first--) {
+      if (this.risingFrom(first, n, t)) return true;
+    }
+    return this.cyclesJumping(t, n);
+  }
+
+  /** Whether cycle floors first..n-1 read as a leak; sets the verdict when so. */
+  private risingFrom(first: number, n: number, t: number): boolean {
+    const f = this.cycleFloors;
     let smallest = Infinity;
     let largest = 0;
     for (let i = first + 1; i < n; i++) {
@@ -266,9 +278,10 @@ export class LeakTracker {
       spanMs < RISING_MIN_MS ||
       slope < this.config.minSlope ||
       smallest < 0.2 * largest ||
+      largest > ONE_CYCLE_SHARE * rise ||
       this.floorsBend(first, n) > LINE_FIT * rise
     ) {
-      return this.cyclesJumping(t, n);
+      return false;
     }
     const low = (smallest / Math.max(spanMs, 1)) * 1000 * (n - 1 - first);
     const high = (largest / Math.max(spanMs, 1)) * 1000 * (n - 1 - first);

@@ -206,13 +206,16 @@ export class LeakTracker {
       widest = w;
       if (w.leaking) decided = w;
     }
+    // A window whose growth has stopped gives the verdict its reason: that is why it ended.
+    let stopped: WindowState | undefined;
     if (!decided) this.stallFirst = NaN;
     else if (this.stalled(decided, last, horizon, t)) {
       decided.leaking = false;
+      stopped = decided;
       decided = undefined;
     }
     if (!decided && this.cyclesRising(t)) return;
-    const chosen = decided ?? widest;
+    const chosen = decided ?? stopped ?? widest;
     if (!chosen) {
       this.current = new Verdict(
         { leaking: false, slope: 0, slopeLow: 0, slopeHigh: 0, since: undefined, windowMs: 0 },

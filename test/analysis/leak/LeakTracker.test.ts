@@ -314,9 +314,21 @@ describe("LeakTracker", () => {
             startupMs: 1,
             leak,
           };
-          const times = leakingTimes(shape);
+          const tracker = new LeakTracker();
+          const times: number[] = [];
+          let ended: string | undefined;
+          let was = false;
+          generate(shape, (t, v) => {
+            tracker.observe(t, v);
+            const { leaking, reason } = tracker.verdict();
+            if (leaking) times.push(t);
+            else if (was) ended = reason;
+            was = leaking;
+          });
           expect(times.some((t) => t < leak.stop)).toBe(true);
           expect(Math.max(...times) - leak.stop).toBeLessThanOrEqual(10 * MIN);
+          // The verdict that ends it says why.
+          expect(ended).toMatch(/growth has stopped/);
         },
       ),
       { numRuns: 20, seed: 20261202 },

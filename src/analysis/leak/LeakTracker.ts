@@ -49,6 +49,12 @@ const CYCLE_FLOOR_MARGIN = 1.2;
 const RISING_MIN_MS = 120_000;
 /** Cycle floors further apart on average than this many of the longest GC cycle are no rhythm. */
 const GC_RHYTHM_CYCLES = 1.25;
+/**
+ * Growth that began under burstMs ago needs this many times the long-window allowance even
+ * in a long window: busy stretches hold tens of MB more for as long as they last (tuning
+ * corpus, load: 4 of 60 seed-weeks raised an alarm at 42-47 MB, 0 at 1.25 x 40 MB).
+ */
+const YOUNG_GROWTH = 1.25;
 /** Windows up to this many of the longest GC cycle can hold nothing but one GC ramp. */
 const RAMP_WINDOW_CYCLES = 1.1;
 /**
@@ -496,7 +502,20 @@ export class LeakTracker {
     const long = w.spanMs >= this.config.burstMs;
     const extrapolated = (trend.slope * w.spanMs) / 1000;
     const growth = Math.min(extrapolated, rose);
-    const allowance = long ? this.config.minGrowth : this.config.burstGrowth;
+    // Growth began about where the fitted line leaves the lowest floor of the window.
+    let intercept = Infinity;
+    for (let i = 0; i < n; i++)
+      intercept = Math.min(intercept, this.pv[i]! - trend.slope * this.pt[i]!);
+    const began =
+      t0 + (trend.slope > 0 ? Math.max(0, (lowest - intercept) / trend.slope) : 0) * 1000;
+    // Growth younger than burstMs in a long window may still be load arriving: it needs a
+    // little more than the long-window allowance.
+    const young = (last + 1) * this.config.bucketMs - began < this.config.burstMs;
+    const allowance = !long
+      ? this.config.burstGrowth
+      : young
+        ? YOUNG_GROWTH * this.config.minGrowth
+        : this.config.minGrowth;
     const { spanMs } = w;
     const { minSlope } = this.config;
     const about = (): string =>
@@ -517,12 +536,7 @@ export class LeakTracker {
     else if (trend.flattened) w.reason = () => `${about()}: growth has stopped`;
     else {
       w.leaking = true;
-      // Growth began about where the fitted line leaves the lowest floor of the window.
-      let intercept = Infinity;
-      for (let i = 0; i < n; i++)
-        intercept = Math.min(intercept, this.pv[i]! - trend.slope * this.pt[i]!);
-      const start = Math.max(0, (lowest - intercept) / trend.slope);
-      w.since = Math.round(t0 + start * 1000);
+      w.since = Math.round(began);
       w.reason = () =>
         `post-GC floor rising ${MBps(trend.slope)} MB/s (${MBps(trend.slopeLow)} to ${MBps(trend.slopeHigh)}) over ${span(spanMs)}, ${MB(growth)} MB`;
     }

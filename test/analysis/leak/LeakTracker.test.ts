@@ -125,6 +125,37 @@ describe("LeakTracker", () => {
     );
   });
 
+  it("stays quiet when load arrives slowly: 40-50 MB over 8-20 minutes, then holds", () => {
+    // Growth that began under 30 minutes ago needs 50 MB in a long window, not 40. With 40 MB,
+    // 2 of these 120 series fired (and 13 of 200 with 42-48 MB over 8-20 minutes); now none.
+    let fired = 0;
+    fc.assert(
+      fc.property(
+        seed,
+        gc,
+        fc.double({ min: 20, max: 200, noNaN: true }),
+        fc.double({ min: 40, max: 50, noNaN: true }),
+        fc.integer({ min: 8 * MIN, max: 20 * MIN }),
+        (s, cycleMs, amplitudeMB, mb, ms) => {
+          const shape: SeriesShape = {
+            seed: s,
+            hours: 4,
+            cycleMs,
+            irregular: 0.3,
+            amplitudeMB,
+            noiseMB: 2,
+            startupMB: 0,
+            startupMs: 1,
+            step: { at: 2 * HOUR, mb, ms },
+          };
+          if (leakingTimes(shape).length > 0) fired++;
+        },
+      ),
+      { numRuns: 120, seed: 20261205 },
+    );
+    expect(fired).toBe(0);
+  });
+
   it("stays quiet on a staircase of three one-off steps up, 30-90 minutes apart (1 case of 40 fires)", () => {
     // Caches filling and models loading one after another: 120-450 MB in three jumps over
     // a few hours. The floors rise, but in three level shifts, not a line. Before the

@@ -35,6 +35,27 @@ function slowLeakShape(
   return { seed, hours, cycleMs, amplitudeMB: 100, noiseMB: 2, startupMB: 0, startupMs: 1, leak };
 }
 
+/** A leak on an irregular saw-tooth (cycle heights ±30 %, floors that jitter), 2 MB of noise. */
+function irregularLeakShape(
+  seed: number,
+  hours: number,
+  cycleMs: [number, number],
+  amplitudeMB: number,
+  leak: NonNullable<SeriesShape["leak"]>,
+): SeriesShape {
+  return {
+    seed,
+    hours,
+    cycleMs,
+    irregular: 0.3,
+    amplitudeMB,
+    noiseMB: 2,
+    startupMB: 0,
+    startupMs: 1,
+    leak,
+  };
+}
+
 const seed = fc.integer({ min: 1, max: 2 ** 31 - 1 });
 /** GC rhythms from scavenges to ten-minute major GCs. */
 const gc = fc.oneof(
@@ -294,17 +315,7 @@ describe("LeakTracker", () => {
         fc.double({ min: 0.2, max: 1, noNaN: true }),
         (s, amplitudeMB, mbps) => {
           const leak = { mbps, start: 2 * HOUR, stop: 4 * HOUR };
-          const shape: SeriesShape = {
-            seed: s,
-            hours: 3,
-            cycleMs: [300_000, 600_000],
-            irregular: 0.3,
-            amplitudeMB,
-            noiseMB: 2,
-            startupMB: 0,
-            startupMs: 1,
-            leak,
-          };
+          const shape = irregularLeakShape(s, 3, [300_000, 600_000], amplitudeMB, leak);
           const first = leakingTimes(shape).find((t) => t >= leak.start);
           expect(first).toBeDefined();
           expect(first! - leak.start).toBeLessThanOrEqual(35 * MIN);
@@ -377,17 +388,7 @@ describe("LeakTracker", () => {
         fc.double({ min: 0.2, max: 5, noNaN: true }),
         (s, amplitudeMB, mbps) => {
           const leak = { mbps, start: HOUR, stop: 2 * HOUR };
-          const shape: SeriesShape = {
-            seed: s,
-            hours: 3,
-            cycleMs: [60_000, 300_000],
-            irregular: 0.3,
-            amplitudeMB,
-            noiseMB: 2,
-            startupMB: 0,
-            startupMs: 1,
-            leak,
-          };
+          const shape = irregularLeakShape(s, 3, [60_000, 300_000], amplitudeMB, leak);
           const times = leakingTimes(shape);
           expect(times.some((t) => t < leak.stop)).toBe(true);
           expect(Math.max(...times) - leak.stop).toBeLessThanOrEqual(12 * MIN);

@@ -392,11 +392,11 @@ export class LeakTracker {
   }
 
   /**
-   * Long windows keep a stopped leak in view for a long time; the last two recent blocks
-   * say at once whether the floor still climbs as fast as the window claims. The blocks
-   * grow for slow leaks until that climb stands well above the floors' scatter, and a
-   * reported leak ends only when the stop has been seen for half a block, so a slow leak
-   * does not flap.
+   * Long windows keep a stopped leak in view for a long time; the floors of the last GC
+   * cycles, or else the last two recent blocks, say at once whether the floor still climbs
+   * as fast as the window claims. The blocks grow for slow leaks until that climb stands
+   * well above the floors' scatter, and a reported leak ends by them only when the stop has
+   * been seen for half a block, so a slow leak does not flap.
    */
   private stalled(w: WindowState, last: number, horizon: number, t: number): boolean {
     const rose =

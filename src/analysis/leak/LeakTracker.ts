@@ -281,9 +281,15 @@ export class LeakTracker {
     // Floors hours apart are not a GC rhythm: a one-off step down reads as a drop, and a
     // few steps up after it as rising floors. The windows judge growth that slow.
     const rhythm = spanMs <= GC_RHYTHM_CYCLES * this.config.maxGcCycleMs * (n - 1 - first);
+    // A run of floors over burstMs or more has outlasted start-up and a model loading; it
+    // needs what a long window needs of growth that may still be load arriving.
+    const allowance =
+      spanMs >= this.config.burstMs
+        ? YOUNG_GROWTH * this.config.minGrowth
+        : this.config.burstGrowth;
     if (
       !rhythm ||
-      rise < CYCLE_FLOOR_MARGIN * this.config.burstGrowth ||
+      rise < CYCLE_FLOOR_MARGIN * allowance ||
       spanMs < RISING_MIN_MS ||
       slope < this.config.minSlope ||
       smallest < 0.2 * largest ||

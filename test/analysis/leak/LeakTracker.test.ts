@@ -326,8 +326,8 @@ describe("LeakTracker", () => {
   });
 
   it("finds most 0.05-0.07 MB/s leaks within 40 minutes under GC every 5-10 minutes", () => {
-    // A run of cycle floors spanning 30 minutes or more needs only the long-window
-    // allowance. Over 100 such series 94 were found within 40 minutes (62 before).
+    // A run of cycle floors spanning 30 minutes or more needs 60 MB, not the 120 MB of the
+    // start-up allowance. Over 100 such series 94 were found within 40 minutes (62 before).
     let found = 0;
     fc.assert(
       fc.property(

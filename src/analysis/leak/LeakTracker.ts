@@ -14,6 +14,7 @@
 // Time comes from the samples only, and judging happens on a fixed grid of data time, so a
 // replay of the same samples gives the same verdicts whatever calls verdict().
 
+import { linearRegression } from "simple-statistics";
 import { FloorBuckets } from "./FloorBuckets.js";
 import { GcCycles } from "./GcCycles.js";
 import { leakTrackerConfig, type LeakTrackerConfig } from "./LeakTrackerConfig.js";
@@ -322,24 +323,12 @@ export class LeakTracker {
    */
   private floorsBend(first: number, n: number): number {
     const f = this.cycleFloors;
-    const count = n - first;
-    let mt = 0;
-    let mv = 0;
-    for (let i = first; i < n; i++) {
-      mt += f[2 * i]! / count;
-      mv += f[2 * i + 1]! / count;
-    }
-    let stt = 0;
-    let stv = 0;
-    for (let i = first; i < n; i++) {
-      stt += (f[2 * i]! - mt) ** 2;
-      stv += (f[2 * i]! - mt) * (f[2 * i + 1]! - mv);
-    }
-    const slope = stt > 0 ? stv / stt : 0;
+    // Times from the first floor: days of milliseconds squared would cost precision.
+    const points: [number, number][] = [];
+    for (let i = first; i < n; i++) points.push([f[2 * i]! - f[2 * first]!, f[2 * i + 1]!]);
+    const { m, b } = linearRegression(points);
     let worst = 0;
-    for (let i = first; i < n; i++) {
-      worst = Math.max(worst, Math.abs(f[2 * i + 1]! - mv - slope * (f[2 * i]! - mt)));
-    }
+    for (const [t, v] of points) worst = Math.max(worst, Math.abs(v - (m * t + b)));
     return worst;
   }
 

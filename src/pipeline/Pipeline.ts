@@ -5,6 +5,7 @@
 
 import type { AudioSource } from "./audio/AudioSource.js";
 import { PIPELINE_SAMPLE_RATE } from "./audio/AudioSource.js";
+import { joinSamples } from "./audio/joinSamples.js";
 import { BoundedQueue } from "./BoundedQueue.js";
 import type { PipelineObserver } from "./PipelineObserver.js";
 import { NOOP_OBSERVER } from "./PipelineObserver.js";
@@ -214,12 +215,10 @@ async function joinArriving(
     length += next.samples.length;
   }
   if (parts.length === 1) return first;
-  const samples = new Float32Array(length);
-  let at = 0;
-  for (const part of parts) {
-    samples.set(part.samples, at);
-    at += part.samples.length;
-  }
+  const samples = joinSamples(
+    parts.map((part) => part.samples),
+    length,
+  );
   return { samples, firstSample: first.firstSample, arrivedAt: parts.at(-1)!.arrivedAt };
 }
 

@@ -3,6 +3,7 @@
 // utterance length that forces a split. Times are 16 kHz sample indices.
 
 import { VoxtraceError } from "../../errors.js";
+import { joinSamples } from "../audio/joinSamples.js";
 import type { SegmentEvent } from "../Recognizer.js";
 import { VAD_FRAME_SAMPLES } from "./SileroVad.js";
 
@@ -257,13 +258,7 @@ export function joinAudio(events: readonly SegmentEvent[]): SegmentEvent[] {
   let run: Float32Array[] = [];
   const close = (): void => {
     if (run.length === 0) return;
-    const samples = new Float32Array(run.reduce((n, part) => n + part.length, 0));
-    let at = 0;
-    for (const part of run) {
-      samples.set(part, at);
-      at += part.length;
-    }
-    joined.push({ type: "audio", samples });
+    joined.push({ type: "audio", samples: joinSamples(run) });
     run = [];
   };
   for (const event of events) {

@@ -1,5 +1,6 @@
 // Small ONNX models built in tests from OnnxProto's pieces: a ModelProto around graph
-// fields (IR 8, opset 17) and float32 initializers.
+// fields (IR 8, opset 17) and float32 initializers; and the session options tests open
+// them with.
 
 import {
   GRAPH_INITIALIZER,
@@ -28,3 +29,10 @@ export const floatTensor = (
     text(8, name),
     message(9, new Uint8Array(Float32Array.from(values).buffer)),
   );
+
+/** CPU, one thread each way: the same numbers on every machine, and no oversubscription. */
+export const CPU_ONE_THREAD = {
+  executionProviders: ["cpu"],
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+};

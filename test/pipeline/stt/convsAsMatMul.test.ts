@@ -23,9 +23,7 @@ import {
   valueInfo,
 } from "../../../src/pipeline/stt/OnnxProto.js";
 import { openOnnxSession } from "../../../src/pipeline/stt/OnnxSession.js";
-import { floatTensor, modelOf } from "../../support/onnxGraphs.js";
-
-const OPTIONS = { executionProviders: ["cpu"], intraOpNumThreads: 1, interOpNumThreads: 1 };
+import { CPU_ONE_THREAD, floatTensor, modelOf } from "../../support/onnxGraphs.js";
 
 interface Case {
   batch: number;
@@ -84,7 +82,7 @@ function convModel(c: Case): Uint8Array {
 }
 
 async function run(model: Uint8Array, x: ort.Tensor): Promise<ort.Tensor> {
-  const session = await openOnnxSession(model, OPTIONS);
+  const session = await openOnnxSession(model, CPU_ONE_THREAD);
   try {
     return (await session.run({ x })).y!;
   } finally {

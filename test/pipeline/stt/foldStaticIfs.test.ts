@@ -32,10 +32,9 @@ import {
 } from "../../../src/pipeline/stt/OnnxProto.js";
 import { openOnnxSession, type OnnxSession } from "../../../src/pipeline/stt/OnnxSession.js";
 import { SileroVad, defaultVadModelPath } from "../../../src/pipeline/vad/SileroVad.js";
-import { floatTensor, modelOf } from "../../support/onnxGraphs.js";
+import { CPU_ONE_THREAD, floatTensor, modelOf } from "../../support/onnxGraphs.js";
 import { samplesOf } from "../../support/readAudio.js";
 
-const OPTIONS = { executionProviders: ["cpu"], intraOpNumThreads: 1, interOpNumThreads: 1 };
 const VAD_SHAPES = { input: [1, 576], state: [2, 1, 128] };
 
 /** Op types of every node in the model, nested graphs included. */
@@ -105,7 +104,7 @@ function sizeModel(limit: number): Uint8Array {
 }
 
 async function run(model: Uint8Array, x: number[]): Promise<number[]> {
-  const session = await openOnnxSession(model, OPTIONS);
+  const session = await openOnnxSession(model, CPU_ONE_THREAD);
   try {
     const out = await session.run({
       x: new ort.Tensor("float32", Float32Array.from(x), [x.length]),
@@ -125,7 +124,7 @@ describe("foldStaticIfs", () => {
     expect(folded).toBeDefined();
     expect(opsOf(await readFile(defaultVadModelPath()))).toContain("If");
     expect(opsOf(folded!)).not.toContain("If");
-    const session = await openOnnxSession(folded!, OPTIONS);
+    const session = await openOnnxSession(folded!, CPU_ONE_THREAD);
     try {
       expect(session.inputNames).toEqual(["input", "state"]);
     } finally {
@@ -137,8 +136,8 @@ describe("foldStaticIfs", () => {
     const bytes = await readFile(defaultVadModelPath());
     const folded = await foldStaticIfs(bytes, { constants: { sr: 16000n }, shapes: VAD_SHAPES });
     const sessions: OnnxSession[] = [
-      await openOnnxSession(bytes, OPTIONS),
-      await openOnnxSession(folded!, OPTIONS),
+      await openOnnxSession(bytes, CPU_ONE_THREAD),
+      await openOnnxSession(folded!, CPU_ONE_THREAD),
     ];
     try {
       const samples = await samplesOf("session-dictation.wav");

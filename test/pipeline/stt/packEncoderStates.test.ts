@@ -15,14 +15,14 @@ import {
 import { zeroStates, type StateSpec } from "../../../src/pipeline/stt/TransducerLayout.js";
 import { ZipformerModel } from "../../../src/pipeline/stt/ZipformerModel.js";
 import { MODEL_DIR } from "../../support/runCli.js";
+import { CPU_ONE_THREAD } from "../../support/onnxGraphs.js";
 
 const ENCODER = path.join(MODEL_DIR, "encoder.int8.onnx");
-const OPTIONS = { executionProviders: ["cpu"], intraOpNumThreads: 1, interOpNumThreads: 1 };
 
 let original: OnnxSession;
 let specs: StateSpec[];
 beforeAll(async () => {
-  original = await openOnnxSession(ENCODER, OPTIONS);
+  original = await openOnnxSession(ENCODER, CPU_ONE_THREAD);
   specs = original.inputMetadata.flatMap((m) =>
     m.isTensor && m.name !== "x"
       ? [{ name: m.name, type: m.type === "int64" ? "int64" : "float32", dims: dimsOf(m.shape) }]
@@ -39,7 +39,7 @@ describe("packEncoderStates", () => {
   it("gives the same encoder output and states as the original, over chunks with the states carried", async () => {
     const bytes = packEncoderStates(await readFile(ENCODER), specs);
     expect(bytes).toBeDefined();
-    const packed = await openOnnxSession(bytes!, OPTIONS);
+    const packed = await openOnnxSession(bytes!, CPU_ONE_THREAD);
     try {
       expect(packed.inputNames).toHaveLength(3);
       const x = original.inputMetadata.find((m) => m.name === "x");

@@ -21,10 +21,9 @@ import {
 import { openOnnxSession, type OnnxSession } from "../../../src/pipeline/stt/OnnxSession.js";
 import { batchVadFrames } from "../../../src/pipeline/vad/batchVadFrames.js";
 import { SileroVad, defaultVadModelPath } from "../../../src/pipeline/vad/SileroVad.js";
-import { modelOf } from "../../support/onnxGraphs.js";
+import { CPU_ONE_THREAD, modelOf } from "../../support/onnxGraphs.js";
 import { samplesOf } from "../../support/readAudio.js";
 
-const OPTIONS = { executionProviders: ["cpu"], intraOpNumThreads: 1, interOpNumThreads: 1 };
 const NAMES = { frameInput: "input", stateOutput: "stateN", hop: 512, context: 64 };
 
 let original: OnnxSession;
@@ -34,7 +33,7 @@ let speech: Float32Array;
 let reference: number[];
 
 beforeAll(async () => {
-  original = await openOnnxSession(await readFile(defaultVadModelPath()), OPTIONS);
+  original = await openOnnxSession(await readFile(defaultVadModelPath()), CPU_ONE_THREAD);
   vad = await SileroVad.load();
   speech = await samplesOf("session-dictation.wav");
   const sr = new ort.Tensor("int64", BigInt64Array.from([16000n]), []);

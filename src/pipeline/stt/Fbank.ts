@@ -140,23 +140,17 @@ export class Fbank {
     const len = this.#length;
     const n = this.#bufLen;
     const start = this.#firstSample(this.#nextFrame) - this.#bufStart;
-    let mean = 0;
-    if (start >= 0 && start + len <= n) {
-      for (let i = 0; i < len; i++) {
-        const v = buf[start + i]!;
-        frame[i] = v;
-        mean += v;
-      }
-    } else {
+    if (start >= 0 && start + len <= n) frame.set(buf.subarray(start, start + len));
+    else {
       for (let i = 0; i < len; i++) {
         let s = start + i;
         // Reflect at the edges of the kept samples, as Kaldi's ExtractWindow does.
         while (s < 0 || s >= n) s = s < 0 ? -s - 1 : 2 * n - 1 - s;
-        const v = buf[s]!;
-        frame[i] = v;
-        mean += v;
+        frame[i] = buf[s]!;
       }
     }
+    let mean = 0;
+    for (let i = 0; i < len; i++) mean += frame[i]!;
     mean /= len;
     // Mean removal, pre-emphasis and the window in one pass from the end: each sample
     // takes k times its (mean-removed) predecessor, which is not yet overwritten.

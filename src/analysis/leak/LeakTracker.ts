@@ -73,6 +73,17 @@ const STILL_GROWTH = 8;
 const STALL_PERSIST = 0.5;
 /** Shortest block of the stopped-growth check (buckets): 3 min, a stepwise leak's usual gap. */
 const RECENT_BUCKETS = 18;
+/**
+ * The onset check looks this far back for where growth began: 0.2 MB/s passes the start-up
+ * allowance within it.
+ */
+const ONSET_LOOKBACK_MS = 900_000;
+/** ...and needs at least this many floors, the onset's included, since then. */
+const ONSET_FLOORS = 5;
+/** ...over at least this long: a cache fills, or a model loads, within 30 s. */
+const ONSET_MIN_MS = 90_000;
+/** ...and a rise past the start-up allowance by this factor, for the floors' noise. */
+const ONSET_MARGIN = 1.1;
 
 /** Growth seen stopped: what the floor rose over how long, and for how many buckets to persist. */
 interface Stall {
@@ -112,6 +123,7 @@ export class LeakTracker {
   private readonly pv = new Float64Array(TARGET_POINTS * 2);
   private readonly out = new Float64Array(2);
   private readonly cycleFloors = new Float64Array(2 * CYCLE_FLOORS);
+  private readonly onsetFloors: Float64Array;
   private readonly windows: WindowState[];
   private firstBucket = NaN;
   private lastT = -Infinity;
@@ -137,6 +149,10 @@ export class LeakTracker {
       this.config.minGrowth / STILL_GROWTH,
     );
     this.buckets = new FloorBuckets(this.config.bucketMs, longest);
+    const onsetBlocks = Math.ceil(
+      ONSET_LOOKBACK_MS / Math.max(this.config.minHorizonMs, this.config.bucketMs),
+    );
+    this.onsetFloors = new Float64Array(2 * (onsetBlocks + 1));
     this.windows = this.config.windowsMs.map((ms) => ({
       ms,
       spanMs: ms,
@@ -221,7 +237,7 @@ export class LeakTracker {
       stopped = decided;
       decided = undefined;
     }
-    if (!decided && this.cyclesRising(t)) return;
+    if (!decided && (this.cyclesRising(t) || this.risingSinceOnset(last, horizon, t))) return;
     const chosen = decided ?? stopped ?? widest;
     if (!chosen) {
       this.current = new Verdict(
@@ -295,7 +311,7 @@ export class LeakTracker {
       slope < this.config.minSlope ||
       smallest < 0.2 * largest ||
       largest > ONE_CYCLE_SHARE * rise ||
-      this.floorsBend(first, n) > LINE_FIT * rise
+      this.lineFit(this.cycleFloors, first, n).worst > LINE_FIT * rise
     ) {
       return false;
     }
@@ -318,18 +334,95 @@ export class LeakTracker {
   }
 
   /**
-   * How far the cycle floors first..n-1 stray from their least-squares line, at most: a
-   * leak lifts them at a steady rate, and a one-off step or growth that flattens bends them.
+   * A leak under fast GC, or on a smooth series, shows at once as floors that have climbed
+   * steadily from where growth began: leaking when the floors of the last quarter hour rose
+   * from their lowest by more than start-up adds, along a straight line (start-up growth and
+   * load flatten and bend it), with no two neighbouring floors carrying most of it (a cache
+   * fills at once). Blocks are one GC horizon long, so this works only while GC runs often.
+   * Sets the verdict and returns true when so.
    */
-  private floorsBend(first: number, n: number): number {
-    const f = this.cycleFloors;
+  private risingSinceOnset(last: number, horizon: number, t: number): boolean {
+    // A ramp on a series with no GC rhythm seen may be one GC cycle (the first, or the
+    // first after idle): only a rhythm, or a series declared smooth, rules that out.
+    if (this.config.maxGcCycleMs > 0 && this.cycles.unexplainedRampMs(t) !== Infinity) return false;
+    const f = this.onsetFloors;
+    const count = Math.floor(ONSET_LOOKBACK_MS / this.config.bucketMs / horizon);
+    if (count < 2 * ONSET_FLOORS || 2 * count > f.length) return false;
+    // Floors of whole horizons ending with the last complete bucket, newest first.
+    let n = 0;
+    for (let to = last; n < count && to - horizon + 1 >= this.firstBucket; to -= horizon) {
+      if (!this.buckets.floor(to - horizon + 1, to, this.out)) return false;
+      f[2 * n] = this.out[1]!;
+      f[2 * n + 1] = this.out[0]!;
+      n++;
+    }
+    // Quiet series end here: no floor lies far enough below the last one.
+    let lowest = Infinity;
+    for (let i = 0; i < n; i++) lowest = Math.min(lowest, f[2 * i + 1]!);
+    const needed = ONSET_MARGIN * this.config.burstGrowth;
+    if (f[1]! - lowest < needed) return false;
+    // Growth began at some floor: the nearest one from which the rest read as a leak.
+    for (let onset = ONSET_FLOORS - 1; onset < n; onset++) {
+      if (this.leakSinceOnset(onset, needed, t)) return true;
+    }
+    return false;
+  }
+
+  /** Whether onset floors onset..0 (newest first) read as a leak; sets the verdict when so. */
+  private leakSinceOnset(onset: number, needed: number, t: number): boolean {
+    const f = this.onsetFloors;
+    const rise = f[1]! - f[2 * onset + 1]!;
+    const spanMs = f[0]! - f[2 * onset]!;
+    if (rise < needed || spanMs < ONSET_MIN_MS || (rise / spanMs) * 1000 < this.config.minSlope)
+      return false;
+    for (let i = 0; i + 2 <= onset; i++) {
+      if (f[2 * i + 1]! - f[2 * i + 5]! > ONE_CYCLE_SHARE * rise) return false;
+    }
+    const { worst, slopeSe } = this.lineFit(f, 0, onset + 1);
+    if (worst > LINE_FIT * rise) return false;
+    const slope = (rise / spanMs) * 1000;
+    const floors = onset + 1;
+    const low = Math.max(0, slope - this.config.z * slopeSe);
+    const high = slope + this.config.z * slopeSe;
+    this.current = new Verdict(
+      {
+        leaking: true,
+        slope,
+        slopeLow: low,
+        slopeHigh: high,
+        since: Math.min(this.current.since ?? Infinity, f[2 * onset]!),
+        windowMs: Math.round(t - f[2 * onset]!),
+      },
+      () =>
+        `floor rose ${MB(rise)} MB in ${span(spanMs)} (${MBps(slope)} MB/s, ${MBps(low)} to ${MBps(high)}) along a straight line over ${floors} floors, more than start-up adds`,
+    );
+    return true;
+  }
+
+  /**
+   * How far floors first..n-1 of [t0, v0, t1, v1, ...] stray from their least-squares line,
+   * at most (a leak lifts them at a steady rate; a one-off step or growth that flattens
+   * bends them), and the standard error of that line's slope, bytes/s.
+   */
+  private lineFit(f: Float64Array, first: number, n: number): { worst: number; slopeSe: number } {
     // Times from the first floor: days of milliseconds squared would cost precision.
     const points: [number, number][] = [];
     for (let i = first; i < n; i++) points.push([f[2 * i]! - f[2 * first]!, f[2 * i + 1]!]);
     const { m, b } = linearRegression(points);
+    let tMean = 0;
+    for (const [t] of points) tMean += t / points.length;
     let worst = 0;
-    for (const [t, v] of points) worst = Math.max(worst, Math.abs(v - (m * t + b)));
-    return worst;
+    let squares = 0;
+    let spread = 0;
+    for (const [t, v] of points) {
+      const r = v - (m * t + b);
+      worst = Math.max(worst, Math.abs(r));
+      squares += r * r;
+      spread += (t - tMean) ** 2;
+    }
+    const slopeSe =
+      points.length > 2 && spread > 0 ? Math.sqrt(squares / (points.length - 2) / spread) : 0;
+    return { worst, slopeSe: slopeSe * 1000 };
   }
 
   /**

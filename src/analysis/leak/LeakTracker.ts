@@ -7,7 +7,8 @@
 //    significantly, faster than minSlope, by more than a one-off allowance, and neither a
 //    single level shift nor growth that has flattened explains them better.
 // 3. When GC runs every few minutes, a run of rising floors of whole cycles reports
-//    sooner than any window can.
+//    sooner than any window can; when it runs often or not at all, so do floors that
+//    climbed along a straight line from where growth began.
 // 4. A reported leak clears as soon as the post-GC floors of the last cycles, or the last
 //    two recent blocks, stop climbing.
 // (Past 300 lines because the four steps share the scratch buffers and the verdict.)

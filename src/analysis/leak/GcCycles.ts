@@ -154,6 +154,11 @@ export class GcCycles {
     return t - since;
   }
 
+  /** The series' typical sample-to-sample kink (running median of the absolute second difference). */
+  kink(): number {
+    return this.noiseSamples >= NOISE_WARMUP ? this.noise : 0;
+  }
+
   /** Floor horizon at data time t, ms: long enough that a block of it holds a GC drop. */
   horizon(t: number): number {
     let longest = 0;

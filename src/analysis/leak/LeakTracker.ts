@@ -202,7 +202,11 @@ export class LeakTracker {
     // cycle after idle hours: windows no longer than a GC cycle cannot tell, until the
     // ramp has lasted longer than GC cycles usually do.
     const cycleMs = this.config.maxGcCycleMs * RAMP_WINDOW_CYCLES;
-    const young = this.cycles.unexplainedRampMs(t) < RAMP_AGE_CYCLES * this.config.maxGcCycleMs;
+    // Samples that kink by more than standing still allows, from one to the next, are a GC
+    // faster than the sampling: that process was busy, not idle, and its ramp is growth.
+    const collecting = this.cycles.kink() > this.config.minGrowth / STILL_GROWTH;
+    const young =
+      !collecting && this.cycles.unexplainedRampMs(t) < RAMP_AGE_CYCLES * this.config.maxGcCycleMs;
     for (const w of this.windows) {
       // A window too short for six floors of this horizon is stretched to hold them.
       const total = Math.max(Math.round(w.ms / bucketMs), MIN_POINTS * horizon);

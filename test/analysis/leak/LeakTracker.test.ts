@@ -385,6 +385,36 @@ describe("LeakTracker", () => {
     );
   });
 
+  it("finds a steady 1-5 MB/s leak on RSS within 3.5 minutes when GC runs faster than the sampling", () => {
+    // The saw-tooth hides in the 5 s samples, so no GC rhythm is seen, and a ramp from
+    // standing still used to wait 5.5 minutes in case it was the first GC cycle after idle.
+    // Samples that kink by tens of MB from one to the next show a busy process instead.
+    fc.assert(
+      fc.property(
+        seed,
+        fc.double({ min: 1, max: 5, noNaN: true }),
+        fc.integer({ min: 20 * MIN, max: 3 * HOUR }),
+        fc.double({ min: 30, max: 60, noNaN: true }),
+        (s, mbps, start, amplitudeMB) => {
+          const shape = {
+            seed: s,
+            hours: start / HOUR + 0.5,
+            cycleMs: [3_000, 8_000] as [number, number],
+            amplitudeMB,
+            noiseMB: 2,
+            startupMB: 0,
+            startupMs: 1,
+            leak: { mbps, start, stop: start + HOUR },
+          };
+          const first = leakingTimes(shape).find((t) => t >= start);
+          expect(first).toBeDefined();
+          expect(first! - start).toBeLessThanOrEqual(3.5 * MIN);
+        },
+      ),
+      { numRuns: 30, seed: 20261205 },
+    );
+  });
+
   it("finds a 0.2-1 MB/s leak within 35 minutes under GC every 5-10 minutes", () => {
     // The floors of the cycles before the leak rose now and then by their jitter alone, and
     // a rising run reaching back into them read as bent; the shortest tail that reads as a

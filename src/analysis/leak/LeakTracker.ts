@@ -20,7 +20,7 @@ import { FloorBuckets } from "./FloorBuckets.js";
 import { GcCycles } from "./GcCycles.js";
 import { leakTrackerConfig, type LeakTrackerConfig } from "./LeakTrackerConfig.js";
 import type { LeakVerdict } from "./LeakVerdict.js";
-import { TrendScratch, trendTest } from "./trendTest.js";
+import { median, TrendScratch, trendTest } from "./trendTest.js";
 
 /** Floors a window aims for: enough for the test, few enough to stay cheap. */
 const TARGET_POINTS = 12;
@@ -131,6 +131,8 @@ export class LeakTracker {
   private judgedBucket = NaN;
   /** The bucket from which the stopped-growth check has kept finding a stop. */
   private stallFirst = NaN;
+  /** What short windows ask over the start-up allowance (see judge). */
+  private rampMargin = 1;
   /** The last bucket judged while a leak was reported. */
   private reportedAt = -Infinity;
   private current: LeakVerdict = new Verdict(
@@ -205,8 +207,11 @@ export class LeakTracker {
     // Samples that kink by more than standing still allows, from one to the next, are a GC
     // faster than the sampling: that process was busy, not idle, and its ramp is growth.
     const collecting = this.cycles.kink() > this.config.minGrowth / STILL_GROWTH;
-    const young =
-      !collecting && this.cycles.unexplainedRampMs(t) < RAMP_AGE_CYCLES * this.config.maxGcCycleMs;
+    const ramp = this.cycles.unexplainedRampMs(t) < RAMP_AGE_CYCLES * this.config.maxGcCycleMs;
+    const young = !collecting && ramp;
+    // ...but its floors scatter by tens of MB: until the ramp is old enough not to be a GC
+    // cycle, short windows ask the onset check's margin over the allowance.
+    this.rampMargin = collecting && ramp ? ONSET_MARGIN : 1;
     for (const w of this.windows) {
       // A window too short for six floors of this horizon is stretched to hold them.
       const total = Math.max(Math.round(w.ms / bucketMs), MIN_POINTS * horizon);
@@ -349,7 +354,14 @@ export class LeakTracker {
   private risingSinceOnset(last: number, horizon: number, t: number): boolean {
     // A ramp on a series with no GC rhythm seen may be one GC cycle (the first, or the
     // first after idle): only a rhythm, or a series declared smooth, rules that out.
-    if (this.config.maxGcCycleMs > 0 && this.cycles.unexplainedRampMs(t) !== Infinity) return false;
+    const collecting =
+      this.cycles.kink() > this.config.minGrowth / STILL_GROWTH && process.env.SK !== undefined;
+    if (
+      !collecting &&
+      this.config.maxGcCycleMs > 0 &&
+      this.cycles.unexplainedRampMs(t) !== Infinity
+    )
+      return false;
     const f = this.onsetFloors;
     const count = Math.floor(ONSET_LOOKBACK_MS / this.config.bucketMs / horizon);
     if (count < 2 * ONSET_FLOORS || 2 * count > f.length) return false;
@@ -364,8 +376,17 @@ export class LeakTracker {
     // Quiet series end here: no floor lies far enough below the last one.
     let lowest = Infinity;
     for (let i = 0; i < n; i++) lowest = Math.min(lowest, f[2 * i + 1]!);
-    const needed = ONSET_MARGIN * this.config.burstGrowth;
+    let needed = ONSET_MARGIN * this.config.burstGrowth;
     if (f[1]! - lowest < needed) return false;
+    if (collecting) {
+      const d = new Float64Array(n - 1);
+      for (let i = 0; i + 1 < n; i++) d[i] = f[2 * i + 1]! - f[2 * i + 3]!;
+      const mid = median(d.slice());
+      for (let i = 0; i < d.length; i++) d[i] = Math.abs(d[i]! - mid);
+      const scatter = (1.4826 * median(d)) / Math.SQRT2;
+      needed += Number(process.env.SK) * scatter;
+      if (f[1]! - lowest < needed) return false;
+    }
     // Growth began at some floor: the nearest one from which the rest read as a leak.
     for (let onset = ONSET_FLOORS - 1; onset < n; onset++) {
       if (this.leakSinceOnset(onset, needed, t)) return true;
@@ -605,7 +626,7 @@ export class LeakTracker {
     // little more than the long-window allowance.
     const young = (last + 1) * this.config.bucketMs - began < this.config.burstMs;
     const allowance = !long
-      ? this.config.burstGrowth
+      ? this.config.burstGrowth * this.rampMargin
       : young
         ? YOUNG_GROWTH * this.config.minGrowth
         : this.config.minGrowth;

@@ -397,7 +397,7 @@ describe("LeakTracker", () => {
     );
   });
 
-  it("finds a steady 1-5 MB/s leak on RSS within 3.5 minutes when GC runs faster than the sampling", () => {
+  it("finds a steady 1-5 MB/s leak on RSS within 4 minutes when GC runs faster than the sampling", () => {
     // The saw-tooth hides in the 5 s samples, so no GC rhythm is seen, and a ramp from
     // standing still used to wait 5.5 minutes in case it was the first GC cycle after idle.
     // Samples that kink by tens of MB from one to the next show a busy process instead.
@@ -411,11 +411,32 @@ describe("LeakTracker", () => {
           const shape = steadyLeakShape(s, mbps, start, [3_000, 8_000], amplitudeMB, 2);
           const first = leakingTimes(shape).find((t) => t >= start);
           expect(first).toBeDefined();
-          expect(first! - start).toBeLessThanOrEqual(3.5 * MIN);
+          expect(first! - start).toBeLessThanOrEqual(4 * MIN);
         },
       ),
       { numRuns: 30, seed: 20261205 },
     );
+  });
+
+  it("rarely reports a one-off ramp of the whole 100 MB allowance on RSS with GC faster than the sampling", () => {
+    // Short windows read such a ramp as 101-115 MB through floors that scatter by tens of
+    // MB. Judged at once on a busy series, with no margin, 22 of these 300 fired; with the
+    // onset check's 10 % margin 11, as many as when every ramp waited 5.5 minutes (10).
+    let fired = 0;
+    for (let s = 1; s <= 300; s++) {
+      const shape: SeriesShape = {
+        seed: s,
+        hours: 1.5,
+        cycleMs: [3_000, 8_000],
+        amplitudeMB: 20 + (s % 5) * 10,
+        noiseMB: 2,
+        startupMB: 0,
+        startupMs: 1,
+        step: { at: HOUR, mb: 100, ms: (1 + (s % 6)) * MIN },
+      };
+      if (leakingTimes(shape).length > 0) fired++;
+    }
+    expect(fired).toBeLessThanOrEqual(12);
   });
 
   it("finds a 0.2-1 MB/s leak within 35 minutes under GC every 5-10 minutes", () => {

@@ -85,6 +85,8 @@ const ONSET_FLOORS = 5;
 const ONSET_MIN_MS = 90_000;
 /** ...and a rise past the start-up allowance by this factor, for the floors' noise. */
 const ONSET_MARGIN = 1.1;
+/** ...and on a busy series (GC hidden in the sampling) this many floor scatters more. */
+const ONSET_SCATTERS = 3;
 
 /** Growth seen stopped: what the floor rose over how long, and for how many buckets to persist. */
 interface Stall {
@@ -125,6 +127,7 @@ export class LeakTracker {
   private readonly out = new Float64Array(2);
   private readonly cycleFloors = new Float64Array(2 * CYCLE_FLOORS);
   private readonly onsetFloors: Float64Array;
+  private readonly onsetSteps: Float64Array;
   private readonly windows: WindowState[];
   private firstBucket = NaN;
   private lastT = -Infinity;
@@ -156,6 +159,7 @@ export class LeakTracker {
       ONSET_LOOKBACK_MS / Math.max(this.config.minHorizonMs, this.config.bucketMs),
     );
     this.onsetFloors = new Float64Array(2 * (onsetBlocks + 1));
+    this.onsetSteps = new Float64Array(onsetBlocks + 1);
     this.windows = this.config.windowsMs.map((ms) => ({
       ms,
       spanMs: ms,
@@ -206,7 +210,7 @@ export class LeakTracker {
     const cycleMs = this.config.maxGcCycleMs * RAMP_WINDOW_CYCLES;
     // Samples that kink by more than standing still allows, from one to the next, are a GC
     // faster than the sampling: that process was busy, not idle, and its ramp is growth.
-    const collecting = this.cycles.kink() > this.config.minGrowth / STILL_GROWTH;
+    const collecting = this.collecting();
     const ramp = this.cycles.unexplainedRampMs(t) < RAMP_AGE_CYCLES * this.config.maxGcCycleMs;
     const young = !collecting && ramp;
     // ...but its floors scatter by tens of MB: until the ramp is old enough not to be a GC
@@ -344,6 +348,14 @@ export class LeakTracker {
   }
 
   /**
+   * Whether samples kink by more than standing still allows, from one to the next: a GC
+   * faster than the sampling, which shows no drops. Such a process is busy, not idle.
+   */
+  private collecting(): boolean {
+    return this.cycles.kink() > this.config.minGrowth / STILL_GROWTH;
+  }
+
+  /**
    * A leak under fast GC, or on a smooth series, shows at once as floors that have climbed
    * steadily from where growth began: leaking when the floors of the last quarter hour rose
    * from their lowest by more than start-up adds, along a straight line (start-up growth and
@@ -353,14 +365,9 @@ export class LeakTracker {
    */
   private risingSinceOnset(last: number, horizon: number, t: number): boolean {
     // A ramp on a series with no GC rhythm seen may be one GC cycle (the first, or the
-    // first after idle): only a rhythm, or a series declared smooth, rules that out.
-    const collecting =
-      this.cycles.kink() > this.config.minGrowth / STILL_GROWTH && process.env.SK !== undefined;
-    if (
-      !collecting &&
-      this.config.maxGcCycleMs > 0 &&
-      this.cycles.unexplainedRampMs(t) !== Infinity
-    )
+    // first after idle): only a rhythm, a series declared smooth, or a busy one rules that out.
+    const busy = this.collecting();
+    if (!busy && this.config.maxGcCycleMs > 0 && this.cycles.unexplainedRampMs(t) !== Infinity)
       return false;
     const f = this.onsetFloors;
     const count = Math.floor(ONSET_LOOKBACK_MS / this.config.bucketMs / horizon);
@@ -378,13 +385,9 @@ export class LeakTracker {
     for (let i = 0; i < n; i++) lowest = Math.min(lowest, f[2 * i + 1]!);
     let needed = ONSET_MARGIN * this.config.burstGrowth;
     if (f[1]! - lowest < needed) return false;
-    if (collecting) {
-      const d = new Float64Array(n - 1);
-      for (let i = 0; i + 1 < n; i++) d[i] = f[2 * i + 1]! - f[2 * i + 3]!;
-      const mid = median(d.slice());
-      for (let i = 0; i < d.length; i++) d[i] = Math.abs(d[i]! - mid);
-      const scatter = (1.4826 * median(d)) / Math.SQRT2;
-      needed += Number(process.env.SK) * scatter;
+    // A busy series' floors scatter by tens of MB: the rise must stand clear of that too.
+    if (busy) {
+      needed += ONSET_SCATTERS * this.floorScatter(n);
       if (f[1]! - lowest < needed) return false;
     }
     // Growth began at some floor: the nearest one from which the rest read as a leak.
@@ -392,6 +395,20 @@ export class LeakTracker {
       if (this.leakSinceOnset(onset, needed, t)) return true;
     }
     return false;
+  }
+
+  /**
+   * The scatter (sd) of one of the n onset floors, from the spread of the steps between
+   * neighbours about their median: a steady climb moves every step alike, noise does not.
+   */
+  private floorScatter(n: number): number {
+    const f = this.onsetFloors;
+    const steps = this.onsetSteps.subarray(0, n - 1);
+    for (let i = 0; i + 1 < n; i++) steps[i] = f[2 * i + 1]! - f[2 * i + 3]!;
+    const middle = median(steps);
+    for (let i = 0; i < steps.length; i++) steps[i] = Math.abs(steps[i]! - middle);
+    // MAD to sd; a step is the difference of two floors, so its spread is √2 of one.
+    return (1.4826 * median(steps)) / Math.SQRT2;
   }
 
   /** Whether onset floors onset..0 (newest first) read as a leak; sets the verdict when so. */

@@ -134,8 +134,8 @@ export class LeakTracker {
   private judgedBucket = NaN;
   /** The bucket from which the stopped-growth check has kept finding a stop. */
   private stallFirst = NaN;
-  /** What short windows ask over the start-up allowance (see judge). */
-  private rampMargin = 1;
+  /** A young ramp on a busy series: short windows ask more of it (see judge). */
+  private busyRamp = false;
   /** The last bucket judged while a leak was reported. */
   private reportedAt = -Infinity;
   private current: LeakVerdict = new Verdict(
@@ -214,8 +214,8 @@ export class LeakTracker {
     const ramp = this.cycles.unexplainedRampMs(t) < RAMP_AGE_CYCLES * this.config.maxGcCycleMs;
     const young = !collecting && ramp;
     // ...but its floors scatter by tens of MB: until the ramp is old enough not to be a GC
-    // cycle, short windows ask the onset check's margin over the allowance.
-    this.rampMargin = collecting && ramp ? ONSET_MARGIN : 1;
+    // cycle, short windows ask what the onset check asks over the allowance.
+    this.busyRamp = collecting && ramp;
     for (const w of this.windows) {
       // A window too short for six floors of this horizon is stretched to hold them.
       const total = Math.max(Math.round(w.ms / bucketMs), MIN_POINTS * horizon);
@@ -643,7 +643,9 @@ export class LeakTracker {
     // little more than the long-window allowance.
     const young = (last + 1) * this.config.bucketMs - began < this.config.burstMs;
     const allowance = !long
-      ? this.config.burstGrowth * this.rampMargin
+      ? this.busyRamp
+        ? ONSET_MARGIN * this.config.burstGrowth + ONSET_SCATTERS * trend.scale
+        : this.config.burstGrowth
       : young
         ? YOUNG_GROWTH * this.config.minGrowth
         : this.config.minGrowth;

@@ -136,6 +136,23 @@ describe("LeakTracker", () => {
     expect(leakingTimes(shape)).toEqual([]);
   });
 
+  it("stays quiet on a 91 MB ramp over a minute on a 240 MB saw-tooth of 3-30 s cycles", () => {
+    // Found by an unseeded run of the load property below once a busy series' ramp was
+    // judged at once: floors scattering by a hundred MB made a 4-minute window read 125 MB.
+    // Short windows now ask such a ramp for three scatters more than 110 MB.
+    const shape: SeriesShape = {
+      seed: 281783236,
+      hours: 6,
+      cycleMs: [3_000, 30_000],
+      amplitudeMB: 240.14,
+      noiseMB: 2,
+      startupMB: 0,
+      startupMs: 1,
+      step: { at: 17_999_996, mb: 91.075, ms: 60_015 },
+    };
+    expect(leakingTimes(shape)).toEqual([]);
+  });
+
   it("stays quiet when load arrives: memory ramps up by under 100 MB over 1-10 minutes, then holds", () => {
     // Requests in flight hold more memory while busy. Over a short window the fitted line
     // through a ramp that flattened mid-window claims more growth than the floors made.

@@ -332,17 +332,39 @@ export class LeakTracker {
     const low = (smallest / Math.max(spanMs, 1)) * 1000 * (n - 1 - first);
     const high = (largest / Math.max(spanMs, 1)) * 1000 * (n - 1 - first);
     const cycles = n - 1 - first;
+    return this.reportFloors(
+      f[2 * first]!,
+      t,
+      slope,
+      Math.min(low, slope),
+      Math.max(high, slope),
+      () =>
+        `post-GC floor rose after each of the last ${cycles} GC cycles, ${MB(rise)} MB in ${span(spanMs)} (${MBps(slope)} MB/s)`,
+    );
+  }
+
+  /**
+   * Reports a leak seen in floors from data time `from` up to `t`, keeping an earlier
+   * `since` while the leak goes on; returns true.
+   */
+  private reportFloors(
+    from: number,
+    t: number,
+    slope: number,
+    slopeLow: number,
+    slopeHigh: number,
+    why: () => string,
+  ): true {
     this.current = new Verdict(
       {
         leaking: true,
         slope,
-        slopeLow: Math.min(low, slope),
-        slopeHigh: Math.max(high, slope),
-        since: Math.min(this.current.since ?? Infinity, f[2 * first]!),
-        windowMs: Math.round(t - f[2 * first]!),
+        slopeLow,
+        slopeHigh,
+        since: Math.min(this.current.since ?? Infinity, from),
+        windowMs: Math.round(t - from),
       },
-      () =>
-        `post-GC floor rose after each of the last ${cycles} GC cycles, ${MB(rise)} MB in ${span(spanMs)} (${MBps(slope)} MB/s)`,
+      why,
     );
     return true;
   }
@@ -427,19 +449,15 @@ export class LeakTracker {
     const floors = onset + 1;
     const low = Math.max(0, slope - this.config.z * slopeSe);
     const high = slope + this.config.z * slopeSe;
-    this.current = new Verdict(
-      {
-        leaking: true,
-        slope,
-        slopeLow: low,
-        slopeHigh: high,
-        since: Math.min(this.current.since ?? Infinity, f[2 * onset]!),
-        windowMs: Math.round(t - f[2 * onset]!),
-      },
+    return this.reportFloors(
+      f[2 * onset]!,
+      t,
+      slope,
+      low,
+      high,
       () =>
         `floor rose ${MB(rise)} MB in ${span(spanMs)} (${MBps(slope)} MB/s, ${MBps(low)} to ${MBps(high)}) along a straight line over ${floors} floors, more than start-up adds`,
     );
-    return true;
   }
 
   /**
@@ -495,19 +513,15 @@ export class LeakTracker {
     const rise = a + b;
     const slope = (rise / spanMs) * 1000;
     if (slope < this.config.minSlope) return false;
-    this.current = new Verdict(
-      {
-        leaking: true,
-        slope,
-        slopeLow: (Math.min(a, b) * 2 * 1000) / spanMs,
-        slopeHigh: (Math.max(a, b) * 2 * 1000) / spanMs,
-        since: Math.min(this.current.since ?? Infinity, f[2 * first]!),
-        windowMs: Math.round(t - f[2 * first]!),
-      },
+    return this.reportFloors(
+      f[2 * first]!,
+      t,
+      slope,
+      (Math.min(a, b) * 2 * 1000) / spanMs,
+      (Math.max(a, b) * 2 * 1000) / spanMs,
       () =>
         `post-GC floor jumped ${MB(a)} then ${MB(b)} MB at the last two GC cycles, in ${span(spanMs)} (${MBps(slope)} MB/s)`,
     );
-    return true;
   }
 
   /**

@@ -134,8 +134,6 @@ export class LeakTracker {
   private judgedBucket = NaN;
   /** The bucket from which the stopped-growth check has kept finding a stop. */
   private stallFirst = NaN;
-  /** A young ramp on a busy series: short windows ask more of it (see judge). */
-  private busyRamp = false;
   /** The last bucket judged while a leak was reported. */
   private reportedAt = -Infinity;
   private current: LeakVerdict = new Verdict(
@@ -210,12 +208,12 @@ export class LeakTracker {
     const cycleMs = this.config.maxGcCycleMs * RAMP_WINDOW_CYCLES;
     // Samples that kink by more than standing still allows, from one to the next, are a GC
     // faster than the sampling: that process was busy, not idle, and its ramp is growth.
-    const collecting = this.collecting();
+    const collecting = this.cycles.kink() > this.config.minGrowth / STILL_GROWTH;
     const ramp = this.cycles.unexplainedRampMs(t) < RAMP_AGE_CYCLES * this.config.maxGcCycleMs;
     const young = !collecting && ramp;
     // ...but its floors scatter by tens of MB: until the ramp is old enough not to be a GC
     // cycle, short windows ask what the onset check asks over the allowance.
-    this.busyRamp = collecting && ramp;
+    const busyRamp = collecting && ramp;
     for (const w of this.windows) {
       // A window too short for six floors of this horizon is stretched to hold them.
       const total = Math.max(Math.round(w.ms / bucketMs), MIN_POINTS * horizon);
@@ -231,7 +229,7 @@ export class LeakTracker {
       if (moved || last - w.judgedAt >= Math.min(block, REJUDGE_BUCKETS)) {
         w.blockBuckets = block;
         w.judgedAt = last;
-        this.judgeWindow(w, last, block, Math.floor(total / block));
+        this.judgeWindow(w, last, block, Math.floor(total / block), busyRamp);
       }
       if (!w.valid) continue;
       if (young && w.leaking && w.spanMs <= cycleMs) {
@@ -251,7 +249,8 @@ export class LeakTracker {
       stopped = decided;
       decided = undefined;
     }
-    if (!decided && (this.cyclesRising(t) || this.risingSinceOnset(last, horizon, t))) return;
+    if (!decided && (this.cyclesRising(t) || this.risingSinceOnset(last, horizon, t, collecting)))
+      return;
     const chosen = decided ?? stopped ?? widest;
     if (!chosen) {
       this.current = new Verdict(
@@ -370,14 +369,6 @@ export class LeakTracker {
   }
 
   /**
-   * Whether samples kink by more than standing still allows, from one to the next: a GC
-   * faster than the sampling, which shows no drops. Such a process is busy, not idle.
-   */
-  private collecting(): boolean {
-    return this.cycles.kink() > this.config.minGrowth / STILL_GROWTH;
-  }
-
-  /**
    * A leak under fast GC, or on a smooth series, shows at once as floors that have climbed
    * steadily from where growth began: leaking when the floors of the last quarter hour rose
    * from their lowest by more than start-up adds, along a straight line (start-up growth and
@@ -385,10 +376,10 @@ export class LeakTracker {
    * fills at once). Blocks are one GC horizon long, so this works only while GC runs often.
    * Sets the verdict and returns true when so.
    */
-  private risingSinceOnset(last: number, horizon: number, t: number): boolean {
+  private risingSinceOnset(last: number, horizon: number, t: number, busy: boolean): boolean {
     // A ramp on a series with no GC rhythm seen may be one GC cycle (the first, or the
-    // first after idle): only a rhythm, a series declared smooth, or a busy one rules that out.
-    const busy = this.collecting();
+    // first after idle): only a rhythm, a series declared smooth, or a busy one (see
+    // judge) rules that out.
     if (!busy && this.config.maxGcCycleMs > 0 && this.cycles.unexplainedRampMs(t) !== Infinity)
       return false;
     const f = this.onsetFloors;
@@ -611,7 +602,14 @@ export class LeakTracker {
       : undefined;
   }
 
-  private judgeWindow(w: WindowState, last: number, block: number, count: number): void {
+  /** `busyRamp`: a young ramp on a busy series, of which short windows ask more (see judge). */
+  private judgeWindow(
+    w: WindowState,
+    last: number,
+    block: number,
+    count: number,
+    busyRamp: boolean,
+  ): void {
     const firstBlock = last - count * block + 1;
     w.valid = false;
     w.leaking = false;
@@ -657,7 +655,7 @@ export class LeakTracker {
     // little more than the long-window allowance.
     const young = (last + 1) * this.config.bucketMs - began < this.config.burstMs;
     const allowance = !long
-      ? this.busyRamp
+      ? busyRamp
         ? ONSET_MARGIN * this.config.burstGrowth + ONSET_SCATTERS * trend.scale
         : this.config.burstGrowth
       : young

@@ -25,6 +25,15 @@ function leakingTimes(shape: SeriesShape, config: Partial<LeakTrackerConfig> = {
   return times;
 }
 
+/** The first time (ms) at or after `from` the verdict said leaking, if any. */
+function firstLeakingFrom(
+  from: number,
+  shape: SeriesShape,
+  config: Partial<LeakTrackerConfig> = {},
+): number | undefined {
+  return leakingTimes(shape, config).find((t) => t >= from);
+}
+
 /** A slow leak on a 100 MB saw-tooth of the given GC rhythm, with 2 MB of noise. */
 function slowLeakShape(
   seed: number,
@@ -78,6 +87,8 @@ function irregularLeakShape(
 }
 
 const seed = fc.integer({ min: 1, max: 2 ** 31 - 1 });
+/** When a leak starts: after start-up, within the first three hours. */
+const leakStart = fc.integer({ min: 20 * MIN, max: 3 * HOUR });
 /** GC rhythms from scavenges to ten-minute major GCs. */
 const gc = fc.oneof(
   fc.constant<[number, number]>([0, 0]),
@@ -313,7 +324,7 @@ describe("LeakTracker", () => {
         seed,
         fc.constantFrom<[number, number]>([0, 0], [3_000, 30_000]),
         fc.double({ min: 1, max: 5, noNaN: true }),
-        fc.integer({ min: 20 * MIN, max: 3 * HOUR }),
+        leakStart,
         fc.constantFrom(undefined, 10_000, 30_000),
         (s, cycleMs, mbps, start, stepEveryMs) => {
           const leak = { mbps, start, stop: start + HOUR, stepEveryMs };
@@ -331,9 +342,7 @@ describe("LeakTracker", () => {
           // GC and GPU memory. Undeclared, a ramp from standing still may be a GC cycle
           // until it has lasted 5.5 minutes.
           const smooth = cycleMs[1] === 0;
-          const first = leakingTimes(shape, smooth ? { maxGcCycleMs: 0 } : {}).find(
-            (t) => t >= start,
-          );
+          const first = firstLeakingFrom(start, shape, smooth ? { maxGcCycleMs: 0 } : {});
           expect(first).toBeDefined();
           expect(first! - start).toBeLessThanOrEqual((smooth ? 5 : 7) * MIN);
         },
@@ -350,11 +359,11 @@ describe("LeakTracker", () => {
       fc.property(
         seed,
         fc.double({ min: 0.2, max: 5, noNaN: true }),
-        fc.integer({ min: 20 * MIN, max: 3 * HOUR }),
+        leakStart,
         fc.double({ min: 0.5, max: 3, noNaN: true }),
         (s, mbps, start, noiseMB) => {
           const shape = steadyLeakShape(s, mbps, start, [0, 0], 0, noiseMB);
-          const first = leakingTimes(shape, { maxGcCycleMs: 0 }).find((t) => t >= start);
+          const first = firstLeakingFrom(start, shape, { maxGcCycleMs: 0 });
           expect(first).toBeDefined();
           expect(first! - start).toBeLessThanOrEqual((mbps >= 1 ? 2.5 : 10) * MIN);
         },
@@ -423,11 +432,11 @@ describe("LeakTracker", () => {
       fc.property(
         seed,
         fc.double({ min: 1, max: 5, noNaN: true }),
-        fc.integer({ min: 20 * MIN, max: 3 * HOUR }),
+        leakStart,
         fc.double({ min: 30, max: 60, noNaN: true }),
         (s, mbps, start, amplitudeMB) => {
           const shape = steadyLeakShape(s, mbps, start, [3_000, 8_000], amplitudeMB, 2);
-          const first = leakingTimes(shape).find((t) => t >= start);
+          const first = firstLeakingFrom(start, shape);
           expect(first).toBeDefined();
           expect(first! - start).toBeLessThanOrEqual(4 * MIN);
         },
@@ -464,7 +473,7 @@ describe("LeakTracker", () => {
     const delays: number[] = [];
     for (let s = 1; s <= 60; s++) {
       const shape = steadyLeakShape(s, 0.2, HOUR, [10_000, 30_000], 5 + (s % 5) * 5, 2);
-      const first = leakingTimes(shape).find((t) => t >= HOUR);
+      const first = firstLeakingFrom(HOUR, shape);
       delays.push(first === undefined ? Infinity : first - HOUR);
     }
     expect(delays.filter((d) => d <= 10.5 * MIN).length).toBeGreaterThanOrEqual(30);
@@ -483,7 +492,7 @@ describe("LeakTracker", () => {
         (s, amplitudeMB, mbps) => {
           const leak = { mbps, start: 2 * HOUR, stop: 4 * HOUR };
           const shape = irregularLeakShape(s, 3, [300_000, 600_000], amplitudeMB, leak);
-          const first = leakingTimes(shape).find((t) => t >= leak.start);
+          const first = firstLeakingFrom(leak.start, shape);
           expect(first).toBeDefined();
           expect(first! - leak.start).toBeLessThanOrEqual(35 * MIN);
         },
@@ -504,7 +513,7 @@ describe("LeakTracker", () => {
         (s, amplitudeMB, mbps) => {
           const leak = { mbps, start: 2 * HOUR, stop: 4 * HOUR };
           const shape = irregularLeakShape(s, 3, [300_000, 600_000], amplitudeMB, leak);
-          const first = leakingTimes(shape).find((t) => t >= leak.start);
+          const first = firstLeakingFrom(leak.start, shape);
           if (first !== undefined && first - leak.start <= 40 * MIN) found++;
         },
       ),
@@ -519,7 +528,7 @@ describe("LeakTracker", () => {
         const start = 2 * HOUR;
         const leak = { mbps, start, stop: start + 2 * HOUR };
         const shape = slowLeakShape(s, 4, cycleMs, leak);
-        const first = leakingTimes(shape).find((t) => t >= start);
+        const first = firstLeakingFrom(start, shape);
         expect(first).toBeDefined();
         expect(first! - start).toBeLessThanOrEqual(HOUR);
       }),

@@ -256,6 +256,11 @@ const gcClasses = Object.keys(GC_CLASSES);
 const byClass = new Map();
 /** Worst time from the leak's last growth to its condition clearing, per rate, class and shape. */
 const resolvedByClass = new Map();
+const noteCleared = (key, r, trace) =>
+  resolvedByClass.set(
+    key,
+    Math.max(resolvedByClass.get(key) ?? 0, r.lastCondition - trace.leak.lastGrowth),
+  );
 console.log(
   `\nLeaks on every GC class (${gcClasses.join(", ")}) x ${seeds.length} seeds: median / worst delay from leak start to first alert (missed = no alert before the leak stopped), [alerts before the leak started], and worst time from the leak's last growth (its stop, or its last step) to the condition clearing (voxtrace: and to the alert resolving, ${RESOLVE_FOR_MS / 1000} s later, and how often over the 30 traces the alert resolved and fired again while the leak went on)`,
 );
@@ -283,10 +288,7 @@ for (const rate of LEAK_RATES_MBPS) {
           if (name === "voxtrace") {
             const key = `${rate}|${gcClass}|${shape}`;
             byClass.set(key, [...(byClass.get(key) ?? []), delay ?? Infinity]);
-            resolvedByClass.set(
-              key,
-              Math.max(resolvedByClass.get(key) ?? 0, r.lastCondition - trace.leak.lastGrowth),
-            );
+            noteCleared(key, r, trace);
           }
         }
       }
@@ -316,42 +318,31 @@ for (const rate of LEAK_RATES_MBPS) {
         r.first !== undefined && r.first < trace.leak.stop ? r.first - trace.leak.start : Infinity;
       const key = `${rate}|smooth, as RSS|${shape}`;
       byClass.set(key, [...(byClass.get(key) ?? []), delay]);
-      resolvedByClass.set(
-        key,
-        Math.max(resolvedByClass.get(key) ?? 0, r.lastCondition - trace.leak.lastGrowth),
-      );
+      noteCleared(key, r, trace);
     }
   }
 }
-console.log(`| rate | ${columns.join(" | ")} |\n|---|${columns.map(() => "---:").join("|")}|`);
+/** A rate x GC class table, each cell `cell(key)` for steady | stepwise. */
+const classTable = (cell) => {
+  console.log(`| rate | ${columns.join(" | ")} |\n|---|${columns.map(() => "---:").join("|")}|`);
+  for (const rate of LEAK_RATES_MBPS) {
+    const cells = columns.map((c) =>
+      ["steady", "stepwise"].map((shape) => cell(`${rate}|${c}|${shape}`)).join(" \\| "),
+    );
+    console.log(`| ${rate} MB/s | ${cells.join(" | ")} |`);
+  }
+};
 const summary = (delays) => {
   const sorted = [...delays].sort((a, b) => a - b);
   const show = (d) => (d === Infinity ? "missed" : fmt(d));
   return `${show(sorted[Math.floor((sorted.length - 1) / 2)])} (${show(sorted[sorted.length - 1])})`;
 };
-for (const rate of LEAK_RATES_MBPS) {
-  const cells = columns.map((c) =>
-    ["steady", "stepwise"]
-      .map((shape) => summary(byClass.get(`${rate}|${c}|${shape}`) ?? []))
-      .join(" \\| "),
-  );
-  console.log(`| ${rate} MB/s | ${cells.join(" | ")} |`);
-}
+classTable((key) => summary(byClass.get(key) ?? []));
 
 console.log(
   `\nvoxtrace: worst time from the leak's last growth to the alert resolving (the condition clearing, then ${RESOLVE_FOR_MS / 1000} s of resolve_for) per GC class over ${seeds.length} seeds, steady | stepwise (target 10 min)`,
 );
-console.log(`| rate | ${columns.join(" | ")} |\n|---|${columns.map(() => "---:").join("|")}|`);
-for (const rate of LEAK_RATES_MBPS) {
-  const cells = columns.map((c) =>
-    ["steady", "stepwise"]
-      .map((shape) =>
-        fmt(Math.max(0, resolvedByClass.get(`${rate}|${c}|${shape}`) ?? 0) + RESOLVE_FOR_MS),
-      )
-      .join(" \\| "),
-  );
-  console.log(`| ${rate} MB/s | ${cells.join(" | ")} |`);
-}
+classTable((key) => fmt(Math.max(0, resolvedByClass.get(key) ?? 0) + RESOLVE_FOR_MS));
 
 // Cost per sample against JSON.parse of one event-log line, measured in this run.
 const trace = REGIMES["saw-tooth irregular"](seeds[0], DAYS);

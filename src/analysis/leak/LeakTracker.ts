@@ -201,6 +201,7 @@ export class LeakTracker {
     const horizon = Math.ceil(this.cycles.horizon(t) / bucketMs);
     let decided: WindowState | undefined;
     let widest: WindowState | undefined;
+    let shortest: WindowState | undefined;
     let previous = 0;
     // A ramp from standing still on a series with no known GC rhythm may be the first GC
     // cycle after idle hours: windows no longer than a GC cycle cannot tell, until the
@@ -239,6 +240,7 @@ export class LeakTracker {
           `floor rising over ${span(spanMs)}, but from standing still with no GC rhythm seen: it may be the first GC cycle after idle, judged once it has lasted ${((RAMP_AGE_CYCLES * this.config.maxGcCycleMs) / 60_000).toFixed(1)} min`;
       }
       widest = w;
+      shortest ??= w;
       if (w.leaking) decided = w;
     }
     // A window whose growth has stopped gives the verdict its reason: that is why it ended.
@@ -250,6 +252,14 @@ export class LeakTracker {
       decided = undefined;
     }
     if (!decided && (this.cyclesRising(t) || this.risingSinceOnset(last, horizon, t, collecting)))
+      return;
+    // A leak reported stays reported while the floor keeps the pace it was reported at.
+    if (
+      !decided &&
+      !stopped &&
+      this.current.leaking &&
+      this.keepsRising(last, horizon, t, shortest)
+    )
       return;
     const chosen = decided ?? stopped ?? widest;
     if (!chosen) {
@@ -552,14 +562,56 @@ export class LeakTracker {
   }
 
   /**
+   * Whether the floor still climbs at half the reported slope, though no window nor floor
+   * rule says "leak" now: a window's trend drops in and out of significance with the noise,
+   * and a floor rule's evidence leaves its lookback, while the leak goes on. One look that
+   * finds the climb short ends it, so a stop is seen as soon as the stopped-growth check
+   * sees it: by the cycle floors when they can tell, else from a block back (as long as
+   * that check's, sized by the scatter of the shortest window's floors) to the last horizon.
+   */
+  private keepsRising(
+    last: number,
+    horizon: number,
+    t: number,
+    shortest: WindowState | undefined,
+  ): boolean {
+    const slope = Math.max(this.current.slope, 1e-9);
+    const cycles = this.cycleRise(slope, t, horizon * this.config.bucketMs);
+    if (cycles) return cycles.rose >= 0.5 * ((slope * cycles.ms) / 1000);
+    const seconds = this.config.bucketMs / 1000;
+    const scale = shortest?.scale ?? 0;
+    const block = Math.max(horizon, RECENT_BUCKETS, Math.ceil((4 * scale) / slope / seconds));
+    const h = Math.min(horizon, block);
+    if (!this.buckets.floor(last - h + 1, last, this.out)) return false;
+    const now = this.out[0]!;
+    if (!this.buckets.floor(last - block - h + 1, last - block, this.out)) return false;
+    return now - this.out[0]! >= 0.5 * slope * block * seconds;
+  }
+
+  /**
    * With a known GC rhythm, the floor after each drop says at once whether the floor still
-   * climbs: a leak lifts it by the slope times the time between. What it rose since a floor
-   * at least two cycles and three minutes back (a stepwise leak's usual gap), when that is
-   * under half the climb the slope promises; undefined when it rose that much, or the climb
-   * promised is under the long-window allowance (floors of single cycles wander by a few MB).
-   * The evidence is whole post-GC levels, so it needs no time to persist.
+   * climbs: a leak lifts it by the slope times the time between. Growth stopped when it
+   * rose under half that climb since a floor at least two cycles and three minutes back
+   * (a stepwise leak's usual gap). The evidence is whole post-GC levels, so it needs no
+   * time to persist.
    */
   private cycleClimb(w: WindowState, t: number, horizonMs: number): Stall | undefined {
+    const cycles = this.cycleRise(w.slope, t, horizonMs);
+    if (!cycles || cycles.rose >= 0.5 * ((w.slope * cycles.ms) / 1000)) return undefined;
+    return { mb: cycles.rose, ms: cycles.ms, persist: 0 };
+  }
+
+  /**
+   * What the cycle floors rose, and over how long, from one at least two cycles and three
+   * minutes back to the last; undefined when no GC rhythm is known, or `slope` promises a
+   * climb under the long-window allowance over that span (floors of single cycles wander
+   * by a few MB).
+   */
+  private cycleRise(
+    slope: number,
+    t: number,
+    horizonMs: number,
+  ): { rose: number; ms: number } | undefined {
     if (this.cycles.unexplainedRampMs(t) !== Infinity) return undefined;
     const f = this.cycleFloors;
     const n = this.cycles.recentFloors(CYCLE_FLOORS, f);
@@ -570,11 +622,13 @@ export class LeakTracker {
     let from = n - 3;
     while (from > 0 && f[last]! - f[2 * from]! < minMs) from--;
     const ms = f[last]! - f[2 * from]!;
-    const expected = (w.slope * ms) / 1000;
-    if (ms < minMs || ms > 2 * this.config.maxGcCycleMs || expected < this.config.minGrowth)
+    if (
+      ms < minMs ||
+      ms > 2 * this.config.maxGcCycleMs ||
+      (slope * ms) / 1000 < this.config.minGrowth
+    )
       return undefined;
-    const rose = f[last + 1]! - f[2 * from + 1]!;
-    return rose < 0.5 * expected ? { mb: rose, ms, persist: 0 } : undefined;
+    return { rose: f[last + 1]! - f[2 * from + 1]!, ms };
   }
 
   /**

@@ -574,10 +574,12 @@ describe("LeakTracker", () => {
     );
   });
 
-  it("clears within 12 minutes once a 0.2-5 MB/s leak stops under GC every 1-5 minutes", () => {
+  it("clears within 10 minutes in 9 cases of 10 once a 0.2-5 MB/s leak stops under GC every 1-5 minutes", () => {
     // The post-GC floors of the cycles after the stop show it, so clearing takes about two
-    // cycles. Over 120 such series: median 4.7, worst 10.5 minutes; 9.0 and 15.8 when only
-    // blocks spanning the GC horizon could show it.
+    // cycles; longer when drops of 20 MB hardly stand out of the noise, and floors are few.
+    // Over 120 such series: median 5.2, 90th percentile 8.8, worst 15.8 minutes (5.2, 8.4
+    // and 12.3 before a reported leak held while its floor kept the pace).
+    const clears: number[] = [];
     fc.assert(
       fc.property(
         seed,
@@ -588,11 +590,13 @@ describe("LeakTracker", () => {
           const shape = irregularLeakShape(s, 3, [60_000, 300_000], amplitudeMB, leak);
           const times = leakingTimes(shape);
           expect(times.some((t) => t < leak.stop)).toBe(true);
-          expect(Math.max(...times) - leak.stop).toBeLessThanOrEqual(12 * MIN);
+          clears.push(Math.max(...times) - leak.stop);
         },
       ),
       { numRuns: 30, seed: 20261205 },
     );
+    expect(clears.filter((ms) => ms <= 10 * MIN).length).toBeGreaterThanOrEqual(27);
+    expect(Math.max(...clears)).toBeLessThanOrEqual(16 * MIN);
   });
 
   it("keeps the alert up through a slow leak instead of resolving and raising it again", () => {
@@ -626,6 +630,44 @@ describe("LeakTracker", () => {
     );
     // 21 when a single look at two block floors could end the leak, 4 now.
     expect(again).toBeLessThanOrEqual(5);
+  });
+
+  it("keeps the alert up through a 0.2-5 MB/s leak, steady or stepwise, under irregular GC", () => {
+    // Windows drop in and out of significance, and a floor rule's evidence leaves its
+    // lookback, while the leak goes on: the verdict holds while the floor keeps the pace.
+    const resolveMs = DEFAULT_RULES.memory_leak.resolve_for;
+    let again = 0;
+    fc.assert(
+      fc.property(
+        seed,
+        fc.constantFrom<[number, number]>([3_000, 30_000], [60_000, 300_000], [60_000, 600_000]),
+        fc.double({ min: 0.2, max: 5, noNaN: true }),
+        fc.option(fc.integer({ min: 30_000, max: 300_000 }), { nil: undefined }),
+        (s, cycleMs, mbps, stepEveryMs) => {
+          const leak = { mbps, start: HOUR, stop: 2 * HOUR, stepEveryMs };
+          const tracker = new LeakTracker();
+          let firing = false;
+          let clearSince: number | undefined;
+          let alerts = 0;
+          generate(irregularLeakShape(s, 2, cycleMs, 150, leak), (t, v) => {
+            tracker.observe(t, v);
+            if (tracker.verdict().leaking) {
+              clearSince = undefined;
+              if (!firing && t >= leak.start) alerts++;
+              firing = true;
+            } else {
+              clearSince ??= t;
+              if (firing && t - clearSince >= resolveMs) firing = false;
+            }
+          });
+          expect(alerts).toBeGreaterThan(0);
+          again += alerts - 1;
+        },
+      ),
+      { numRuns: 60, seed: 20261206 },
+    );
+    // 14 when the verdict dropped as soon as no window nor floor rule said "leak", 6 now.
+    expect(again).toBeLessThanOrEqual(8);
   });
 
   it("judges a heap-after-GC series within 10 minutes when told it has no GC cycles and a smaller allowance", () => {

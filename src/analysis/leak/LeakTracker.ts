@@ -565,9 +565,11 @@ export class LeakTracker {
    * Whether the floor still climbs at half the reported slope, though no window nor floor
    * rule says "leak" now: a window's trend drops in and out of significance with the noise,
    * and a floor rule's evidence leaves its lookback, while the leak goes on. One look that
-   * finds the climb short ends it, so a stop is seen as soon as the stopped-growth check
-   * sees it: by the cycle floors when they can tell, else from a block back (as long as
-   * that check's, sized by the scatter of the shortest window's floors) to the last horizon.
+   * finds the climb short ends it: by the cycle floors when they can tell (from one cycle
+   * back: a held leak has had its two cycles of evidence, and under GC every 5-10 minutes
+   * two cycles back kept a stopped 1 MB/s leak reported 2 minutes longer), else from a
+   * block back (as long as the stopped-growth check's, sized by the scatter of the shortest
+   * window's floors) to the last horizon.
    */
   private keepsRising(
     last: number,
@@ -576,16 +578,11 @@ export class LeakTracker {
     shortest: WindowState | undefined,
   ): boolean {
     const slope = Math.max(this.current.slope, 1e-9);
-    const cycles = this.cycleRise(slope, t, horizon * this.config.bucketMs);
+    const cycles = this.cycleRise(slope, t, horizon * this.config.bucketMs, 1);
     if (cycles) return cycles.rose >= 0.5 * ((slope * cycles.ms) / 1000);
-    const seconds = this.config.bucketMs / 1000;
-    const scale = shortest?.scale ?? 0;
-    const block = Math.max(horizon, RECENT_BUCKETS, Math.ceil((4 * scale) / slope / seconds));
-    const h = Math.min(horizon, block);
-    if (!this.buckets.floor(last - h + 1, last, this.out)) return false;
-    const now = this.out[0]!;
-    if (!this.buckets.floor(last - block - h + 1, last - block, this.out)) return false;
-    return now - this.out[0]! >= 0.5 * slope * block * seconds;
+    const block = this.climbBlock(slope, shortest?.scale ?? 0, horizon);
+    const rose = this.floorRise(last, block, Math.min(horizon, block));
+    return rose !== undefined && rose >= (0.5 * slope * block * this.config.bucketMs) / 1000;
   }
 
   /**
@@ -602,8 +599,8 @@ export class LeakTracker {
   }
 
   /**
-   * What the cycle floors rose, and over how long, from one at least two cycles and three
-   * minutes back to the last; undefined when no GC rhythm is known, or `slope` promises a
+   * What the cycle floors rose, and over how long, from one at least `back` cycles and
+   * three minutes back to the last; undefined when no GC rhythm is known, or `slope` promises a
    * climb under the long-window allowance over that span (floors of single cycles wander
    * by a few MB).
    */
@@ -611,15 +608,16 @@ export class LeakTracker {
     slope: number,
     t: number,
     horizonMs: number,
+    back = 2,
   ): { rose: number; ms: number } | undefined {
     if (this.cycles.unexplainedRampMs(t) !== Infinity) return undefined;
     const f = this.cycleFloors;
     const n = this.cycles.recentFloors(CYCLE_FLOORS, f);
     const last = 2 * (n - 1);
     if (n < 3 || t - f[last]! > horizonMs) return undefined;
-    // Back over at least two cycles and as long as a stepwise leak's usual gap.
+    // Back over at least `back` cycles and as long as a stepwise leak's usual gap.
     const minMs = RECENT_BUCKETS * this.config.bucketMs;
-    let from = n - 3;
+    let from = n - 1 - back;
     while (from > 0 && f[last]! - f[2 * from]! < minMs) from--;
     const ms = f[last]! - f[2 * from]!;
     if (
@@ -637,23 +635,38 @@ export class LeakTracker {
    * too young to tell.
    */
   private recentClimb(w: WindowState, last: number, horizon: number): Stall | undefined {
-    const seconds = this.config.bucketMs / 1000;
-    // Blocks long enough that the expected climb stands four scatters above noise.
-    const needed = Math.ceil((4 * w.scale) / Math.max(w.slope, 1e-9) / seconds);
-    const block = Math.max(horizon, RECENT_BUCKETS, needed);
+    const block = this.climbBlock(w.slope, w.scale, horizon);
     // Two blocks of growth must fit in the window, or a young leak would look stalled.
     if (block * 4 > Math.round(w.spanMs / this.config.bucketMs)) return undefined;
-    const expected = w.slope * block * seconds;
+    const expected = (w.slope * block * this.config.bucketMs) / 1000;
     // To end a reported leak, the floor of the last horizon says sooner where the floor is
     // now; to keep a climb from being reported, whole blocks' floors, which wander less.
     const h = last - this.reportedAt <= block ? Math.min(horizon, block) : block;
+    const rose = this.floorRise(last, block, h);
+    return rose !== undefined && rose < 0.5 * expected
+      ? { mb: rose, ms: block * this.config.bucketMs, persist: block }
+      : undefined;
+  }
+
+  /**
+   * The block (buckets) over which the stopped-growth checks compare floors: long enough
+   * that a climb at `slope` stands four scatters above the noise, and at least 3 minutes
+   * and one GC horizon.
+   */
+  private climbBlock(slope: number, scale: number, horizon: number): number {
+    const needed = Math.ceil((4 * scale) / Math.max(slope, 1e-9) / (this.config.bucketMs / 1000));
+    return Math.max(horizon, RECENT_BUCKETS, needed);
+  }
+
+  /**
+   * What the floor of the last `h` buckets stands above the floor of as many buckets one
+   * block earlier; undefined where the data has gaps.
+   */
+  private floorRise(last: number, block: number, h: number): number | undefined {
     if (!this.buckets.floor(last - h + 1, last, this.out)) return undefined;
     const now = this.out[0]!;
     if (!this.buckets.floor(last - block - h + 1, last - block, this.out)) return undefined;
-    const rose = now - this.out[0]!;
-    return rose < 0.5 * expected
-      ? { mb: rose, ms: block * this.config.bucketMs, persist: block }
-      : undefined;
+    return now - this.out[0]!;
   }
 
   /** `busyRamp`: a young ramp on a busy series, of which short windows ask more (see judge). */

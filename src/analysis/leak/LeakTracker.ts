@@ -72,6 +72,8 @@ const STILL_GROWTH = 8;
  * alert then resolved and fired again (0.01 MB/s, 60 tuning traces: 56 times, now 18).
  */
 const STALL_PERSIST = 0.5;
+/** The stopped-growth check's climb must pass this share of the long-window allowance. */
+const WANDER_SHARE = 3;
 /** Shortest block of the stopped-growth check (buckets): 3 min, a stepwise leak's usual gap. */
 const RECENT_BUCKETS = 18;
 /**
@@ -649,12 +651,16 @@ export class LeakTracker {
   }
 
   /**
-   * The block (buckets) over which the stopped-growth checks compare floors: long enough
-   * that a climb at `slope` stands four scatters above the noise, and at least 3 minutes
-   * and one GC horizon.
+   * The block (buckets) over which the stopped-growth checks compare floors: at least 3
+   * minutes and one GC horizon, and long enough that a climb at `slope` stands four
+   * scatters above the noise and a third of the long-window allowance (13 MB) above the
+   * floors' slow wander. Floors an hour apart wander by a few MB; with blocks sized by the
+   * scatter alone, a 0.01 MB/s leak's promised climb was 6 MB, and the alert resolved and
+   * fired again (re-alerts over the 300 tuning traces: 39, 29 with the wander term).
    */
   private climbBlock(slope: number, scale: number, horizon: number): number {
-    const needed = Math.ceil((4 * scale) / Math.max(slope, 1e-9) / (this.config.bucketMs / 1000));
+    const climb = Math.max(4 * scale, this.config.minGrowth / WANDER_SHARE);
+    const needed = Math.ceil(climb / Math.max(slope, 1e-9) / (this.config.bucketMs / 1000));
     return Math.max(horizon, RECENT_BUCKETS, needed);
   }
 

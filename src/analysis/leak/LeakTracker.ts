@@ -72,12 +72,6 @@ const STILL_GROWTH = 8;
  * alert then resolved and fired again (0.01 MB/s, 60 tuning traces: 56 times, now 18).
  */
 const STALL_PERSIST = 0.5;
-/**
- * Rising cycle floors climb at a like pace when the slowest cycle's climb per minute is at
- * least this share of the fastest's (a one-off step that landed across a collection lifted
- * three floors at 28, 40 and 9 MB a minute).
- */
-const PACE_ALIKE = 1 / 3;
 /** The stopped-growth check's climb must pass this share of the long-window allowance. */
 const WANDER_SHARE = 3;
 /** Shortest block of the stopped-growth check (buckets): 3 min, a stepwise leak's usual gap. */
@@ -318,19 +312,11 @@ export class LeakTracker {
     const f = this.cycleFloors;
     let smallest = Infinity;
     let largest = 0;
-    let slowest = Infinity;
-    let fastest = 0;
     for (let i = first + 1; i < n; i++) {
       const step = f[2 * i + 1]! - f[2 * i - 1]!;
       smallest = Math.min(smallest, step);
       largest = Math.max(largest, step);
-      const pace = step / Math.max(f[2 * i]! - f[2 * i - 2]!, 1);
-      slowest = Math.min(slowest, pace);
-      fastest = Math.max(fastest, pace);
     }
-    // Like steps, or a like pace: under irregular GC a steady leak lifts the floor of a long
-    // cycle more than that of a short one.
-    const alike = smallest >= 0.2 * largest || slowest >= PACE_ALIKE * fastest;
     const rise = f[2 * n - 1]! - f[2 * first + 1]!;
     const spanMs = f[2 * n - 2]! - f[2 * first]!;
     const slope = (rise / Math.max(spanMs, 1)) * 1000;
@@ -348,7 +334,7 @@ export class LeakTracker {
       rise < CYCLE_FLOOR_MARGIN * allowance ||
       spanMs < RISING_MIN_MS ||
       slope < this.config.minSlope ||
-      !alike ||
+      smallest < 0.2 * largest ||
       largest > ONE_CYCLE_SHARE * rise ||
       this.lineFit(this.cycleFloors, first, n).worst > LINE_FIT * rise
     ) {

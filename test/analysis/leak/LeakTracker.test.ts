@@ -480,34 +480,6 @@ describe("LeakTracker", () => {
     expect(Math.max(...delays)).toBeLessThanOrEqual(14.5 * MIN);
   });
 
-  it("finds a 1-5 MB/s leak within 15 minutes when GC cycles range from 20 s to 5 minutes", () => {
-    // A steady leak lifts the floor of a long cycle more than that of a short one: rising
-    // cycle floors count at a like pace, not only in like steps. Two samples of 60 such
-    // series: worst 11.8 and 15.3 minutes (18.2 and 18.1 with like steps only).
-    fc.assert(
-      fc.property(
-        seed,
-        fc.double({ min: 1, max: 5, noNaN: true }),
-        leakStart,
-        fc.double({ min: 50, max: 300, noNaN: true }),
-        (s, mbps, start, amplitudeMB) => {
-          const leak = { mbps, start, stop: start + HOUR };
-          const shape = irregularLeakShape(
-            s,
-            start / HOUR + 0.75,
-            [20_000, 300_000],
-            amplitudeMB,
-            leak,
-          );
-          const first = firstLeakingFrom(start, shape);
-          expect(first).toBeDefined();
-          expect(first! - start).toBeLessThanOrEqual(15 * MIN);
-        },
-      ),
-      { numRuns: 60, seed: 20261208 },
-    );
-  });
-
   it("finds a 0.2-1 MB/s leak within 35 minutes under GC every 5-10 minutes", () => {
     // The floors of the cycles before the leak rose now and then by their jitter alone, and
     // a rising run reaching back into them read as bent; the shortest tail that reads as a
@@ -602,11 +574,10 @@ describe("LeakTracker", () => {
     );
   });
 
-  it("clears within 13 minutes once a 0.2-5 MB/s leak stops under GC every 1-5 minutes", () => {
+  it("clears within 12 minutes once a 0.2-5 MB/s leak stops under GC every 1-5 minutes", () => {
     // The post-GC floors of the cycles after the stop show it, so clearing takes about two
-    // cycles. Over 120 such series: median 5.2, worst 12.5 minutes (4.7 and 10.5 when this
-    // test was written, 12.3 before rising floors at a like pace counted; one of the 30
-    // below clears in 12.5); 9.0 and 15.8 when only blocks spanning the GC horizon could show it.
+    // cycles. Over 120 such series: median 5.2, worst 12.3 minutes (4.7 and 10.5 when this
+    // test was written); 9.0 and 15.8 when only blocks spanning the GC horizon could show it.
     fc.assert(
       fc.property(
         seed,
@@ -617,7 +588,7 @@ describe("LeakTracker", () => {
           const shape = irregularLeakShape(s, 3, [60_000, 300_000], amplitudeMB, leak);
           const times = leakingTimes(shape);
           expect(times.some((t) => t < leak.stop)).toBe(true);
-          expect(Math.max(...times) - leak.stop).toBeLessThanOrEqual(13 * MIN);
+          expect(Math.max(...times) - leak.stop).toBeLessThanOrEqual(12 * MIN);
         },
       ),
       { numRuns: 30, seed: 20261205 },

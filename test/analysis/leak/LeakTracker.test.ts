@@ -34,6 +34,30 @@ function firstLeakingFrom(
   return leakingTimes(shape, config).find((t) => t >= from);
 }
 
+/**
+ * How many alerts the analyzer would raise from `from` on: a leak verdict fires one, and
+ * it resolves after `resolve_for` without one.
+ */
+function alertsFrom(from: number, shape: SeriesShape): number {
+  const resolveMs = DEFAULT_RULES.memory_leak.resolve_for;
+  const tracker = new LeakTracker();
+  let firing = false;
+  let clearSince: number | undefined;
+  let alerts = 0;
+  generate(shape, (t, v) => {
+    tracker.observe(t, v);
+    if (tracker.verdict().leaking) {
+      clearSince = undefined;
+      if (!firing && t >= from) alerts++;
+      firing = true;
+    } else {
+      clearSince ??= t;
+      if (firing && t - clearSince >= resolveMs) firing = false;
+    }
+  });
+  return alerts;
+}
+
 /** A slow leak on a 100 MB saw-tooth of the given GC rhythm, with 2 MB of noise. */
 function slowLeakShape(
   seed: number,
@@ -598,27 +622,11 @@ describe("LeakTracker", () => {
   it("keeps the alert up through a slow leak instead of resolving and raising it again", () => {
     // The analyzer resolves a memory_leak alert after resolve_for without a leak verdict; a
     // slow leak's verdict must not drop for that long while the leak goes on.
-    const resolveMs = DEFAULT_RULES.memory_leak.resolve_for;
     let again = 0;
     fc.assert(
       fc.property(seed, gc, fc.double({ min: 0.02, max: 0.2, noNaN: true }), (s, cycleMs, mbps) => {
         const leak = { mbps, start: HOUR, stop: 7 * HOUR };
-        const shape = slowLeakShape(s, 7, cycleMs, leak);
-        const tracker = new LeakTracker();
-        let firing = false;
-        let clearSince: number | undefined;
-        let alerts = 0;
-        generate(shape, (t, v) => {
-          tracker.observe(t, v);
-          if (tracker.verdict().leaking) {
-            clearSince = undefined;
-            if (!firing && t >= leak.start) alerts++;
-            firing = true;
-          } else {
-            clearSince ??= t;
-            if (firing && t - clearSince >= resolveMs) firing = false;
-          }
-        });
+        const alerts = alertsFrom(leak.start, slowLeakShape(s, 7, cycleMs, leak));
         expect(alerts).toBeGreaterThan(0);
         again += alerts - 1;
       }),
@@ -632,7 +640,6 @@ describe("LeakTracker", () => {
   it("keeps the alert up through a 0.01-0.03 MB/s leak, steady or stepwise, for seven hours", () => {
     // Such a leak promises a climb of a few MB over the stopped-growth check's block, which
     // floors wander by: the block is as long as a third of the long-window allowance needs.
-    const resolveMs = DEFAULT_RULES.memory_leak.resolve_for;
     let again = 0;
     fc.assert(
       fc.property(
@@ -642,21 +649,7 @@ describe("LeakTracker", () => {
         fc.option(fc.integer({ min: 30_000, max: 300_000 }), { nil: undefined }),
         (s, cycleMs, mbps, stepEveryMs) => {
           const leak = { mbps, start: HOUR, stop: 8 * HOUR, stepEveryMs };
-          const tracker = new LeakTracker();
-          let firing = false;
-          let clearSince: number | undefined;
-          let alerts = 0;
-          generate(slowLeakShape(s, 8, cycleMs, leak), (t, v) => {
-            tracker.observe(t, v);
-            if (tracker.verdict().leaking) {
-              clearSince = undefined;
-              if (!firing && t >= leak.start) alerts++;
-              firing = true;
-            } else {
-              clearSince ??= t;
-              if (firing && t - clearSince >= resolveMs) firing = false;
-            }
-          });
+          const alerts = alertsFrom(leak.start, slowLeakShape(s, 8, cycleMs, leak));
           expect(alerts).toBeGreaterThan(0);
           again += alerts - 1;
         },
@@ -670,7 +663,6 @@ describe("LeakTracker", () => {
   it("keeps the alert up through a 0.2-5 MB/s leak, steady or stepwise, under irregular GC", () => {
     // Windows drop in and out of significance, and a floor rule's evidence leaves its
     // lookback, while the leak goes on: the verdict holds while the floor keeps the pace.
-    const resolveMs = DEFAULT_RULES.memory_leak.resolve_for;
     let again = 0;
     fc.assert(
       fc.property(
@@ -680,21 +672,7 @@ describe("LeakTracker", () => {
         fc.option(fc.integer({ min: 30_000, max: 300_000 }), { nil: undefined }),
         (s, cycleMs, mbps, stepEveryMs) => {
           const leak = { mbps, start: HOUR, stop: 2 * HOUR, stepEveryMs };
-          const tracker = new LeakTracker();
-          let firing = false;
-          let clearSince: number | undefined;
-          let alerts = 0;
-          generate(irregularLeakShape(s, 2, cycleMs, 150, leak), (t, v) => {
-            tracker.observe(t, v);
-            if (tracker.verdict().leaking) {
-              clearSince = undefined;
-              if (!firing && t >= leak.start) alerts++;
-              firing = true;
-            } else {
-              clearSince ??= t;
-              if (firing && t - clearSince >= resolveMs) firing = false;
-            }
-          });
+          const alerts = alertsFrom(leak.start, irregularLeakShape(s, 2, cycleMs, 150, leak));
           expect(alerts).toBeGreaterThan(0);
           again += alerts - 1;
         },

@@ -654,7 +654,7 @@ export class LeakTracker {
    * The block (buckets) over which the stopped-growth checks compare floors: at least 3
    * minutes and one GC horizon, and long enough that a climb at `slope` stands four
    * scatters above the noise and a third of the long-window allowance (13 MB) above the
-   * floors' slow wander. Floors an hour apart wander by a few MB; with blocks sized by the
+   * floors' slow wander. Floors minutes apart wander by a few MB; with blocks sized by the
    * scatter alone, a 0.01 MB/s leak's promised climb was 6 MB, and the alert resolved and
    * fired again (re-alerts over the 300 tuning traces: 39, 29 with the wander term).
    */

@@ -72,6 +72,8 @@ const STILL_GROWTH = 8;
  * alert then resolved and fired again (0.01 MB/s, 60 tuning traces: 56 times, now 18).
  */
 const STALL_PERSIST = 0.5;
+/** A floor that climbed less than this share of what the slope promises has stopped growing. */
+const STOP_SHARE = 0.5;
 /** The stopped-growth check's climb must pass this share of the long-window allowance. */
 const WANDER_SHARE = 3;
 /** Shortest block of the stopped-growth check (buckets): 3 min, a stepwise leak's usual gap. */
@@ -114,6 +116,9 @@ interface WindowState {
   reason: () => string;
 }
 
+/** Whether a floor that rose `rose` bytes over `ms` fell short of the climb `slope` (bytes/s) promises. */
+const fellShort = (rose: number, slope: number, ms: number): boolean =>
+  rose < STOP_SHARE * ((slope * ms) / 1000);
 const MB = (bytes: number): string => (bytes / 1e6).toFixed(bytes < 1e6 ? 3 : 1);
 const MBps = (bytesPerSecond: number): string => (bytesPerSecond / 1e6).toFixed(3);
 const span = (ms: number): string =>
@@ -579,12 +584,12 @@ export class LeakTracker {
     t: number,
     shortest: WindowState | undefined,
   ): boolean {
-    const slope = Math.max(this.current.slope, 1e-9);
+    const { slope } = this.current;
     const cycles = this.cycleRise(slope, t, horizon * this.config.bucketMs, 1);
-    if (cycles) return cycles.rose >= 0.5 * ((slope * cycles.ms) / 1000);
+    if (cycles) return !fellShort(cycles.rose, slope, cycles.ms);
     const block = this.climbBlock(slope, shortest?.scale ?? 0, horizon);
     const rose = this.floorRise(last, block, Math.min(horizon, block));
-    return rose !== undefined && rose >= (0.5 * slope * block * this.config.bucketMs) / 1000;
+    return rose !== undefined && !fellShort(rose, slope, block * this.config.bucketMs);
   }
 
   /**
@@ -596,7 +601,7 @@ export class LeakTracker {
    */
   private cycleClimb(w: WindowState, t: number, horizonMs: number): Stall | undefined {
     const cycles = this.cycleRise(w.slope, t, horizonMs);
-    if (!cycles || cycles.rose >= 0.5 * ((w.slope * cycles.ms) / 1000)) return undefined;
+    if (!cycles || !fellShort(cycles.rose, w.slope, cycles.ms)) return undefined;
     return { mb: cycles.rose, ms: cycles.ms, persist: 0 };
   }
 
@@ -640,13 +645,13 @@ export class LeakTracker {
     const block = this.climbBlock(w.slope, w.scale, horizon);
     // Two blocks of growth must fit in the window, or a young leak would look stalled.
     if (block * 4 > Math.round(w.spanMs / this.config.bucketMs)) return undefined;
-    const expected = (w.slope * block * this.config.bucketMs) / 1000;
     // To end a reported leak, the floor of the last horizon says sooner where the floor is
     // now; to keep a climb from being reported, whole blocks' floors, which wander less.
     const h = last - this.reportedAt <= block ? Math.min(horizon, block) : block;
+    const ms = block * this.config.bucketMs;
     const rose = this.floorRise(last, block, h);
-    return rose !== undefined && rose < 0.5 * expected
-      ? { mb: rose, ms: block * this.config.bucketMs, persist: block }
+    return rose !== undefined && fellShort(rose, w.slope, ms)
+      ? { mb: rose, ms, persist: block }
       : undefined;
   }
 

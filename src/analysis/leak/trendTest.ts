@@ -15,7 +15,10 @@ export interface Trend {
   scale: number;
   /** One level shift fits the floors at least as well as a straight line. */
   stepLike: boolean;
-  /** Two level shifts (three flat levels) fit at least as well as a straight line. */
+  /**
+   * Two level shifts (three flat levels, the middle one of two floors or more) fit at least
+   * as well as a straight line.
+   */
   twoStepLike: boolean;
   /** Three level shifts (four flat levels) leave at most half a straight line's error. */
   threeStepLike: boolean;
@@ -149,8 +152,10 @@ function levelShifts(
   let one = Infinity;
   for (let k = 2; k <= n - 2; k++) one = Math.min(one, sse(0, k) + sse(k, n));
   let two = Infinity;
-  for (let j = 2; j <= n - 4; j++) {
-    for (let k = j + 2; k <= n - 2; k++) two = Math.min(two, sse(0, j) + sse(j, k) + sse(k, n));
+  // The first and last levels may be one floor: under GC every 5-10 minutes an hour's
+  // window holds six floors, and a second step often lands in the last.
+  for (let j = 1; j <= n - 3; j++) {
+    for (let k = j + 2; k <= n - 1; k++) two = Math.min(two, sse(0, j) + sse(j, k) + sse(k, n));
   }
   let three = Infinity;
   // Levels of one floor allowed: a window often starts or ends just past a step.

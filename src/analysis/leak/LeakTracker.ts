@@ -54,7 +54,9 @@ const GC_RHYTHM_CYCLES = 1.25;
 /**
  * Growth that began under burstMs ago needs this many times the long-window allowance even
  * in a long window: busy stretches hold tens of MB more for as long as they last (tuning
- * corpus, load: 4 of 60 seed-weeks raised an alarm at 42-47 MB, 0 at 1.25 x 40 MB).
+ * corpus, load: 4 of 60 seed-weeks raised an alarm at 42-47 MB, 0 at 1.25 x 40 MB). So
+ * does any growth in a window under STAIRCASE_MS: its few floors also hold a one-off step
+ * and the wander about it (a 29 MB step and 12 MB of wander read as 41 MB).
  */
 const YOUNG_GROWTH = 1.25;
 /** Windows up to this many of the longest GC cycle can hold nothing but one GC ramp. */
@@ -729,14 +731,15 @@ export class LeakTracker {
       intercept = Math.min(intercept, this.pv[i]! - trend.slope * this.pt[i]!);
     const began =
       t0 + (trend.slope > 0 ? Math.max(0, (lowest - intercept) / trend.slope) : 0) * 1000;
-    // Growth younger than burstMs in a long window may still be load arriving: it needs a
-    // little more than the long-window allowance.
+    // Growth younger than burstMs in a long window may still be load arriving, and a long
+    // window under STAIRCASE_MS may see a one-off step and the wander about it: either needs
+    // a little more than the long-window allowance.
     const young = (last + 1) * this.config.bucketMs - began < this.config.burstMs;
     const allowance = !long
       ? busyRamp
         ? ONSET_MARGIN * this.config.burstGrowth + ONSET_SCATTERS * trend.scale
         : this.config.burstGrowth
-      : young
+      : young || w.spanMs < STAIRCASE_MS
         ? YOUNG_GROWTH * this.config.minGrowth
         : this.config.minGrowth;
     const { spanMs } = w;

@@ -25,6 +25,26 @@ function leakingTimes(shape: SeriesShape, config: Partial<LeakTrackerConfig> = {
   return times;
 }
 
+/**
+ * On how many of `numRuns` series drawn from `arbitrary` (fast-check, seeded) the tracker
+ * ever said leaking.
+ */
+function firingCount<T>(
+  arbitrary: fc.Arbitrary<T>,
+  shapeOf: (drawn: T) => SeriesShape,
+  numRuns: number,
+  seed: number,
+): number {
+  let fired = 0;
+  fc.assert(
+    fc.property(arbitrary, (drawn) => {
+      if (leakingTimes(shapeOf(drawn)).length > 0) fired += 1;
+    }),
+    { numRuns, seed },
+  );
+  return fired;
+}
+
 /** The first time (ms) at or after `from` the verdict said leaking, if any. */
 function firstLeakingFrom(
   from: number,
@@ -222,42 +242,39 @@ describe("LeakTracker", () => {
   it("stays quiet when load arrives slowly: 40-50 MB over 8-20 minutes, then holds", () => {
     // Growth that began under 30 minutes ago needs 50 MB in a long window, not 40. With 40 MB,
     // 2 of these 120 series fired (and 13 of 200 with 42-48 MB over 8-20 minutes); now none.
-    let fired = 0;
-    fc.assert(
-      fc.property(
+    const fired = firingCount(
+      fc.tuple(
         seed,
         gc,
         fc.double({ min: 20, max: 200, noNaN: true }),
         fc.double({ min: 40, max: 50, noNaN: true }),
         fc.integer({ min: 8 * MIN, max: 20 * MIN }),
-        (s, cycleMs, amplitudeMB, mb, ms) => {
-          const shape: SeriesShape = {
-            seed: s,
-            hours: 4,
-            cycleMs,
-            irregular: 0.3,
-            amplitudeMB,
-            noiseMB: 2,
-            startupMB: 0,
-            startupMs: 1,
-            step: { at: 2 * HOUR, mb, ms },
-          };
-          if (leakingTimes(shape).length > 0) fired++;
-        },
       ),
-      { numRuns: 120, seed: 20261205 },
+      ([s, cycleMs, amplitudeMB, mb, ms]) => ({
+        seed: s,
+        hours: 4,
+        cycleMs,
+        irregular: 0.3,
+        amplitudeMB,
+        noiseMB: 2,
+        startupMB: 0,
+        startupMs: 1,
+        step: { at: 2 * HOUR, mb, ms },
+      }),
+      120,
+      20261205,
     );
     expect(fired).toBe(0);
   });
 
-  it("stays quiet on a staircase of three one-off steps up, 30-90 minutes apart (1 case of 40 fires)", () => {
+  it("stays quiet on a staircase of three one-off steps up, 30-90 minutes apart", () => {
     // Caches filling and models loading one after another: 120-450 MB in three jumps over
     // a few hours. The floors rise, but in three level shifts, not a line. Before the
-    // three-level check 11 of these 40 fired; the one left is two 40 MB steps 30 minutes
-    // apart judged in a 66-minute window, too short to tell a staircase from a leak.
-    let fired = 0;
-    fc.assert(
-      fc.property(
+    // three-level check 11 of these 40 fired; the one left, two 40 MB steps 30 minutes
+    // apart judged in a 66-minute window, went once two level shifts could leave a single
+    // floor at either end.
+    const fired = firingCount(
+      fc.tuple(
         seed,
         gc,
         fc.double({ min: 5, max: 300, noNaN: true }),
@@ -269,25 +286,25 @@ describe("LeakTracker", () => {
           }),
           { minLength: 3, maxLength: 3 },
         ),
-        (s, cycleMs, amplitudeMB, stairs) => {
-          let at = HOUR;
-          const steps = stairs.map(({ gap, mb, ms }) => ({ at: (at += gap), mb, ms }));
-          const shape = {
-            seed: s,
-            hours: 10,
-            cycleMs,
-            amplitudeMB,
-            noiseMB: 2,
-            startupMB: 0,
-            startupMs: 1,
-            steps,
-          };
-          if (leakingTimes(shape).length > 0) fired += 1;
-        },
       ),
-      { numRuns: 40, seed: 20261203 },
+      ([s, cycleMs, amplitudeMB, stairs]) => {
+        let at = HOUR;
+        const steps = stairs.map(({ gap, mb, ms }) => ({ at: (at += gap), mb, ms }));
+        return {
+          seed: s,
+          hours: 10,
+          cycleMs,
+          amplitudeMB,
+          noiseMB: 2,
+          startupMB: 0,
+          startupMs: 1,
+          steps,
+        };
+      },
+      40,
+      20261203,
     );
-    expect(fired).toBeLessThanOrEqual(1);
+    expect(fired).toBe(0);
   });
 
   it("does not report 42-48 MB of growth over 40-60 minutes that then stops", () => {
@@ -295,30 +312,26 @@ describe("LeakTracker", () => {
     // also hold one-off steps and the wander about them. Before, 41 of these 100 fired;
     // the three left are two-hour windows, which still ask 40 MB (0.01 MB/s makes that
     // in 67 minutes).
-    let fired = 0;
-    fc.assert(
-      fc.property(
+    const fired = firingCount(
+      fc.tuple(
         seed,
         gc,
         fc.double({ min: 42, max: 48, noNaN: true }),
         fc.integer({ min: 40 * MIN, max: 60 * MIN }),
-        (s, cycleMs, mb, ms) => {
-          const start = 2 * HOUR;
-          const shape = {
-            seed: s,
-            hours: 5,
-            cycleMs,
-            amplitudeMB: 100,
-            noiseMB: 2,
-            irregular: 0.3,
-            startupMB: 0,
-            startupMs: 1,
-            leak: { mbps: mb / (ms / 1000), start, stop: start + ms },
-          };
-          if (leakingTimes(shape).length > 0) fired += 1;
-        },
       ),
-      { numRuns: 100, seed: 20261205 },
+      ([s, cycleMs, mb, ms]) => ({
+        seed: s,
+        hours: 5,
+        cycleMs,
+        amplitudeMB: 100,
+        noiseMB: 2,
+        irregular: 0.3,
+        startupMB: 0,
+        startupMs: 1,
+        leak: { mbps: mb / (ms / 1000), start: 2 * HOUR, stop: 2 * HOUR + ms },
+      }),
+      100,
+      20261205,
     );
     expect(fired).toBeLessThanOrEqual(3);
   });
@@ -326,9 +339,8 @@ describe("LeakTracker", () => {
   it("stays quiet on two one-off steps up within the hour under GC every 5-10 minutes", () => {
     // A window of an hour holds six floors there: two steps make three levels, the last
     // often a single floor. Before one-floor end levels counted, 16 of these 200 fired.
-    let fired = 0;
-    fc.assert(
-      fc.property(
+    const fired = firingCount(
+      fc.tuple(
         seed,
         fc.double({ min: 50, max: 400, noNaN: true }),
         fc.integer({ min: 20 * MIN, max: 50 * MIN }),
@@ -339,25 +351,23 @@ describe("LeakTracker", () => {
           }),
           { minLength: 2, maxLength: 2 },
         ),
-        (s, amplitudeMB, gap, [first, second]) => {
-          const shape = {
-            seed: s,
-            hours: 5,
-            cycleMs: [5 * MIN, 10 * MIN] as [number, number],
-            amplitudeMB,
-            noiseMB: 2,
-            irregular: 0.3,
-            startupMB: 0,
-            startupMs: 1,
-            steps: [
-              { at: 2 * HOUR, ...first! },
-              { at: 2 * HOUR + gap, ...second! },
-            ],
-          };
-          if (leakingTimes(shape).length > 0) fired += 1;
-        },
       ),
-      { numRuns: 200, seed: 20261205 },
+      ([s, amplitudeMB, gap, [first, second]]) => ({
+        seed: s,
+        hours: 5,
+        cycleMs: [5 * MIN, 10 * MIN],
+        amplitudeMB,
+        noiseMB: 2,
+        irregular: 0.3,
+        startupMB: 0,
+        startupMs: 1,
+        steps: [
+          { at: 2 * HOUR, ...first! },
+          { at: 2 * HOUR + gap, ...second! },
+        ],
+      }),
+      200,
+      20261205,
     );
     expect(fired).toBeLessThanOrEqual(2);
   });

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { TrendScratch, trendTest } from "../../../src/analysis/leak/trendTest.js";
+
+const MB = 1e6;
+
+/** Floors in MB, one every `everyS` seconds, judged at z = 3.09. */
+function judge(floorsMB: number[], everyS = 600) {
+  const t = Float64Array.from(floorsMB, (_, i) => i * everyS);
+  const v = Float64Array.from(floorsMB, (mb) => mb * MB);
+  return trendTest(t, v, floorsMB.length, 3.09, new TrendScratch(24));
+}
+
+describe("trendTest", () => {
+  it("reads a steady climb as a significant trend of its slope, and as no step", () => {
+    const wobble = [0.4, -0.3, 0.2, -0.5, 0.1, 0.3, -0.2, 0.4, -0.1, -0.4, 0.2, 0];
+    const trend = judge(wobble.map((w, i) => 300 + 10 * i + w));
+    expect(trend.slope).toBeCloseTo((10 * MB) / 600, -3);
+    expect(trend.slopeLow).toBeGreaterThan(0);
+    expect(trend.stepLike).toBe(false);
+    expect(trend.twoStepLike).toBe(false);
+    expect(trend.threeStepLike).toBe(false);
+    expect(trend.flattened).toBe(false);
+  });
+
+  it("takes a single level shift for a step, and growth that stopped for flattened", () => {
+    expect(judge([300, 301, 299, 300, 301, 300, 340, 341, 339, 340, 341, 340]).stepLike).toBe(true);
+    expect(judge([300, 310, 320, 330, 340, 350, 355, 356, 355, 356, 355, 356]).flattened).toBe(
+      true,
+    );
+  });
+
+  it("fits two steps whose last level is a single floor (six floors of an hour under slow GC)", () => {
+    // Tuning seed 5051: two one-off steps of about 260 MB, 40 minutes apart.
+    expect(judge([229.8, 255.6, 494.3, 494.9, 496.5, 759.9]).twoStepLike).toBe(true);
+    // ...and so the first level, but not a steady climb of six floors.
+    expect(judge([230, 494, 495, 497, 760, 761]).twoStepLike).toBe(true);
+    expect(judge([300, 333, 365, 401, 431, 466]).twoStepLike).toBe(false);
+  });
+});

@@ -153,18 +153,20 @@ export class LeakTracker {
   constructor(config: Partial<LeakTrackerConfig> = {}) {
     this.config = leakTrackerConfig(config);
     const longest = this.config.windowsMs[this.config.windowsMs.length - 1]!;
+    // A series declared smooth has no saw-tooth for a floor to span: its floors are the
+    // buckets', and a block twice that long only made them lag a ramp by 10 s more.
+    const horizonMs =
+      this.config.maxGcCycleMs === 0 ? this.config.bucketMs : this.config.minHorizonMs;
     // A GC rhythm is remembered for a day, so work that resumes after idle hours is
     // judged with the rhythm it had; a faster one replaces it within sixteen cycles.
     this.cycles = new GcCycles(
       this.config.maxGcCycleMs,
-      this.config.minHorizonMs,
+      horizonMs,
       86_400_000,
       this.config.minGrowth / STILL_GROWTH,
     );
     this.buckets = new FloorBuckets(this.config.bucketMs, longest);
-    const onsetBlocks = Math.ceil(
-      ONSET_LOOKBACK_MS / Math.max(this.config.minHorizonMs, this.config.bucketMs),
-    );
+    const onsetBlocks = Math.ceil(ONSET_LOOKBACK_MS / Math.max(horizonMs, this.config.bucketMs));
     this.onsetFloors = new Float64Array(2 * (onsetBlocks + 1));
     this.onsetSteps = new Float64Array(onsetBlocks + 1);
     this.windows = this.config.windowsMs.map((ms) => ({
@@ -208,6 +210,9 @@ export class LeakTracker {
     const { bucketMs } = this.config;
     if (this.current.leaking) this.reportedAt = last;
     const horizon = Math.ceil(this.cycles.horizon(t) / bucketMs);
+    // Whether growth goes on is read from floors of at least minHorizonMs: a declared-smooth
+    // series' floors are single buckets, whose two samples' noise passed for a stop.
+    const stillHorizon = Math.max(horizon, Math.ceil(this.config.minHorizonMs / bucketMs));
     let decided: WindowState | undefined;
     let widest: WindowState | undefined;
     let shortest: WindowState | undefined;
@@ -255,7 +260,7 @@ export class LeakTracker {
     // A window whose growth has stopped gives the verdict its reason: that is why it ended.
     let stopped: WindowState | undefined;
     if (!decided) this.stallFirst = NaN;
-    else if (this.stalled(decided, last, horizon, t)) {
+    else if (this.stalled(decided, last, stillHorizon, t)) {
       decided.leaking = false;
       stopped = decided;
       decided = undefined;
@@ -267,7 +272,7 @@ export class LeakTracker {
       !decided &&
       !stopped &&
       this.current.leaking &&
-      this.keepsRising(last, horizon, t, shortest)
+      this.keepsRising(last, stillHorizon, t, shortest)
     )
       return;
     const chosen = decided ?? stopped ?? widest;
@@ -453,8 +458,11 @@ export class LeakTracker {
     for (let i = 0; i + 2 <= onset; i++) {
       if (f[2 * i + 1]! - f[2 * i + 5]! > ONE_CYCLE_SHARE * rise) return false;
     }
-    const { worst, slopeSe } = this.lineFit(f, 0, onset + 1);
+    const { worst, slopeSe, fitSlope } = this.lineFit(f, 0, onset + 1);
     if (worst > LINE_FIT * rise) return false;
+    // The line's rise, not only the end floors': a noisy onset floor and a noisy last one
+    // read a straight 100 MB start-up as 110-113 MB (3 of 300 with one-bucket floors).
+    if ((fitSlope * spanMs) / 1000 < needed) return false;
     const slope = (rise / spanMs) * 1000;
     const floors = onset + 1;
     const low = Math.max(0, slope - this.config.z * slopeSe);
@@ -473,9 +481,13 @@ export class LeakTracker {
   /**
    * How far floors first..n-1 of [t0, v0, t1, v1, ...] stray from their least-squares line,
    * at most (a leak lifts them at a steady rate; a one-off step or growth that flattens
-   * bends them), and the standard error of that line's slope, bytes/s.
+   * bends them), and that line's slope and its standard error, bytes/s.
    */
-  private lineFit(f: Float64Array, first: number, n: number): { worst: number; slopeSe: number } {
+  private lineFit(
+    f: Float64Array,
+    first: number,
+    n: number,
+  ): { worst: number; slopeSe: number; fitSlope: number } {
     // Times from the first floor: days of milliseconds squared would cost precision.
     const points: [number, number][] = [];
     for (let i = first; i < n; i++) points.push([f[2 * i]! - f[2 * first]!, f[2 * i + 1]!]);
@@ -493,7 +505,7 @@ export class LeakTracker {
     }
     const slopeSe =
       points.length > 2 && spread > 0 ? Math.sqrt(squares / (points.length - 2) / spread) : 0;
-    return { worst, slopeSe: slopeSe * 1000 };
+    return { worst, slopeSe: slopeSe * 1000, fitSlope: m * 1000 };
   }
 
   /**

@@ -427,10 +427,12 @@ describe("LeakTracker", () => {
     );
   });
 
-  it("finds a steady leak on a series declared smooth within 2.5 minutes at 1-5 MB/s, 10 at 0.2-1 MB/s", () => {
+  it("finds a steady leak on a series declared smooth within 2 minutes at 1-5 MB/s, 10 at 0.2-1 MB/s", () => {
     // The floors since growth began, along a straight line, say it once they pass the
     // start-up allowance by 10 %: before that check, 1 MB/s took 2.6-3.1 minutes and
-    // 0.2 MB/s 12-14 on the corpus, waiting for a window to fill.
+    // 0.2 MB/s 12-14 on the corpus, waiting for a window to fill. Floors of one 10 s bucket,
+    // not of the 20 s shortest GC horizon, lag a ramp 10 s less: 1 MB/s took up to 2.17
+    // minutes here with the longer floors, 2.00 now (the 5 s allows one sample's jitter).
     fc.assert(
       fc.property(
         seed,
@@ -441,7 +443,7 @@ describe("LeakTracker", () => {
           const shape = steadyLeakShape(s, mbps, start, [0, 0], 0, noiseMB);
           const first = firstLeakingFrom(start, shape, { maxGcCycleMs: 0 });
           expect(first).toBeDefined();
-          expect(first! - start).toBeLessThanOrEqual((mbps >= 1 ? 2.5 : 10) * MIN);
+          expect(first! - start).toBeLessThanOrEqual(mbps >= 1 ? 2 * MIN + 5_000 : 10 * MIN);
         },
       ),
       { numRuns: 40, seed: 20261205 },

@@ -7,7 +7,8 @@
 //  - the deployed Prometheus rule (deploy/prometheus/rules), simulated on a 15 s scrape.
 // Tables: alerts per 7 leak-free days per regime, and delay from leak start to first
 // alert plus time from the leak's last growth (its stop, or a stepwise leak's last step)
-// to the condition clearing, per leak rate and shape.
+// to the condition clearing, per leak rate and shape; then voxtrace alone per GC class, on
+// the six seeds and on the 60 wide seeds per cell (median and 90th percentile: the tail).
 // The target (resolved within 10 minutes) is on the alert: clearing plus resolve_for.
 
 import { LeakTracker } from "../dist/analysis/leak/LeakTracker.js";

@@ -257,6 +257,12 @@ const fmt = (ms) =>
             `${(ms / 60_000).toFixed(1)} min`
           : `${Math.round(ms / 1000)} s`;
 const show = (d) => (d === Infinity ? "missed" : fmt(d));
+/** Nearest-rank percentile of `values`, which it sorts. */
+const percentile = (values, p) =>
+  values.sort((a, b) => a - b)[Math.max(0, Math.ceil(p * values.length) - 1)];
+/** From the leak's start to the first alert before it stopped; Infinity when missed. */
+const delayOf = (r, trace) =>
+  r.first !== undefined && r.first < trace.leak.stop ? r.first - trace.leak.start : Infinity;
 const gcClasses = Object.keys(GC_CLASSES);
 const byClass = new Map();
 /** Worst time from the leak's last growth to its condition clearing, per rate, class and shape. */
@@ -283,23 +289,19 @@ for (const rate of LEAK_RATES_MBPS) {
           const config = gcClass === "smooth" ? SMOOTH_CONFIG : undefined;
           const r = run(DETECTORS[name], trace, trace.leak.start, config, trace.leak.stop);
           again += r.again;
-          const delay =
-            r.first !== undefined && r.first < trace.leak.stop
-              ? r.first - trace.leak.start
-              : undefined;
-          delays.push(delay ?? Infinity);
+          const delay = delayOf(r, trace);
+          delays.push(delay);
           before += r.alertsBefore;
           clear = Math.max(clear, r.lastCondition - trace.leak.lastGrowth);
           if (name === "voxtrace") {
             const key = `${rate}|${gcClass}|${shape}`;
-            byClass.set(key, [...(byClass.get(key) ?? []), delay ?? Infinity]);
+            byClass.set(key, [...(byClass.get(key) ?? []), delay]);
             noteCleared(key, r, trace);
           }
         }
       }
-      delays.sort((a, b) => a - b);
-      const median = delays[Math.floor((delays.length - 1) / 2)];
-      const worst = delays[delays.length - 1];
+      const median = percentile(delays, 0.5);
+      const worst = percentile(delays, 1);
       const missed = delays.filter((d) => d === Infinity).length;
       return `${show(median)} / ${show(worst)}${missed ? ` (${missed} missed)` : ""}${before ? ` [${before}]` : ""}, clears ${clear > 0 ? fmt(clear) : "0 s"}${name === "voxtrace" ? ` (resolved ${fmt(Math.max(0, clear) + RESOLVE_FOR_MS)}), ${again} re-alerts` : ""}`;
     });
@@ -318,28 +320,23 @@ for (const rate of LEAK_RATES_MBPS) {
     for (const seed of seeds) {
       const trace = leakTrace(seed, { rateMBps: rate, shape, gcClass: "smooth" });
       const r = run(DETECTORS.voxtrace, trace, trace.leak.start);
-      const delay =
-        r.first !== undefined && r.first < trace.leak.stop ? r.first - trace.leak.start : Infinity;
       const key = `${rate}|smooth, as RSS|${shape}`;
-      byClass.set(key, [...(byClass.get(key) ?? []), delay]);
+      byClass.set(key, [...(byClass.get(key) ?? []), delayOf(r, trace)]);
       noteCleared(key, r, trace);
     }
   }
 }
-/** A rate x GC class table, each cell `cell(key)` for steady | stepwise. */
-const classTable = (cell) => {
-  console.log(`| rate | ${columns.join(" | ")} |\n|---|${columns.map(() => "---:").join("|")}|`);
+/** A rate x `cols` table, each cell `cell(key)` for steady | stepwise. */
+const classTable = (cell, cols = columns) => {
+  console.log(`| rate | ${cols.join(" | ")} |\n|---|${cols.map(() => "---:").join("|")}|`);
   for (const rate of LEAK_RATES_MBPS) {
-    const cells = columns.map((c) =>
+    const cells = cols.map((c) =>
       ["steady", "stepwise"].map((shape) => cell(`${rate}|${c}|${shape}`)).join(" \\| "),
     );
     console.log(`| ${rate} MB/s | ${cells.join(" | ")} |`);
   }
 };
-const summary = (delays) => {
-  const sorted = [...delays].sort((a, b) => a - b);
-  return `${show(sorted[Math.floor((sorted.length - 1) / 2)])} (${show(sorted[sorted.length - 1])})`;
-};
+const summary = (delays) => `${show(percentile(delays, 0.5))} (${show(percentile(delays, 1))})`;
 classTable((key) => summary(byClass.get(key) ?? []));
 
 console.log(
@@ -360,11 +357,7 @@ for (const rate of LEAK_RATES_MBPS) {
       for (const seed of wide) {
         const trace = leakTrace(seed, { rateMBps: rate, shape, gcClass });
         const r = run(DETECTORS.voxtrace, trace, trace.leak.start, config, trace.leak.stop);
-        const delay =
-          r.first !== undefined && r.first < trace.leak.stop
-            ? r.first - trace.leak.start
-            : Infinity;
-        wideDelays.set(key, [...(wideDelays.get(key) ?? []), delay]);
+        wideDelays.set(key, [...(wideDelays.get(key) ?? []), delayOf(r, trace)]);
         const resolved = Math.max(0, r.lastCondition - trace.leak.lastGrowth) + RESOLVE_FOR_MS;
         wideResolved.set(key, [...(wideResolved.get(key) ?? []), resolved]);
         wideAgain.set(gcClass, (wideAgain.get(gcClass) ?? 0) + r.again);
@@ -372,31 +365,21 @@ for (const rate of LEAK_RATES_MBPS) {
     }
   }
 }
-/** Nearest-rank percentile of `values`, which it sorts. */
-const percentile = (values, p) =>
-  values.sort((a, b) => a - b)[Math.max(0, Math.ceil(p * values.length) - 1)];
-const wideTable = (map, cell) => {
-  console.log(
-    `| rate | ${gcClasses.join(" | ")} |\n|---|${gcClasses.map(() => "---:").join("|")}|`,
-  );
-  for (const rate of LEAK_RATES_MBPS) {
-    const cells = gcClasses.map((c) =>
-      ["steady", "stepwise"].map((shape) => cell(map.get(`${rate}|${c}|${shape}`))).join(" \\| "),
-    );
-    console.log(`| ${rate} MB/s | ${cells.join(" | ")} |`);
-  }
-};
 console.log(
   `\nvoxtrace on ${wide.length} more ${tuning ? "TUNING" : "JUDGING"} seeds per cell (${wide[0]}-${wide.at(-1)}): median / 90th percentile delay (and how many missed), steady | stepwise`,
 );
-wideTable(wideDelays, (delays) => {
+classTable((key) => {
+  const delays = wideDelays.get(key);
   const missed = delays.filter((d) => d === Infinity).length;
   return `${show(percentile(delays, 0.5))} / ${show(percentile(delays, 0.9))}${missed ? ` (${missed} missed)` : ""}`;
-});
+}, gcClasses);
 console.log(
   `\nvoxtrace on the same seeds: 90th percentile (worst) time from the leak's last growth to the alert resolving, steady | stepwise (target 10 min)`,
 );
-wideTable(wideResolved, (times) => `${fmt(percentile(times, 0.9))} (${fmt(percentile(times, 1))})`);
+classTable((key) => {
+  const times = wideResolved.get(key);
+  return `${fmt(percentile(times, 0.9))} (${fmt(percentile(times, 1))})`;
+}, gcClasses);
 console.log(
   `re-alerts (resolved and fired again while the leak went on) over the ${LEAK_RATES_MBPS.length * 2 * wide.length} traces of each class: ${gcClasses.map((c) => `${c} ${wideAgain.get(c)}`).join(", ")}`,
 );

@@ -10,7 +10,8 @@
 //    sooner than any window can; when it runs often or not at all, so do floors that
 //    climbed along a straight line from where growth began.
 // 4. A reported leak clears as soon as the post-GC floors of the last cycles, or the last
-//    two recent blocks, stop climbing.
+//    two recent blocks, stop climbing; it comes back at once, once, if the floor climbs
+//    again at its pace within resumeMs (resolve_for: a stepwise leak's pause).
 // (Past 300 lines because the four steps share the scratch buffers and the verdict.)
 // Time comes from the samples only, and judging happens on a fixed grid of data time, so a
 // replay of the same samples gives the same verdicts whatever calls verdict().
@@ -81,6 +82,12 @@ const WANDER_SHARE = 3;
 /** Shortest block of the stopped-growth check (buckets): 3 min, a stepwise leak's usual gap. */
 const RECENT_BUCKETS = 18;
 /**
+ * An ended report resumes when its climb is found this many buckets in a row after the
+ * first: a floor of two buckets on a saw-tooth of cycles up to 30 s can miss the post-GC
+ * level once (a stopped 130 MB ramp resumed 4 minutes after it had ended).
+ */
+const RESUME_PERSIST = 1;
+/**
  * The onset check looks this far back for where growth began: 0.2 MB/s passes the start-up
  * allowance within it.
  */
@@ -145,6 +152,13 @@ export class LeakTracker {
   private stallFirst = NaN;
   /** The last bucket judged while a leak was reported. */
   private reportedAt = -Infinity;
+  /** The last report that ended, while it may resume, and when it ended (data time). */
+  private ended: LeakVerdict | undefined;
+  private endedAt = -Infinity;
+  /** The verdict a resumed report returned as: if it ends too, it does not resume again. */
+  private resumed: LeakVerdict | undefined;
+  /** The bucket from which an ended report has kept climbing at its pace. */
+  private resumeFirst = NaN;
   private current: LeakVerdict = new Verdict(
     { leaking: false, slope: 0, slopeLow: 0, slopeHigh: 0, since: undefined, windowMs: 0 },
     () => "no samples yet",
@@ -207,6 +221,17 @@ export class LeakTracker {
   }
 
   private judge(last: number, t: number): void {
+    const was = this.current;
+    this.decide(last, t);
+    if (was.leaking && !this.current.leaking) {
+      // A resumed report that ends again needs new evidence: resuming on and on, a stopped
+      // slow leak's wandering floor kept its alert up for the rest of the trace.
+      this.ended = was === this.resumed ? undefined : was;
+      this.endedAt = t;
+    }
+  }
+
+  private decide(last: number, t: number): void {
     const { bucketMs } = this.config;
     if (this.current.leaking) this.reportedAt = last;
     const horizon = Math.ceil(this.cycles.horizon(t) / bucketMs);
@@ -275,6 +300,26 @@ export class LeakTracker {
       this.keepsRising(last, stillHorizon, t, shortest)
     )
       return;
+    // A leak that ended because its floor stood still, and now climbs again at the pace it
+    // was reported at, is the same leak after a pause (a stepwise leak's gap): it resumes.
+    // Re-alerts over 2,000 tuning leak traces (seeds 5001-5040): 199, now 74.
+    const ended = this.ended;
+    const climbs =
+      ended !== undefined &&
+      !decided &&
+      !stopped &&
+      !this.current.leaking &&
+      t - this.endedAt <= this.config.resumeMs &&
+      this.keepsRising(last, stillHorizon, t, shortest, ended.slope);
+    if (!climbs) this.resumeFirst = NaN;
+    else if (Number.isNaN(this.resumeFirst)) this.resumeFirst = last;
+    if (climbs && last - this.resumeFirst >= RESUME_PERSIST) {
+      this.current = this.resumed = new Verdict(
+        ended,
+        () => `${ended.reason}; it paused and resumed at that pace`,
+      );
+      return;
+    }
     const chosen = decided ?? stopped ?? widest;
     if (!chosen) {
       this.current = new Verdict(
@@ -590,15 +635,16 @@ export class LeakTracker {
    * back: a held leak has had its two cycles of evidence, and under GC every 5-10 minutes
    * two cycles back kept a stopped 1 MB/s leak reported 2 minutes longer), else from a
    * block back (as long as the stopped-growth check's, sized by the scatter of the shortest
-   * window's floors) to the last horizon.
+   * window's floors) to the last horizon. `slope` is the reported one, or an ended
+   * report's when asking whether it resumed.
    */
   private keepsRising(
     last: number,
     horizon: number,
     t: number,
     shortest: WindowState | undefined,
+    slope = this.current.slope,
   ): boolean {
-    const { slope } = this.current;
     const cycles = this.cycleRise(slope, t, horizon * this.config.bucketMs, 1);
     if (cycles) return !fellShort(cycles.rose, slope, cycles.ms);
     const block = this.climbBlock(slope, shortest?.scale ?? 0, horizon);

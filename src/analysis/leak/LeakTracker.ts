@@ -155,7 +155,7 @@ export class LeakTracker {
   /** The last report that ended, while it may resume, and when it ended (data time). */
   private ended: LeakVerdict | undefined;
   private endedAt = -Infinity;
-  /** The verdict a resumed report returned as: if it ends too, it does not resume again. */
+  /** The verdict a resumed report returned as: if it ends too, it may not resume again (judge). */
   private resumed: LeakVerdict | undefined;
   /** The bucket from which an ended report has kept climbing at its pace. */
   private resumeFirst = NaN;
@@ -225,9 +225,9 @@ export class LeakTracker {
     this.decide(last, t);
     if (was.leaking && !this.current.leaking) {
       // A resumed report that ends again needs new evidence, unless its pace promises the
-      // long-window allowance over the stopped-growth check's shortest block: resuming on
-      // and on, a stopped slow leak's wandering floor kept its alert up for the rest of the
-      // trace, but no floor wanders by half of 40 MB in 3 minutes.
+      // long-window allowance (40 MB) over the stopped-growth check's shortest block (3
+      // min): resuming on and on, a stopped slow leak's wandering floor kept its alert up
+      // for the rest of the trace, but no floor wanders by half that in 3 minutes.
       const promise = (was.slope * RECENT_BUCKETS * this.config.bucketMs) / 1000;
       this.ended = was === this.resumed && promise < this.config.minGrowth ? undefined : was;
       this.endedAt = t;

@@ -27,8 +27,9 @@ export interface LeakTrackerConfig {
   z: number;
   /**
    * A leak that ended, and climbs again at the pace it was reported at within this long,
-   * is reported again at once as the same leak (a stepwise leak's pause), ms; 0 never. The memory_leak rule passes its resolve_for, so a pause never resolves an
-   * alert and fires it again, and a resumed report never raises a new one.
+   * is reported again at once as the same leak (a stepwise leak's pause), ms; 0 never.
+   * The memory_leak rule passes its resolve_for, so a pause never resolves an alert and
+   * fires it again, and a resumed report never raises a new one.
    */
   resumeMs: number;
 }

@@ -137,6 +137,12 @@ function irregularLeakShape(
 const seed = fc.integer({ min: 1, max: 2 ** 31 - 1 });
 /** When a leak starts: after start-up, within the first three hours. */
 const leakStart = fc.integer({ min: 20 * MIN, max: 3 * HOUR });
+/** No saw-tooth, scavenges every 3-30 s, or major GC every 1-5 minutes. */
+const smoothToMinuteGc = fc.constantFrom<[number, number]>(
+  [0, 0],
+  [3_000, 30_000],
+  [60_000, 300_000],
+);
 /** GC rhythms from scavenges to ten-minute major GCs. */
 const gc = fc.oneof(
   fc.constant<[number, number]>([0, 0]),
@@ -686,7 +692,7 @@ describe("LeakTracker", () => {
     fc.assert(
       fc.property(
         seed,
-        fc.constantFrom<[number, number]>([0, 0], [3_000, 30_000], [60_000, 300_000]),
+        smoothToMinuteGc,
         fc.double({ min: 130, max: 300, noNaN: true }),
         fc.integer({ min: 2 * MIN, max: 5 * MIN }),
         (s, cycleMs, mb, ms) => {
@@ -779,7 +785,7 @@ describe("LeakTracker", () => {
     fc.assert(
       fc.property(
         seed,
-        fc.constantFrom<[number, number]>([0, 0], [3_000, 30_000], [60_000, 300_000]),
+        smoothToMinuteGc,
         fc.double({ min: 0.5, max: 5, noNaN: true }),
         fc.integer({ min: 3.5 * MIN, max: 5 * MIN }),
         (s, cycleMs, mbps, stepEveryMs) => {

@@ -125,9 +125,11 @@ interface WindowState {
   reason: () => string;
 }
 
+/** The climb (bytes) growth at `slope` bytes/s promises over `ms`. */
+const climbOf = (slope: number, ms: number): number => (slope * ms) / 1000;
 /** Whether a floor that rose `rose` bytes over `ms` fell short of the climb `slope` (bytes/s) promises. */
 const fellShort = (rose: number, slope: number, ms: number): boolean =>
-  rose < STOP_SHARE * ((slope * ms) / 1000);
+  rose < STOP_SHARE * climbOf(slope, ms);
 const MB = (bytes: number): string => (bytes / 1e6).toFixed(bytes < 1e6 ? 3 : 1);
 const MBps = (bytesPerSecond: number): string => (bytesPerSecond / 1e6).toFixed(3);
 const span = (ms: number): string =>
@@ -228,8 +230,9 @@ export class LeakTracker {
       // long-window allowance (40 MB) over the stopped-growth check's shortest block (3
       // min): resuming on and on, a stopped slow leak's wandering floor kept its alert up
       // for the rest of the trace, but no floor wanders by half that in 3 minutes.
-      const promise = (was.slope * RECENT_BUCKETS * this.config.bucketMs) / 1000;
-      this.ended = was === this.resumed && promise < this.config.minGrowth ? undefined : was;
+      const recentMs = RECENT_BUCKETS * this.config.bucketMs;
+      const again = was !== this.resumed || this.promisesAllowance(was.slope, recentMs);
+      this.ended = again ? was : undefined;
       this.endedAt = t;
     }
   }
@@ -510,7 +513,7 @@ export class LeakTracker {
     if (worst > LINE_FIT * rise) return false;
     // The line's rise, not only the end floors': a noisy onset floor and a noisy last one
     // read a straight 100 MB start-up as 110-113 MB (3 of 300 with one-bucket floors).
-    if ((fitSlope * spanMs) / 1000 < needed) return false;
+    if (climbOf(fitSlope, spanMs) < needed) return false;
     const slope = (rise / spanMs) * 1000;
     const floors = onset + 1;
     const low = Math.max(0, slope - this.config.z * slopeSe);
@@ -690,13 +693,17 @@ export class LeakTracker {
     let from = n - 1 - back;
     while (from > 0 && f[last]! - f[2 * from]! < minMs) from--;
     const ms = f[last]! - f[2 * from]!;
-    if (
-      ms < minMs ||
-      ms > 2 * this.config.maxGcCycleMs ||
-      (slope * ms) / 1000 < this.config.minGrowth
-    )
+    if (ms < minMs || ms > 2 * this.config.maxGcCycleMs || !this.promisesAllowance(slope, ms))
       return undefined;
     return { rose: f[last + 1]! - f[2 * from + 1]!, ms };
+  }
+
+  /**
+   * Whether growth at `slope` bytes/s climbs the long-window allowance over `ms`: floors
+   * wander by a few MB, so a stop or a resumed climb is judged only on climbs that size.
+   */
+  private promisesAllowance(slope: number, ms: number): boolean {
+    return climbOf(slope, ms) >= this.config.minGrowth;
   }
 
   /**
@@ -784,7 +791,7 @@ export class LeakTracker {
     // the lowest, and a ramp that flattened scatters more about a line than a leak does.
     const rose = highest - lowest - 3 * trend.scale;
     const long = w.spanMs >= this.config.burstMs;
-    const extrapolated = (trend.slope * w.spanMs) / 1000;
+    const extrapolated = climbOf(trend.slope, w.spanMs);
     const growth = Math.min(extrapolated, rose);
     // Growth began about where the fitted line leaves the lowest floor of the window.
     let intercept = Infinity;

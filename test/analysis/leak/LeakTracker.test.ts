@@ -808,7 +808,7 @@ describe("LeakTracker", () => {
     const leak = { mbps: 2, start: HOUR, stop: 3 * HOUR, stepEveryMs: 4.5 * MIN };
     const tracker = new LeakTracker();
     let resumed: LeakVerdict | undefined;
-    generate(series(8, 3, [0, 0], 100, { irregular: 0.3, leak }), (t, v) => {
+    generate(irregularLeakShape(8, 3, [0, 0], 100, leak), (t, v) => {
       tracker.observe(t, v);
       const verdict = tracker.verdict();
       if (/paused and resumed at that pace/.test(verdict.reason)) resumed ??= verdict;

@@ -13,8 +13,9 @@
 //    two recent blocks, stop climbing; it comes back at once if the floor climbs again
 //    at its pace within resumeMs (resolve_for: a stepwise leak's pause).
 // (Past 300 lines because the four steps share the scratch buffers and the verdict.)
-// Time comes from the samples only, and judging happens on a fixed grid of data time, so a
-// replay of the same samples gives the same verdicts whatever calls verdict().
+// Time comes from the samples only, and judging happens on a fixed grid of data time (and,
+// on a series declared smooth, at each bucket's first sample), so a replay of the same
+// samples gives the same verdicts whatever calls verdict().
 
 import { linearRegression } from "simple-statistics";
 import { FloorBuckets } from "./FloorBuckets.js";

@@ -1,6 +1,7 @@
 // Finds garbage-collection cycles in a memory series: a drop is a fall within two samples
 // that stands well above the sample-to-sample noise. The time between drops tells how long a floor horizon must be
-// to hold at least one post-GC level, instead of assuming a GC period.
+// to hold at least one post-GC level, instead of assuming a GC period. Each cycle's ramp is
+// also searched for a burst (a cache filling within seconds), which lifts the floors once.
 
 import { median } from "./trendTest.js";
 
@@ -18,6 +19,12 @@ const NOISE_WARMUP = 24;
 const MIN_CYCLES = 3;
 /** Slots of the sliding minimum that tells standing still from rising. */
 const STILL_SLOTS = 8;
+/** Increments of a cycle's ramp kept to find a burst in it (10 minutes of 5 s samples fit). */
+const RAMP_SAMPLES = 256;
+/** A ramp of fewer increments than this has no rate of its own to stand a burst out from. */
+const RAMP_MIN = 6;
+/** An increment this many times the noise above its ramp's median one is part of a burst. */
+const BURST_NOISE = 3;
 
 export class GcCycles {
   private readonly maxCycleMs: number;
@@ -41,6 +48,14 @@ export class GcCycles {
   private readonly floors = new Float64Array(KEPT);
   private readonly floorTimes = new Float64Array(KEPT).fill(NaN);
   private nextFloor = 0;
+  // The increments of the ramp under way, and for each recent floor the bursts in the ramp
+  // that rose from it: the largest, the one it began with and the one running at its drop.
+  private readonly ramp = new Float64Array(RAMP_SAMPLES);
+  private readonly rampSorted = new Float64Array(RAMP_SAMPLES);
+  private rampN = 0;
+  private readonly burstMax = new Float64Array(KEPT);
+  private readonly burstAtStart = new Float64Array(KEPT);
+  private readonly burstAtEnd = new Float64Array(KEPT);
   private last = NaN;
   private next = 0;
   // Standing still: the lowest level of each slot of the last half GC cycle, and the last
@@ -85,6 +100,11 @@ export class GcCycles {
     const dropping = this.noiseSamples >= NOISE_WARMUP && before - v > DROP_NOISE * this.noise;
     const continues = this.dropping;
     this.dropping = dropping;
+    // The ramp's increments: all but a drop's own falls (one spread over two samples may
+    // end with a rise, which is the new ramp's).
+    const increment = v - this.last;
+    const ramping = increment > 0 || (!(dropping || continues) && !Number.isNaN(increment));
+    if (ramping && this.rampN < RAMP_SAMPLES) this.ramp[this.rampN++] = increment;
     // A collection spread over two samples is one drop, not two cycles.
     if (dropping && !continues) {
       const start = Number.isNaN(this.lastDropT) ? this.firstT : this.lastDropT;
@@ -98,8 +118,10 @@ export class GcCycles {
       if (Number.isFinite(this.lowSinceDrop)) {
         this.floors[this.nextFloor] = this.lowSinceDrop;
         this.floorTimes[this.nextFloor] = this.lowSinceDropT;
+        this.rampBursts(this.nextFloor);
         this.nextFloor = (this.nextFloor + 1) % KEPT;
       }
+      this.rampN = 0;
       this.lastDropT = t;
       this.lowSinceDrop = Infinity;
     }
@@ -110,6 +132,60 @@ export class GcCycles {
     this.last = v;
     // A series with no GC cycle to wait for (heap after GC, GPU memory) never asks.
     if (this.maxCycleMs > 0) this.watchStill(t, v);
+  }
+
+  /**
+   * A cache filled or a model loaded within seconds shows in the ramp of its GC cycle as
+   * increments far above the ramp's own (garbage and any leak add alike at every sample):
+   * their excess over the median increment, summed over each run of them. Ramps too short
+   * to have a median of their own count none.
+   */
+  private rampBursts(slot: number): void {
+    let largest = 0;
+    let atStart = 0;
+    let run = 0;
+    const n = this.rampN;
+    if (n >= RAMP_MIN) {
+      const sorted = this.rampSorted.subarray(0, n);
+      sorted.set(this.ramp.subarray(0, n));
+      const middle = median(sorted);
+      const over = BURST_NOISE * this.noise;
+      let opening = true;
+      for (let i = 0; i < n; i++) {
+        const excess = this.ramp[i]! - middle;
+        if (excess > over) {
+          run += excess;
+          largest = Math.max(largest, run);
+        } else {
+          if (opening) atStart = run;
+          opening = false;
+          run = 0;
+        }
+      }
+      if (opening) atStart = run;
+    }
+    this.burstMax[slot] = largest;
+    this.burstAtStart[slot] = atStart;
+    this.burstAtEnd[slot] = run;
+  }
+
+  /**
+   * The largest burst in the ramps of the completed cycles whose floors are at or after
+   * data time `from`, one that runs across a drop counted whole.
+   */
+  largestBurst(from: number): number {
+    let largest = 0;
+    let before = 0;
+    for (let k = 0; k < KEPT; k++) {
+      const i = (this.nextFloor + k) % KEPT;
+      if (Number.isNaN(this.floorTimes[i]!) || this.floorTimes[i]! < from) {
+        before = 0;
+        continue;
+      }
+      largest = Math.max(largest, this.burstMax[i]!, before + this.burstAtStart[i]!);
+      before = this.burstAtEnd[i]!;
+    }
+    return largest;
   }
 
   /**

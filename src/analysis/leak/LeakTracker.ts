@@ -363,7 +363,8 @@ export class LeakTracker {
    * When GC runs every few minutes the windows need many of them; the floors of whole
    * cycles say it sooner. Leaking when the last floors (the cycle under way included) rose
    * at every cycle, by more than the start-up allowance, in steps of like size (not one
-   * jump), over at least two minutes. Sets the verdict and returns true when so.
+   * jump, nor one burst within a ramp), over at least two minutes. Sets the verdict and
+   * returns true when so.
    */
   private cyclesRising(t: number): boolean {
     const f = this.cycleFloors;
@@ -395,7 +396,10 @@ export class LeakTracker {
     // few steps up after it as rising floors. The windows judge growth that slow.
     const rhythm = spanMs <= GC_RHYTHM_CYCLES * this.config.maxGcCycleMs * (n - 1 - first);
     // A run of floors over burstMs or more has outlasted start-up and a model loading; it
-    // needs what a long window needs of growth that may still be load arriving.
+    // needs what a long window needs of growth that may still be load arriving. And a cache
+    // filled within seconds is one burst in a ramp, however the drops around it split it:
+    // under irregular GC one landed across a drop next to a 15 s cycle and lifted three
+    // floors by like amounts, on a line (one-off steps, 400 tuning seed-weeks: 6 alarms, 2).
     const allowance =
       spanMs >= this.config.burstMs
         ? YOUNG_GROWTH * this.config.minGrowth
@@ -407,7 +411,8 @@ export class LeakTracker {
       slope < this.config.minSlope ||
       smallest < 0.2 * largest ||
       largest > ONE_CYCLE_SHARE * rise ||
-      this.lineFit(this.cycleFloors, first, n).worst > LINE_FIT * rise
+      this.lineFit(this.cycleFloors, first, n).worst > LINE_FIT * rise ||
+      this.cycles.largestBurst(f[2 * first]!) > ONE_CYCLE_SHARE * rise
     ) {
       return false;
     }

@@ -61,6 +61,16 @@ const GC_RHYTHM_CYCLES = 1.25;
  * and the wander about it (a 29 MB step and 12 MB of wander read as 41 MB).
  */
 const YOUNG_GROWTH = 1.25;
+/**
+ * Windows of at least this many burstMs whose floors are too few for the trend test to
+ * reach its level (six or seven: an hour under GC every 5-10 minutes) need this many times
+ * their allowance: six floors that rise in a row pass whatever their scatter, and a
+ * restart that came back higher, or a one-off step, with the floors' wander read as 53-58
+ * MB over an hour (start-up and one-off steps, 400 tuning seed-weeks each: 3 and 2 alarms,
+ * now 1 and 1). Shorter windows find 0.05 MB/s in time only on their 50 MB.
+ */
+const WEAK_WINDOW_BURSTS = 1.5;
+const WEAK_GROWTH = 1.25;
 /** Windows up to this many of the longest GC cycle can hold nothing but one GC ramp. */
 const RAMP_WINDOW_CYCLES = 1.1;
 /**
@@ -816,13 +826,16 @@ export class LeakTracker {
     // window under STAIRCASE_MS may see a one-off step and the wander about it: either needs
     // a little more than the long-window allowance.
     const young = (last + 1) * this.config.bucketMs - began < this.config.burstMs;
-    const allowance = !long
-      ? busyRamp
-        ? ONSET_MARGIN * this.config.burstGrowth + ONSET_SCATTERS * trend.scale
-        : this.config.burstGrowth
-      : young || w.spanMs < STAIRCASE_MS
-        ? YOUNG_GROWTH * this.config.minGrowth
-        : this.config.minGrowth;
+    const weak = trend.weak && w.spanMs >= WEAK_WINDOW_BURSTS * this.config.burstMs;
+    const allowance =
+      (weak ? WEAK_GROWTH : 1) *
+      (!long
+        ? busyRamp
+          ? ONSET_MARGIN * this.config.burstGrowth + ONSET_SCATTERS * trend.scale
+          : this.config.burstGrowth
+        : young || w.spanMs < STAIRCASE_MS
+          ? YOUNG_GROWTH * this.config.minGrowth
+          : this.config.minGrowth);
     const { spanMs } = w;
     const { minSlope } = this.config;
     const about = (): string =>

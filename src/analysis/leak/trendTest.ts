@@ -11,6 +11,12 @@ export interface Trend {
   slopeHigh: number;
   /** Mann–Kendall z after the autocorrelation correction. */
   z: number;
+  /**
+   * Too few floors, or floors too alike from one to the next, for the statistic to reach
+   * level z: the interval's lower end is then the smallest pairwise slope, above zero
+   * whenever every floor rose (six floors do so by chance once in 720).
+   */
+  weak: boolean;
   /** Robust scale (MAD) of the floors around the line. */
   scale: number;
   /** One level shift fits the floors at least as well as a straight line. */
@@ -98,7 +104,8 @@ export function trendTest(
   const sd = Math.sqrt(variance);
   const zScore = score === 0 ? 0 : (score - Math.sign(score)) / sd;
   const c = z * sd;
-  const slopeLow = sorted[Math.max(0, Math.min(pairs - 1, Math.floor((pairs - c) / 2)))]!;
+  const lowIndex = Math.floor((pairs - c) / 2);
+  const slopeLow = sorted[Math.max(0, Math.min(pairs - 1, lowIndex))]!;
   const slopeHigh = sorted[Math.max(0, Math.min(pairs - 1, Math.ceil((pairs + c) / 2)))]!;
   const scale = 1.4826 * median(work);
 
@@ -107,6 +114,7 @@ export function trendTest(
     slopeLow,
     slopeHigh,
     z: zScore,
+    weak: lowIndex < 0,
     scale,
     ...levelShifts(t, v, n, s.work, s.squares),
     flattened:

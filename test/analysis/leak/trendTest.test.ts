@@ -20,6 +20,16 @@ describe("trendTest", () => {
     expect(trend.twoStepLike).toBe(false);
     expect(trend.threeStepLike).toBe(false);
     expect(trend.flattened).toBe(false);
+    expect(trend.weak).toBe(false);
+  });
+
+  it("says when its floors are too few to reach the level: six that rise in a row pass anyway", () => {
+    // Mann-Kendall's largest z from six floors is 2.6, under 3.09, so the interval's lower
+    // end falls back to the smallest pairwise slope; eight floors can reach the level.
+    const six = judge([198.3, 208.2, 216.1, 229.1, 243.7, 255.4]);
+    expect(six.weak).toBe(true);
+    expect(six.slopeLow).toBeGreaterThan(0);
+    expect(judge([300, 310, 321, 329, 341, 350, 359, 371]).weak).toBe(false);
   });
 
   it("takes a single level shift for a step, and growth that stopped for flattened", () => {

@@ -62,12 +62,14 @@ const GC_RHYTHM_CYCLES = 1.25;
  */
 const YOUNG_GROWTH = 1.25;
 /**
- * Windows of at least this many burstMs whose floors are too few for the trend test to
- * reach its level (six or seven: an hour under GC every 5-10 minutes) need this many times
- * their allowance: six floors that rise in a row pass whatever their scatter, and a
- * restart that came back higher, or a one-off step, with the floors' wander read as 53-58
- * MB over an hour (start-up and one-off steps, 400 tuning seed-weeks each: 3 and 2 alarms,
- * now 1 and 1). Shorter windows find 0.05 MB/s in time only on their 50 MB.
+ * Windows of at least this many burstMs, and under STAIRCASE_MS, whose floors are too few
+ * for the trend test to reach its level (six or seven: an hour under GC every 5-10
+ * minutes) need this many times their allowance: six floors that rise in a row pass
+ * whatever their scatter, and a restart that came back higher, or a one-off step, with the
+ * floors' wander read as 53-58 MB over an hour (start-up and one-off steps, 400 tuning
+ * seed-weeks each: 3 and 2 alarms, now 1 and 1). Shorter windows find 0.05 MB/s in time
+ * only on their 50 MB; longer ones hold a dozen floors, weak only when they wander
+ * together, and find 0.01 MB/s (asked more, 0.5-3.5 minutes later at the median).
  */
 const WEAK_WINDOW_BURSTS = 1.5;
 const WEAK_GROWTH = 1.25;
@@ -217,23 +219,21 @@ export class LeakTracker {
     if (!Number.isFinite(tMs) || !Number.isFinite(bytes) || tMs < this.lastT) return;
     this.lastT = tMs;
     const k = this.buckets.bucketOf(tMs);
+    const opensBucket = k > this.judgedBucket;
     if (Number.isNaN(this.firstBucket)) {
       this.firstBucket = k;
       this.judgedBucket = k;
-    } else if (k > this.judgedBucket) {
+    } else if (opensBucket) {
       // The buckets before k are complete: judge on them before k's sample lands.
       this.judgedBucket = k;
       this.judge(k - 1, tMs);
-      this.cycles.observe(tMs, bytes);
-      this.buckets.add(tMs, bytes);
-      // On a series declared smooth a climbing floor is its bucket's first sample: the
-      // onset check looks at it now, not a bucket later (1 MB/s: 10 s sooner).
-      if (this.config.maxGcCycleMs === 0 && !this.current.leaking)
-        this.risingSinceOnset(k, 1, tMs, false);
-      return;
     }
     this.cycles.observe(tMs, bytes);
     this.buckets.add(tMs, bytes);
+    // On a series declared smooth a climbing floor is its bucket's first sample: the onset
+    // check looks at it now, not a bucket later (1 MB/s: 10 s sooner).
+    if (opensBucket && this.config.maxGcCycleMs === 0 && !this.current.leaking)
+      this.risingSinceOnset(k, 1, tMs, false);
   }
 
   verdict(): LeakVerdict {
@@ -409,7 +409,8 @@ export class LeakTracker {
     // needs what a long window needs of growth that may still be load arriving. And a cache
     // filled within seconds is one burst in a ramp, however the drops around it split it:
     // under irregular GC one landed across a drop next to a 15 s cycle and lifted three
-    // floors by like amounts, on a line (one-off steps, 400 tuning seed-weeks: 6 alarms, 2).
+    // floors by like amounts, on a line (one-off steps, 400 tuning seed-weeks: 6 alarms
+    // before this check, 2 with it).
     const allowance =
       spanMs >= this.config.burstMs
         ? YOUNG_GROWTH * this.config.minGrowth
@@ -826,7 +827,8 @@ export class LeakTracker {
     // window under STAIRCASE_MS may see a one-off step and the wander about it: either needs
     // a little more than the long-window allowance.
     const young = (last + 1) * this.config.bucketMs - began < this.config.burstMs;
-    const weak = trend.weak && w.spanMs >= WEAK_WINDOW_BURSTS * this.config.burstMs;
+    const weak =
+      trend.weak && w.spanMs >= WEAK_WINDOW_BURSTS * this.config.burstMs && w.spanMs < STAIRCASE_MS;
     const allowance =
       (weak ? WEAK_GROWTH : 1) *
       (!long

@@ -171,7 +171,8 @@ export class GcCycles {
 
   /**
    * The largest burst in the ramps of the completed cycles whose floors are at or after
-   * data time `from`, one that runs across a drop counted whole.
+   * data time `from`, one that runs across a drop counted as one (what lands on the drop's
+   * own sample hides in the drop).
    */
   largestBurst(from: number): number {
     let largest = 0;

@@ -103,7 +103,7 @@ export class GcCycles {
     // The ramp's increments: all but a drop's own falls (one spread over two samples may
     // end with a rise, which is the new ramp's).
     const increment = v - this.last;
-    const ramping = increment > 0 || (!(dropping || continues) && !Number.isNaN(increment));
+    const ramping = !Number.isNaN(this.last) && (increment > 0 || !(dropping || continues));
     if (ramping && this.rampN < RAMP_SAMPLES) this.ramp[this.rampN++] = increment;
     // A collection spread over two samples is one drop, not two cycles.
     if (dropping && !continues) {

@@ -231,7 +231,8 @@ export class LeakTracker {
     this.cycles.observe(tMs, bytes);
     this.buckets.add(tMs, bytes);
     // On a series declared smooth a climbing floor is its bucket's first sample: the onset
-    // check looks at it now, not a bucket later (1 MB/s: 10 s sooner).
+    // check looks at it now, not a bucket later (1 MB/s: 10 s sooner). Its horizon is one
+    // bucket (see the constructor).
     if (opensBucket && this.config.maxGcCycleMs === 0 && !this.current.leaking)
       this.risingSinceOnset(k, 1, tMs, false);
   }
@@ -827,17 +828,17 @@ export class LeakTracker {
     // window under STAIRCASE_MS may see a one-off step and the wander about it: either needs
     // a little more than the long-window allowance.
     const young = (last + 1) * this.config.bucketMs - began < this.config.burstMs;
-    const weak =
-      trend.weak && w.spanMs >= WEAK_WINDOW_BURSTS * this.config.burstMs && w.spanMs < STAIRCASE_MS;
-    const allowance =
-      (weak ? WEAK_GROWTH : 1) *
-      (!long
-        ? busyRamp
-          ? ONSET_MARGIN * this.config.burstGrowth + ONSET_SCATTERS * trend.scale
-          : this.config.burstGrowth
-        : young || w.spanMs < STAIRCASE_MS
-          ? YOUNG_GROWTH * this.config.minGrowth
-          : this.config.minGrowth);
+    const staircase = w.spanMs >= STAIRCASE_MS;
+    let allowance = !long
+      ? busyRamp
+        ? ONSET_MARGIN * this.config.burstGrowth + ONSET_SCATTERS * trend.scale
+        : this.config.burstGrowth
+      : young || !staircase
+        ? YOUNG_GROWTH * this.config.minGrowth
+        : this.config.minGrowth;
+    // Too few floors for the test's level (WEAK_WINDOW_BURSTS).
+    if (trend.weak && !staircase && w.spanMs >= WEAK_WINDOW_BURSTS * this.config.burstMs)
+      allowance *= WEAK_GROWTH;
     const { spanMs } = w;
     const { minSlope } = this.config;
     const about = (): string =>
@@ -853,7 +854,7 @@ export class LeakTracker {
     else if (trend.stepLike) w.reason = () => `${about()}: one level shift, not steady growth`;
     else if (long && trend.twoStepLike)
       w.reason = () => `${about()}: two level shifts, not steady growth`;
-    else if (w.spanMs >= STAIRCASE_MS && trend.threeStepLike)
+    else if (staircase && trend.threeStepLike)
       w.reason = () => `${about()}: three level shifts, not steady growth`;
     else if (trend.flattened) w.reason = () => `${about()}: growth has stopped`;
     else {

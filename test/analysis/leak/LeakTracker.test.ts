@@ -11,7 +11,7 @@ import type { LeakTrackerConfig } from "../../../src/analysis/leak/LeakTrackerCo
 import type { LeakVerdict } from "../../../src/analysis/leak/LeakVerdict.js";
 import { DEFAULT_RULES } from "../../../src/analysis/RulesConfig.js";
 import { VoxtraceError } from "../../../src/errors.js";
-import { generate, type SeriesShape } from "./memorySeries.js";
+import { generate, regularSawTooth, type SeriesShape } from "./memorySeries.js";
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -25,6 +25,20 @@ function leakingTimes(shape: SeriesShape, config: Partial<LeakTrackerConfig> = {
     if (tracker.verdict().leaking) times.push(t);
   });
   return times;
+}
+
+/** Every verdict, sample by sample, of a tracker fed by `feed`. */
+function verdictsOf(
+  feed: (sample: (t: number, v: number) => void) => void,
+  config: Partial<LeakTrackerConfig> = {},
+): LeakVerdict[] {
+  const tracker = new LeakTracker(config);
+  const verdicts: LeakVerdict[] = [];
+  feed((t, v) => {
+    tracker.observe(t, v);
+    verdicts.push(tracker.verdict());
+  });
+  return verdicts;
 }
 
 /**
@@ -335,16 +349,11 @@ describe("LeakTracker", () => {
         fc.double({ min: 52, max: 60, noNaN: true }),
         fc.integer({ min: 55 * MIN, max: 65 * MIN }),
         (s, mb, ms) => {
-          const tracker = new LeakTracker();
-          let first: LeakVerdict | undefined;
           const shape = series(s, 5, [300_000, 600_000], 100, {
             irregular: 0.3,
             leak: { mbps: mb / (ms / 1000), start: 2 * HOUR, stop: 2 * HOUR + ms },
           });
-          generate(shape, (t, v) => {
-            tracker.observe(t, v);
-            if (!first && tracker.verdict().leaking) first = tracker.verdict();
-          });
+          const first = verdictsOf((sample) => generate(shape, sample)).find((v) => v.leaking);
           expect(first?.windowMs ?? Infinity).toBeGreaterThanOrEqual(2 * HOUR);
         },
       ),
@@ -414,18 +423,8 @@ describe("LeakTracker", () => {
     // A one-off step that lands across a collection, then flattens, lifts three floors in a
     // row by 40, 65 and 16 MB: 121 MB, over the rising-floors allowance, but bent. The
     // tuning corpus raised six false alarms in 60 seed-weeks this way.
-    const sawTooth = (floorsMB: number[]): LeakVerdict[] => {
-      const tracker = new LeakTracker();
-      const verdicts: LeakVerdict[] = [];
-      let t = 0;
-      for (const floor of floorsMB) {
-        for (let k = 0; k < 24; k++, t += 5000) {
-          tracker.observe(t, (floor + (100 * k) / 24 + ((k * 7) % 3) * 0.3) * 1e6);
-          verdicts.push(tracker.verdict());
-        }
-      }
-      return verdicts;
-    };
+    const sawTooth = (floorsMB: number[]): LeakVerdict[] =>
+      verdictsOf((sample) => regularSawTooth(floorsMB.length, (c) => floorsMB[c]!, sample));
     const flat = (mb: number, cycles: number): number[] => Array<number>(cycles).fill(mb);
     const bent = sawTooth([...flat(666, 30), 706, 771, 787, ...flat(787, 30)]);
     expect(bent.filter((v) => v.leaking)).toEqual([]);
@@ -443,24 +442,17 @@ describe("LeakTracker", () => {
     const fixture = JSON.parse(
       readFileSync(new URL("./fixtures/one-off-step-across-gc.json", import.meta.url), "utf8"),
     ) as { t: number[]; mb: number[] };
-    const tracker = new LeakTracker();
-    const reasons: string[] = [];
-    fixture.t.forEach((t, i) => {
-      tracker.observe(t, fixture.mb[i]! * 1e6);
-      if (tracker.verdict().leaking) reasons.push(tracker.verdict().reason);
-    });
+    const reasons = verdictsOf((sample) =>
+      fixture.t.forEach((t, i) => sample(t, fixture.mb[i]! * 1e6)),
+    )
+      .filter((v) => v.leaking)
+      .map((v) => v.reason);
     expect(reasons).toEqual([]);
     // A stepwise leak fills like amounts at every cycle: no one burst carries the rise.
-    const stepwise = new LeakTracker();
-    let found: LeakVerdict | undefined;
-    let floor = 666;
-    for (let cycle = 0, t = 0; cycle < 40; cycle++) {
-      for (let k = 0; k < 24; k++, t += 5000) {
-        if (cycle >= 30 && k === 12) floor += 40; // 40 MB within one sample, every cycle
-        stepwise.observe(t, (floor + (100 * k) / 24 + ((k * 7) % 3) * 0.3) * 1e6);
-        found ??= stepwise.verdict().leaking ? stepwise.verdict() : undefined;
-      }
-    }
+    // 40 MB within one sample, mid-ramp, every cycle from the 31st.
+    const steps = (c: number, k: number): number =>
+      666 + 40 * Math.max(0, c - 30 + (k >= 12 ? 1 : 0));
+    const found = verdictsOf((sample) => regularSawTooth(40, steps, sample)).find((v) => v.leaking);
     expect(found?.reason).toMatch(/after each of the last \d GC cycles/);
   });
 
@@ -870,13 +862,10 @@ describe("LeakTracker", () => {
 
   it("reports a leak that paused and climbed again at its pace as the same leak, since its start", () => {
     const leak = { mbps: 2, start: HOUR, stop: 3 * HOUR, stepEveryMs: 4.5 * MIN };
-    const tracker = new LeakTracker();
-    let resumed: LeakVerdict | undefined;
-    generate(irregularLeakShape(8, 3, [0, 0], 100, leak), (t, v) => {
-      tracker.observe(t, v);
-      const verdict = tracker.verdict();
-      if (/paused and resumed at that pace/.test(verdict.reason)) resumed ??= verdict;
-    });
+    const shape = irregularLeakShape(8, 3, [0, 0], 100, leak);
+    const resumed = verdictsOf((sample) => generate(shape, sample)).find((v) =>
+      /paused and resumed at that pace/.test(v.reason),
+    );
     expect(resumed?.leaking).toBe(true);
     expect(resumed!.since).toBeGreaterThanOrEqual(leak.start);
     expect(resumed!.since).toBeLessThan(leak.start + MIN);

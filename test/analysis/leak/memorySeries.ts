@@ -78,3 +78,20 @@ export function generate(shape: SeriesShape, sample: (t: number, v: number) => v
     sample(t, 300 * MB + offset + floor + garbage + gauss() * shape.noiseMB * MB);
   }
 }
+
+/**
+ * A regular saw-tooth without randomness: `cycles` GC cycles of 24 samples 5 s apart, each
+ * climbing `rampMB` of garbage from `levelMB(cycle, sample)` (memory that stays), with a
+ * fixed wobble of under 1 MB. Calls `sample(tMs, bytes)`.
+ */
+export function regularSawTooth(
+  cycles: number,
+  levelMB: (cycle: number, sample: number) => number,
+  sample: (t: number, v: number) => void,
+  rampMB = 100,
+): void {
+  for (let c = 0, t = 0; c < cycles; c++) {
+    for (let k = 0; k < 24; k++, t += 5000)
+      sample(t, (levelMB(c, k) + (rampMB * k) / 24 + ((k * 7) % 3) * 0.3) * MB);
+  }
+}

@@ -568,6 +568,33 @@ describe("LeakTracker", () => {
     );
   });
 
+  it("finds a 0.2 MB/s leak in steps of 20-60 MB on a series declared smooth once three steps pass 110 MB", () => {
+    // A stepwise leak strays from the line through its floors by up to half a step, more
+    // than the onset check allowed a straight climb (a tenth of the rise): steps over about
+    // 20 MB waited for a window, 2-6 minutes longer.
+    fc.assert(
+      fc.property(
+        seed,
+        fc.double({ min: 20, max: 60, noNaN: true }),
+        leakStart,
+        fc.double({ min: 0.5, max: 3, noNaN: true }),
+        (s, stepMB, start, noiseMB) => {
+          const stepEveryMs = (stepMB / 0.2) * 1000;
+          const shape = {
+            ...steadyLeakShape(s, 0.2, start, [0, 0], 0, noiseMB),
+            leak: { mbps: 0.2, start, stop: start + HOUR, stepEveryMs },
+          };
+          // The first step lands as the leak starts.
+          const steps = Math.max(3, Math.ceil(110 / stepMB));
+          const first = firstLeakingFrom(start, shape, { maxGcCycleMs: 0 });
+          expect(first).toBeDefined();
+          expect(first! - start).toBeLessThanOrEqual((steps - 1) * stepEveryMs + 30_000);
+        },
+      ),
+      { numRuns: 40, seed: 20261205 },
+    );
+  });
+
   it("stays quiet on a series declared smooth when start-up adds the whole 100 MB allowance", () => {
     // The hardest case for the straight-line check: a straight ramp of exactly the
     // allowance. With no margin over it, noisy floors read as 100-103 MB now and then.

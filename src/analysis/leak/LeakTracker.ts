@@ -133,6 +133,12 @@ const STEP_FLOORS = 2;
  * its jumps (and fired, 1 of 300).
  */
 const STAIR_CARRIES = 0.7;
+/**
+ * ...each step, on RSS, over this many scatters of one floor: floors under GC faster than
+ * the sampling scatter by tens of MB, and with steps of a tenth of the rise alone read a
+ * 91 MB ramp as a staircase, and 100 MB ones over 1-6 minutes (24 of 300 fired, 10 now).
+ */
+const STAIR_SCATTERS = 8;
 
 /** Growth seen stopped: what the floor rose over how long, and for how many buckets to persist. */
 interface Stall {
@@ -521,13 +527,14 @@ export class LeakTracker {
     let needed = ONSET_MARGIN * this.config.burstGrowth;
     if (f[1]! - lowest < needed) return false;
     // A busy series' floors scatter by tens of MB: the rise must stand clear of that too.
+    const scatter = this.config.maxGcCycleMs === 0 ? 0 : this.floorScatter(n);
     if (busy) {
-      needed += ONSET_SCATTERS * this.floorScatter(n);
+      needed += ONSET_SCATTERS * scatter;
       if (f[1]! - lowest < needed) return false;
     }
     // Growth began at some floor: the nearest one from which the rest read as a leak.
     for (let onset = ONSET_FLOORS - 1; onset < n; onset++) {
-      if (this.leakSinceOnset(onset, needed, t)) return true;
+      if (this.leakSinceOnset(onset, needed, STAIR_SCATTERS * scatter, t)) return true;
     }
     return false;
   }
@@ -546,8 +553,11 @@ export class LeakTracker {
     return (1.4826 * median(steps)) / Math.SQRT2;
   }
 
-  /** Whether onset floors onset..0 (newest first) read as a leak; sets the verdict when so. */
-  private leakSinceOnset(onset: number, needed: number, t: number): boolean {
+  /**
+   * Whether onset floors onset..0 (newest first) read as a leak, a staircase's steps each
+   * climbing over `stepOver`; sets the verdict when so.
+   */
+  private leakSinceOnset(onset: number, needed: number, stepOver: number, t: number): boolean {
     const f = this.onsetFloors;
     const rise = f[1]! - f[2 * onset + 1]!;
     const spanMs = f[0]! - f[2 * onset]!;
@@ -562,11 +572,8 @@ export class LeakTracker {
     const lineRise = climbOf(fitSlope, spanMs);
     // A staircase strays from its line by up to half a step, and the line from the floor
     // before its first step to the floor after its last rises a step less than they do.
-    // Only on a series declared smooth: RSS floors under fast GC scatter by tens of MB, and
-    // made staircases of a 91 MB ramp.
     const strays = worst - LINE_FIT * rise;
-    const smooth = this.config.maxGcCycleMs === 0;
-    const steps = smooth && (strays > 0 || lineRise < needed) ? this.stairSteps(onset, rise) : 0;
+    const steps = strays > 0 || lineRise < needed ? this.stairSteps(onset, rise, stepOver) : 0;
     const stepMB = steps > 0 ? this.stairLargest : 0;
     if (strays > STAIR_SLACK * stepMB || lineRise + stepMB < needed) return false;
     const slope = (rise / spanMs) * 1000;
@@ -587,11 +594,12 @@ export class LeakTracker {
   /**
    * How many like-sized steps onset floors onset..0 climbed by `rise` in, when at least
    * STAIR_STEPS (else 0); the largest is left in stairLargest. A step is a climb of over
-   * LINE_FIT of the rise between two neighbouring floors, or two in a row.
+   * LINE_FIT of the rise, and over `stepOver`, between two neighbouring floors, or two in
+   * a row.
    */
-  private stairSteps(onset: number, rise: number): number {
+  private stairSteps(onset: number, rise: number, stepOver: number): number {
     const f = this.onsetFloors;
-    const high = LINE_FIT * rise;
+    const high = Math.max(LINE_FIT * rise, stepOver);
     let steps = 0;
     let smallest = Infinity;
     let largest = 0;

@@ -156,6 +156,23 @@ function steadyLeakShape(
   };
 }
 
+/** As steadyLeakShape, the leak coming in steps of `stepMB`, the first as it starts. */
+function stepwiseLeakShape(
+  seed: number,
+  mbps: number,
+  stepMB: number,
+  start: number,
+  cycleMs: [number, number],
+  amplitudeMB: number,
+  noiseMB: number,
+): SeriesShape {
+  const shape = steadyLeakShape(seed, mbps, start, cycleMs, amplitudeMB, noiseMB);
+  return {
+    ...shape,
+    leak: { mbps, start, stop: start + HOUR, stepEveryMs: (stepMB / mbps) * 1000 },
+  };
+}
+
 /** A leak on an irregular saw-tooth (cycle heights ±30 %, floors that jitter), 2 MB of noise. */
 function irregularLeakShape(
   seed: number,
@@ -579,16 +596,13 @@ describe("LeakTracker", () => {
         leakStart,
         fc.double({ min: 0.5, max: 3, noNaN: true }),
         (s, stepMB, start, noiseMB) => {
-          const stepEveryMs = (stepMB / 0.2) * 1000;
-          const shape = {
-            ...steadyLeakShape(s, 0.2, start, [0, 0], 0, noiseMB),
-            leak: { mbps: 0.2, start, stop: start + HOUR, stepEveryMs },
-          };
-          // The first step lands as the leak starts.
+          const shape = stepwiseLeakShape(s, 0.2, stepMB, start, [0, 0], 0, noiseMB);
           const steps = Math.max(3, Math.ceil(110 / stepMB));
           const first = firstLeakingFrom(start, shape, { maxGcCycleMs: 0 });
           expect(first).toBeDefined();
-          expect(first! - start).toBeLessThanOrEqual((steps - 1) * stepEveryMs + 30_000);
+          expect(first! - start).toBeLessThanOrEqual(
+            (steps - 1) * shape.leak!.stepEveryMs! + 30_000,
+          );
         },
       ),
       { numRuns: 40, seed: 20261205 },
@@ -609,15 +623,10 @@ describe("LeakTracker", () => {
         // Drops of 20 MB and more stand out of 2 MB of noise: the GC rhythm is seen.
         fc.double({ min: 20, max: 60, noNaN: true }),
         (s, mbps, stepMB, start, amplitudeMB) => {
-          const stepEveryMs = (stepMB / mbps) * 1000;
-          const shape = {
-            ...steadyLeakShape(s, mbps, start, [3_000, 30_000], amplitudeMB, 2),
-            hours: start / HOUR + 1,
-            leak: { mbps, start, stop: start + HOUR, stepEveryMs },
-          };
+          const shape = stepwiseLeakShape(s, mbps, stepMB, start, [3_000, 30_000], amplitudeMB, 2);
           const first = firstLeakingFrom(start, shape);
           expect(first).toBeDefined();
-          expect(first! - start).toBeLessThanOrEqual(2 * stepEveryMs + 3 * MIN);
+          expect(first! - start).toBeLessThanOrEqual(2 * shape.leak!.stepEveryMs! + 3 * MIN);
         },
       ),
       { numRuns: 30, seed: 20261205 },

@@ -115,11 +115,11 @@ const ONSET_MARGIN = 1.1;
 const ONSET_SCATTERS = 3;
 /**
  * A stepwise leak climbs the onset floors in steps and strays from their line by up to half
- * a step: on a series declared smooth the line may be missed by that much more when the
- * rise came in at least this many steps (see stairSteps), the smallest at least STAIR_LIKE
- * of the largest (a leak's steps are of one size; 20 MB steps read as 14-29 MB in 3 MB of
- * noise). Two steps may be two caches filling. 0.2 MB/s in steps, tuning seeds 5001-5100:
- * 11.9 min median, now 8.3.
+ * a step: the line may be missed by that much more when the rise came in at least this
+ * many steps (see stairSteps), the smallest at least STAIR_LIKE of the largest (a leak's
+ * steps are of one size; 20 MB steps read as 14-29 MB in 3 MB of noise). Two steps may be
+ * two caches filling. 0.2 MB/s in steps on smooth series, tuning seeds 5001-5100: 11.9 min
+ * median, now 8.3.
  */
 const STAIR_STEPS = 3;
 const STAIR_LIKE = 1 / 3;
@@ -526,15 +526,18 @@ export class LeakTracker {
     for (let i = 0; i < n; i++) lowest = Math.min(lowest, f[2 * i + 1]!);
     let needed = ONSET_MARGIN * this.config.burstGrowth;
     if (f[1]! - lowest < needed) return false;
-    // A busy series' floors scatter by tens of MB: the rise must stand clear of that too.
-    const scatter = this.config.maxGcCycleMs === 0 ? 0 : this.floorScatter(n);
+    // A busy series' floors scatter by tens of MB: the rise must stand clear of that too,
+    // and on RSS so must each step of a staircase.
+    const smooth = this.config.maxGcCycleMs === 0;
+    const scatter = busy || !smooth ? this.floorScatter(n) : 0;
     if (busy) {
       needed += ONSET_SCATTERS * scatter;
       if (f[1]! - lowest < needed) return false;
     }
+    const stepOver = smooth ? 0 : STAIR_SCATTERS * scatter;
     // Growth began at some floor: the nearest one from which the rest read as a leak.
     for (let onset = ONSET_FLOORS - 1; onset < n; onset++) {
-      if (this.leakSinceOnset(onset, needed, STAIR_SCATTERS * scatter, t)) return true;
+      if (this.leakSinceOnset(onset, needed, stepOver, t)) return true;
     }
     return false;
   }

@@ -134,11 +134,12 @@ const STEP_FLOORS = 2;
  */
 const STAIR_CARRIES = 0.7;
 /**
- * ...each step, on RSS, over this many scatters of one floor: floors under GC faster than
- * the sampling scatter by tens of MB, and with steps of a tenth of the rise alone read a
- * 91 MB ramp as a staircase, and 100 MB ones over 1-6 minutes (24 of 300 fired, 10 now).
+ * ...each step over this many scatters of one floor: floors under GC faster than the
+ * sampling scatter by tens of MB, and with steps of a tenth of the rise alone read a 91 MB
+ * ramp as a staircase, and 100 MB ones over 1-6 minutes (24 of 300 fired, 10 now); on a
+ * series declared smooth with 6-8 MB of noise, 100 MB start-ups (157 of 300, 6 now).
  */
-const STAIR_SCATTERS = 8;
+const STAIR_SCATTERS = 6;
 
 /** Growth seen stopped: what the floor rose over how long, and for how many buckets to persist. */
 interface Stall {
@@ -527,14 +528,13 @@ export class LeakTracker {
     let needed = ONSET_MARGIN * this.config.burstGrowth;
     if (f[1]! - lowest < needed) return false;
     // A busy series' floors scatter by tens of MB: the rise must stand clear of that too,
-    // and on RSS so must each step of a staircase.
-    const smooth = this.config.maxGcCycleMs === 0;
-    const scatter = busy || !smooth ? this.floorScatter(n) : 0;
+    // and so must each step of a staircase, on any series.
+    const scatter = this.floorScatter(n);
     if (busy) {
       needed += ONSET_SCATTERS * scatter;
       if (f[1]! - lowest < needed) return false;
     }
-    const stepOver = smooth ? 0 : STAIR_SCATTERS * scatter;
+    const stepOver = STAIR_SCATTERS * scatter;
     // Growth began at some floor: the nearest one from which the rest read as a leak.
     for (let onset = ONSET_FLOORS - 1; onset < n; onset++) {
       if (this.leakSinceOnset(onset, needed, stepOver, t)) return true;

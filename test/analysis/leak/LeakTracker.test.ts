@@ -585,10 +585,12 @@ describe("LeakTracker", () => {
     );
   });
 
-  it("finds a 0.2 MB/s leak in steps of 20-60 MB on a series declared smooth once three steps pass 110 MB", () => {
+  it("finds a 0.2 MB/s leak in steps of 20-60 MB on a series declared smooth by a step after three pass 110 MB", () => {
     // A stepwise leak strays from the line through its floors by up to half a step, more
     // than the onset check allowed a straight climb (a tenth of the rise): steps over about
-    // 20 MB waited for a window, 2-6 minutes longer.
+    // 20 MB waited for a window, 2-6 minutes longer. Found by the step after the one that
+    // passes 110 MB at the latest: a 20 MB step in 3 MB of noise may read as under six
+    // floor scatters, and then is no step.
     fc.assert(
       fc.property(
         seed,
@@ -600,9 +602,7 @@ describe("LeakTracker", () => {
           const steps = Math.max(3, Math.ceil(110 / stepMB));
           const first = firstLeakingFrom(start, shape, { maxGcCycleMs: 0 });
           expect(first).toBeDefined();
-          expect(first! - start).toBeLessThanOrEqual(
-            (steps - 1) * shape.leak!.stepEveryMs! + 30_000,
-          );
+          expect(first! - start).toBeLessThanOrEqual(steps * shape.leak!.stepEveryMs! + 30_000);
         },
       ),
       { numRuns: 40, seed: 20261205 },
@@ -611,7 +611,7 @@ describe("LeakTracker", () => {
 
   it("finds a 1-5 MB/s leak in steps of 100-300 MB under GC every 3-30 s within three minutes of its third step", () => {
     // Two steps may be two caches; from the third the floors since the onset climb as a
-    // staircase, which on RSS must also stand eight floor scatters above the noise. Without
+    // staircase, whose steps must also stand six floor scatters above the noise. Without
     // it, short windows that ask whether two level shifts fit waited for a fourth step or
     // more (1 MB/s in steps, 40 tuning seeds: 10.6 minutes median, 6.7 with it).
     fc.assert(
@@ -650,6 +650,26 @@ describe("LeakTracker", () => {
       if (leakingTimes(shape, { maxGcCycleMs: 0 }).length > 0) fired++;
     }
     expect(fired).toBe(0);
+  });
+
+  it("rarely reports a start-up of the whole 100 MB allowance on a series declared smooth with 6-8 MB of noise", () => {
+    // Noisy single-bucket floors jump by over a tenth of the rise now and then: when that
+    // was all a staircase's step needed, 157 of these 300 fired. Its steps must now climb
+    // six floor scatters, and 6 fire, as before the staircase.
+    let fired = 0;
+    for (let s = 1; s <= 300; s++) {
+      const shape = {
+        seed: s,
+        hours: 0.5,
+        cycleMs: [0, 0] as [number, number],
+        amplitudeMB: 0,
+        noiseMB: 6 + (s % 3),
+        startupMB: 100,
+        startupMs: (1 + (s % 6)) * MIN,
+      };
+      if (leakingTimes(shape, { maxGcCycleMs: 0 }).length > 0) fired++;
+    }
+    expect(fired).toBeLessThanOrEqual(6);
   });
 
   it("stays quiet on a series declared smooth through start-up growth of up to 100 MB and a one-off step", () => {

@@ -134,12 +134,18 @@ const STEP_FLOORS = 2;
  */
 const STAIR_CARRIES = 0.7;
 /**
- * ...each step over this many scatters of one floor: floors under GC faster than the
+ * ...each step over this many scatters of one floor on RSS: floors under GC faster than the
  * sampling scatter by tens of MB, and with steps of a tenth of the rise alone read a 91 MB
- * ramp as a staircase, and 100 MB ones over 1-6 minutes (24 of 300 fired, 10 now); on a
- * series declared smooth with 6-8 MB of noise, 100 MB start-ups (157 of 300, 6 now).
+ * ramp as a staircase, and 100 MB ones over 1-6 minutes (24 of 300 fired, 10 now); with
+ * six, load that comes and goes made one in 400 tuning seed-weeks.
  */
-const STAIR_SCATTERS = 6;
+const STAIR_SCATTERS = 8;
+/**
+ * ...and on a series declared smooth, whose floors are single buckets: with 6-8 MB of
+ * noise they jump by a tenth of the rise now and then, and 100 MB start-ups fired (157 of
+ * 300, 6 now); with eight, a 20 MB step in 3 MB of noise read as no step now and then.
+ */
+const SMOOTH_STAIR_SCATTERS = 6;
 
 /** Growth seen stopped: what the floor rose over how long, and for how many buckets to persist. */
 interface Stall {
@@ -529,12 +535,13 @@ export class LeakTracker {
     if (f[1]! - lowest < needed) return false;
     // A busy series' floors scatter by tens of MB: the rise must stand clear of that too,
     // and so must each step of a staircase, on any series.
+    const smooth = this.config.maxGcCycleMs === 0;
     const scatter = this.floorScatter(n);
     if (busy) {
       needed += ONSET_SCATTERS * scatter;
       if (f[1]! - lowest < needed) return false;
     }
-    const stepOver = STAIR_SCATTERS * scatter;
+    const stepOver = (smooth ? SMOOTH_STAIR_SCATTERS : STAIR_SCATTERS) * scatter;
     // Growth began at some floor: the nearest one from which the rest read as a leak.
     for (let onset = ONSET_FLOORS - 1; onset < n; onset++) {
       if (this.leakSinceOnset(onset, needed, stepOver, t)) return true;

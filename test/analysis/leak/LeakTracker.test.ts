@@ -611,7 +611,7 @@ describe("LeakTracker", () => {
 
   it("finds a 1-5 MB/s leak in steps of 100-300 MB under GC every 3-30 s within three minutes of its third step", () => {
     // Two steps may be two caches; from the third the floors since the onset climb as a
-    // staircase, whose steps must also stand six floor scatters above the noise. Without
+    // staircase, whose steps on RSS must also stand eight floor scatters above the noise. Without
     // it, short windows that ask whether two level shifts fit waited for a fourth step or
     // more (1 MB/s in steps, 40 tuning seeds: 10.6 minutes median, 6.7 with it).
     fc.assert(

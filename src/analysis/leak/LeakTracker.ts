@@ -116,7 +116,7 @@ const ONSET_SCATTERS = 3;
 /**
  * A stepwise leak climbs the onset floors in steps and strays from their line by up to half
  * a step: the line may be missed by that much more when the rise came in at least this
- * many steps (see stairSteps), the smallest at least STAIR_LIKE of the largest (a leak's
+ * many steps (see likeSteps), the smallest at least STAIR_LIKE of the largest (a leak's
  * steps are of one size; 20 MB steps read as 14-29 MB in 3 MB of noise). Two steps may be
  * two caches filling. 0.2 MB/s in steps on smooth series, tuning seeds 5001-5100: 11.9 min
  * median, now 8.3.
@@ -207,8 +207,6 @@ export class LeakTracker {
   private resumed: LeakVerdict | undefined;
   /** The bucket from which an ended report has kept climbing at its pace. */
   private resumeFirst = NaN;
-  /** The largest step stairSteps found. */
-  private stairLargest = 0;
   private current: LeakVerdict = new Verdict(
     { leaking: false, slope: 0, slopeLow: 0, slopeHigh: 0, since: undefined, windowMs: 0 },
     () => "no samples yet",
@@ -583,8 +581,9 @@ export class LeakTracker {
     // A staircase strays from its line by up to half a step, and the line from the floor
     // before its first step to the floor after its last rises a step less than they do.
     const strays = worst - LINE_FIT * rise;
-    const steps = strays > 0 || lineRise < needed ? this.stairSteps(onset, rise, stepOver) : 0;
-    const stepMB = steps > 0 ? this.stairLargest : 0;
+    const stair =
+      strays > 0 || lineRise < needed ? this.likeSteps(onset, rise, stepOver) : undefined;
+    const stepMB = stair?.largest ?? 0;
     if (strays > STAIR_SLACK * stepMB || lineRise + stepMB < needed) return false;
     const slope = (rise / spanMs) * 1000;
     const floors = onset + 1;
@@ -597,17 +596,21 @@ export class LeakTracker {
       low,
       high,
       () =>
-        `floor rose ${MB(rise)} MB in ${span(spanMs)} (${MBps(slope)} MB/s, ${MBps(low)} to ${MBps(high)}) ${steps > 0 ? `in ${steps} like-sized steps` : "along a straight line"} over ${floors} floors, more than start-up adds`,
+        `floor rose ${MB(rise)} MB in ${span(spanMs)} (${MBps(slope)} MB/s, ${MBps(low)} to ${MBps(high)}) ${stair ? `in ${stair.steps} like-sized steps` : "along a straight line"} over ${floors} floors, more than start-up adds`,
     );
   }
 
   /**
-   * How many like-sized steps onset floors onset..0 climbed by `rise` in, when at least
-   * STAIR_STEPS (else 0); the largest is left in stairLargest. A step is a climb of over
+   * The like-sized steps onset floors onset..0 climbed by `rise` in, how many and the
+   * largest, when they make a staircase (at least STAIR_STEPS). A step is a climb of over
    * LINE_FIT of the rise, and over `stepOver`, between two neighbouring floors, or two in
-   * a row.
+   * a row. Looked at only when a straight climb did not fit, so it may allocate.
    */
-  private stairSteps(onset: number, rise: number, stepOver: number): number {
+  private likeSteps(
+    onset: number,
+    rise: number,
+    stepOver: number,
+  ): { steps: number; largest: number } | undefined {
     const f = this.onsetFloors;
     const high = Math.max(LINE_FIT * rise, stepOver);
     let steps = 0;
@@ -625,7 +628,7 @@ export class LeakTracker {
       } else if (step > 0) {
         // A leak's step lands between two floors, or straddles one; a climb over more is
         // a cache filling (three or four single-bucket floors), or a ramp.
-        if (floors > STEP_FLOORS) return 0;
+        if (floors > STEP_FLOORS) return undefined;
         steps++;
         smallest = Math.min(smallest, step);
         largest = Math.max(largest, step);
@@ -634,10 +637,11 @@ export class LeakTracker {
         floors = 0;
       }
     }
-    this.stairLargest = largest;
     // A ramp whose noisy floors jump now and then climbs between the jumps too.
     const carried = climbed >= STAIR_CARRIES * rise;
-    return steps >= STAIR_STEPS && smallest >= STAIR_LIKE * largest && carried ? steps : 0;
+    return steps >= STAIR_STEPS && smallest >= STAIR_LIKE * largest && carried
+      ? { steps, largest }
+      : undefined;
   }
 
   /**

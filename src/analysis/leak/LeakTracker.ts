@@ -86,6 +86,8 @@ const STILL_GROWTH = 8;
  * The stopped-growth check must keep finding a stop for this share of its block: a single
  * look at two block floors is fooled by floors that wander by a few MB, and a slow leak's
  * alert then resolved and fired again (0.01 MB/s, 60 tuning traces: 56 times, now 18).
+ * Not when the climb the block promises passes the long-window allowance: no floor wanders
+ * by half that, and a stopped 1-5 MB/s leak's alert resolved 1.5 minutes later for it.
  */
 const STALL_PERSIST = 0.5;
 /** A floor that climbed less than this share of what the slope promises has stopped growing. */
@@ -348,7 +350,16 @@ export class LeakTracker {
       stopped = decided;
       decided = undefined;
     }
-    if (!decided && (this.cyclesRising(t) || this.risingSinceOnset(last, horizon, t, collecting)))
+    // A floor rule's lookback still holds growth a window has just seen stop, or that ended
+    // a report: it may not raise the leak again (it held a stopped 1 MB/s leak a
+    // quarter-minute longer, and its end then gave a window's "not a significant trend" for
+    // a reason). Within resumeMs of the end only the same pace resumes it, below.
+    if (
+      !decided &&
+      !stopped &&
+      t - this.endedAt > this.config.resumeMs &&
+      (this.cyclesRising(t) || this.risingSinceOnset(last, horizon, t, collecting))
+    )
       return;
     // A leak reported stays reported while the floor keeps the pace it was reported at.
     if (
@@ -516,16 +527,8 @@ export class LeakTracker {
     if (!busy && this.config.maxGcCycleMs > 0 && this.cycles.unexplainedRampMs(t) !== Infinity)
       return false;
     const f = this.onsetFloors;
-    const count = Math.floor(ONSET_LOOKBACK_MS / this.config.bucketMs / horizon);
-    if (count < 2 * ONSET_FLOORS || 2 * count > f.length) return false;
-    // Floors of whole horizons ending with the last complete bucket, newest first.
-    let n = 0;
-    for (let to = last; n < count && to - horizon + 1 >= this.firstBucket; to -= horizon) {
-      if (!this.buckets.floor(to - horizon + 1, to, this.out)) return false;
-      f[2 * n] = this.out[1]!;
-      f[2 * n + 1] = this.out[0]!;
-      n++;
-    }
+    const n = this.fillOnsetFloors(last, horizon);
+    if (n < 0) return false;
     // Quiet series end here: no floor lies far enough below the last one.
     let lowest = Infinity;
     for (let i = 0; i < n; i++) lowest = Math.min(lowest, f[2 * i + 1]!);
@@ -542,9 +545,28 @@ export class LeakTracker {
     const stepOver = (smooth ? SMOOTH_STAIR_SCATTERS : STAIR_SCATTERS) * scatter;
     // Growth began at some floor: the nearest one from which the rest read as a leak.
     for (let onset = ONSET_FLOORS - 1; onset < n; onset++) {
-      if (this.leakSinceOnset(onset, needed, stepOver, t)) return true;
+      if (this.leakSinceOnset(onset, needed, stepOver, scatter, horizon, t)) return true;
     }
     return false;
+  }
+
+  /**
+   * Fills the onset floors with floors of whole horizons over the lookback, ending with
+   * bucket `last`, newest first; returns how many, or -1 when the horizon is too long for
+   * enough of them or the data has gaps.
+   */
+  private fillOnsetFloors(last: number, horizon: number): number {
+    const f = this.onsetFloors;
+    const count = Math.floor(ONSET_LOOKBACK_MS / this.config.bucketMs / horizon);
+    if (count < 2 * ONSET_FLOORS || 2 * count > f.length) return -1;
+    let n = 0;
+    for (let to = last; n < count && to - horizon + 1 >= this.firstBucket; to -= horizon) {
+      if (!this.buckets.floor(to - horizon + 1, to, this.out)) return -1;
+      f[2 * n] = this.out[1]!;
+      f[2 * n + 1] = this.out[0]!;
+      n++;
+    }
+    return n;
   }
 
   /**
@@ -565,7 +587,14 @@ export class LeakTracker {
    * Whether onset floors onset..0 (newest first) read as a leak, a staircase's steps each
    * climbing over `stepOver`; sets the verdict when so.
    */
-  private leakSinceOnset(onset: number, needed: number, stepOver: number, t: number): boolean {
+  private leakSinceOnset(
+    onset: number,
+    needed: number,
+    stepOver: number,
+    scatter: number,
+    horizon: number,
+    t: number,
+  ): boolean {
     const f = this.onsetFloors;
     const rise = f[1]! - f[2 * onset + 1]!;
     const spanMs = f[0]! - f[2 * onset]!;
@@ -586,6 +615,10 @@ export class LeakTracker {
     const stepMB = stair?.largest ?? 0;
     if (strays > STAIR_SLACK * stepMB || lineRise + stepMB < needed) return false;
     const slope = (rise / spanMs) * 1000;
+    // A staircase's last tread is as flat as a stop: it must have climbed since a
+    // stopped-growth block back, or floors that stood still for minutes after a stepwise
+    // leak's last step read as one more tread and kept it reported (5-20 minutes longer).
+    if (stair && !this.stillClimbs(slope, scatter, horizon)) return false;
     const floors = onset + 1;
     const low = Math.max(0, slope - this.config.z * slopeSe);
     const high = slope + this.config.z * slopeSe;
@@ -598,6 +631,20 @@ export class LeakTracker {
       () =>
         `floor rose ${MB(rise)} MB in ${span(spanMs)} (${MBps(slope)} MB/s, ${MBps(low)} to ${MBps(high)}) ${stair ? `in ${stair.steps} like-sized steps` : "along a straight line"} over ${floors} floors, more than start-up adds`,
     );
+  }
+
+  /**
+   * Whether the onset floors still climb: the newest stands at least half of what `slope`
+   * promises above the newest floor a stopped-growth block back (true when none is that old).
+   */
+  private stillClimbs(slope: number, scatter: number, horizon: number): boolean {
+    const f = this.onsetFloors;
+    const blockMs = this.climbBlock(slope, scatter, horizon) * this.config.bucketMs;
+    for (let i = 1; 2 * i + 1 < f.length; i++) {
+      const ms = f[0]! - f[2 * i]!;
+      if (ms >= blockMs) return !fellShort(f[1]! - f[2 * i + 1]!, slope, ms);
+    }
+    return true;
   }
 
   /**
@@ -827,7 +874,12 @@ export class LeakTracker {
    * too young to tell.
    */
   private recentClimb(w: WindowState, last: number, horizon: number): Stall | undefined {
-    const block = this.climbBlock(w.slope, w.scale, horizon);
+    // The floors' noise, from neighbouring floors of the lookback where there are enough:
+    // their scatter about the window's line is a stepwise leak's steps too, and blocks
+    // sized by it grew with the gap between steps (6-9 minutes for steps 4 minutes apart).
+    const n = this.fillOnsetFloors(last, horizon);
+    const scale = n >= 2 * ONSET_FLOORS ? Math.min(w.scale, this.floorScatter(n)) : w.scale;
+    const block = this.climbBlock(w.slope, scale, horizon);
     // Two blocks of growth must fit in the window, or a young leak would look stalled.
     if (block * 4 > Math.round(w.spanMs / this.config.bucketMs)) return undefined;
     // To end a reported leak, the floor of the last horizon says sooner where the floor is
@@ -836,7 +888,7 @@ export class LeakTracker {
     const ms = block * this.config.bucketMs;
     const rose = this.floorRise(last, block, h);
     return rose !== undefined && fellShort(rose, w.slope, ms)
-      ? { mb: rose, ms, persist: block }
+      ? { mb: rose, ms, persist: this.promisesAllowance(w.slope, ms) ? 0 : block }
       : undefined;
   }
 

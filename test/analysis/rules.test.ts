@@ -154,6 +154,28 @@ describe("memory_leak", () => {
     expect(leaky.alerts[0]!.time - start).toBeLessThanOrEqual(180_000);
   });
 
+  it("resolves within 10 minutes once a leak stops, steady or in steps", () => {
+    // What an operator sees: the alert fires during the leak and resolves once memory has
+    // stood still for resolve_for (5 minutes) past the tracker's clearing. Here 7.2 and 7.3
+    // minutes after the last growth; the steps took 12.5 before stop 33.
+    const sawTooth = (t: number) => 300e6 + ((t % 30_000) / 30_000) * 100e6 - 50e6;
+    const start = 600_000;
+    const stop = start + 1_800_000;
+    const steady = (t: number) => Math.max(0, Math.min(t, stop) - start) * 1000; // 1 MB/s
+    // 150 MB every 2.5 minutes, the first as it starts: the last lands 2.5 minutes early.
+    const steps = (t: number) => Math.ceil(steady(t) / 150e6) * 150e6;
+    for (const [leak, lastGrowth] of [
+      [steady, stop],
+      [steps, stop - 150_000],
+    ] as const) {
+      const { analyzer, alerts } = analyzerWith();
+      run(analyzer, 0, 3600, 5000, (t) => [gauge("process.memory.usage", sawTooth(t) + leak(t))]);
+      expect(alerts.map((a) => a.type)).toEqual(["AlertFired", "AlertResolved"]);
+      expect(alerts[0]!.time).toBeLessThan(stop);
+      expect(alerts[1]!.time - lastGrowth).toBeLessThanOrEqual(600_000);
+    }
+  });
+
   it("says when a host-memory leak reaches the cgroup's memory limit", () => {
     const leaky = analyzerWith();
     const rss = (t: number) => 300e6 + Math.max(0, t - 600_000) * 1000; // 1 MB/s after 10 min

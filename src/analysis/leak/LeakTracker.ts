@@ -618,7 +618,7 @@ export class LeakTracker {
     // A staircase's last tread is as flat as a stop: it must have climbed since a
     // stopped-growth block back, or floors that stood still for minutes after a stepwise
     // leak's last step read as one more tread and kept it reported (5-20 minutes longer).
-    if (stair && !this.stillClimbs(slope, scatter, horizon)) return false;
+    if (stair && !this.stillClimbs(onset, slope, scatter, horizon)) return false;
     const floors = onset + 1;
     const low = Math.max(0, slope - this.config.z * slopeSe);
     const high = slope + this.config.z * slopeSe;
@@ -634,13 +634,14 @@ export class LeakTracker {
   }
 
   /**
-   * Whether the onset floors still climb: the newest stands at least half of what `slope`
-   * promises above the newest floor a stopped-growth block back (true when none is that old).
+   * Whether onset floors onset..0 still climb: the newest stands at least half of what
+   * `slope` promises above the newest floor a stopped-growth block back (true when the
+   * onset is more recent than that).
    */
-  private stillClimbs(slope: number, scatter: number, horizon: number): boolean {
+  private stillClimbs(onset: number, slope: number, scatter: number, horizon: number): boolean {
     const f = this.onsetFloors;
     const blockMs = this.climbBlock(slope, scatter, horizon) * this.config.bucketMs;
-    for (let i = 1; 2 * i + 1 < f.length; i++) {
+    for (let i = 1; i <= onset; i++) {
       const ms = f[0]! - f[2 * i]!;
       if (ms >= blockMs) return !fellShort(f[1]! - f[2 * i + 1]!, slope, ms);
     }

@@ -22,6 +22,7 @@ import { FloorBuckets } from "./FloorBuckets.js";
 import { GcCycles } from "./GcCycles.js";
 import { leakTrackerConfig, type LeakTrackerConfig } from "./LeakTrackerConfig.js";
 import type { LeakVerdict } from "./LeakVerdict.js";
+import { spanOfTime } from "../../text/spanOfTime.js";
 import { median, TrendScratch, trendTest } from "./trendTest.js";
 
 /** Floors a window aims for: enough for the test, few enough to stay cheap. */
@@ -180,8 +181,6 @@ const fellShort = (rose: number, slope: number, ms: number): boolean =>
   rose < STOP_SHARE * climbOf(slope, ms);
 const MB = (bytes: number): string => (bytes / 1e6).toFixed(bytes < 1e6 ? 3 : 1);
 const MBps = (bytesPerSecond: number): string => (bytesPerSecond / 1e6).toFixed(3);
-const span = (ms: number): string =>
-  ms >= 3_600_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${Math.round(ms / 60_000)} min`;
 
 export class LeakTracker {
   readonly config: LeakTrackerConfig;
@@ -336,7 +335,7 @@ export class LeakTracker {
         w.leaking = false;
         const { spanMs } = w;
         w.reason = () =>
-          `floor rising over ${span(spanMs)}, but from standing still with no GC rhythm seen: it may be the first GC cycle after idle, judged once it has lasted ${((RAMP_AGE_CYCLES * this.config.maxGcCycleMs) / 60_000).toFixed(1)} min`;
+          `floor rising over ${spanOfTime(spanMs)}, but from standing still with no GC rhythm seen: it may be the first GC cycle after idle, judged once it has lasted ${((RAMP_AGE_CYCLES * this.config.maxGcCycleMs) / 60_000).toFixed(1)} min`;
       }
       widest = w;
       shortest ??= w;
@@ -482,7 +481,7 @@ export class LeakTracker {
       Math.min(low, slope),
       Math.max(high, slope),
       () =>
-        `post-GC floor rose after each of the last ${cycles} GC cycles, ${MB(rise)} MB in ${span(spanMs)} (${MBps(slope)} MB/s)`,
+        `post-GC floor rose after each of the last ${cycles} GC cycles, ${MB(rise)} MB in ${spanOfTime(spanMs)} (${MBps(slope)} MB/s)`,
     );
   }
 
@@ -629,7 +628,7 @@ export class LeakTracker {
       low,
       high,
       () =>
-        `floor rose ${MB(rise)} MB in ${span(spanMs)} (${MBps(slope)} MB/s, ${MBps(low)} to ${MBps(high)}) ${stair ? `in ${stair.steps} like-sized steps` : "along a straight line"} over ${floors} floors, more than start-up adds`,
+        `floor rose ${MB(rise)} MB in ${spanOfTime(spanMs)} (${MBps(slope)} MB/s, ${MBps(low)} to ${MBps(high)}) ${stair ? `in ${stair.steps} like-sized steps` : "along a straight line"} over ${floors} floors, more than start-up adds`,
     );
   }
 
@@ -756,7 +755,7 @@ export class LeakTracker {
       (Math.min(a, b) * 2 * 1000) / spanMs,
       (Math.max(a, b) * 2 * 1000) / spanMs,
       () =>
-        `post-GC floor jumped ${MB(a)} then ${MB(b)} MB at the last two GC cycles, in ${span(spanMs)} (${MBps(slope)} MB/s)`,
+        `post-GC floor jumped ${MB(a)} then ${MB(b)} MB at the last two GC cycles, in ${spanOfTime(spanMs)} (${MBps(slope)} MB/s)`,
     );
   }
 
@@ -792,7 +791,7 @@ export class LeakTracker {
     if (this.current.leaking && last - this.stallFirst < rose.persist * STALL_PERSIST) return false;
     const { slope, spanMs } = w;
     w.reason = () =>
-      `floor slope ${MBps(slope)} MB/s over ${span(spanMs)}, but it rose only ${MB(rose.mb)} MB over the last ${span(rose.ms)}: growth has stopped`;
+      `floor slope ${MBps(slope)} MB/s over ${spanOfTime(spanMs)}, but it rose only ${MB(rose.mb)} MB over the last ${spanOfTime(rose.ms)}: growth has stopped`;
     return true;
   }
 
@@ -985,7 +984,7 @@ export class LeakTracker {
     const { spanMs } = w;
     const { minSlope } = this.config;
     const about = (): string =>
-      `floor slope ${MBps(trend.slope)} MB/s (${MBps(trend.slopeLow)} to ${MBps(trend.slopeHigh)}) over ${span(spanMs)}`;
+      `floor slope ${MBps(trend.slope)} MB/s (${MBps(trend.slopeLow)} to ${MBps(trend.slopeHigh)}) over ${spanOfTime(spanMs)}`;
     if (trend.slope < minSlope)
       w.reason = () => `${about()}: under the ${MBps(minSlope)} MB/s threshold`;
     else if (!(trend.slopeLow > 0)) w.reason = () => `${about()}: not a significant trend`;
@@ -1005,7 +1004,7 @@ export class LeakTracker {
       w.leaking = true;
       w.since = Math.round(began);
       w.reason = () =>
-        `post-GC floor rising ${MBps(trend.slope)} MB/s (${MBps(trend.slopeLow)} to ${MBps(trend.slopeHigh)}) over ${span(spanMs)}, ${MB(growth)} MB`;
+        `post-GC floor rising ${MBps(trend.slope)} MB/s (${MBps(trend.slopeLow)} to ${MBps(trend.slopeHigh)}) over ${spanOfTime(spanMs)}, ${MB(growth)} MB`;
     }
   }
 }

@@ -12,6 +12,7 @@ import type { LeakVerdict } from "../leak/LeakVerdict.js";
 import type { RuleConfig } from "../RulesConfig.js";
 import type { GaugeSeries } from "../SeriesTable.js";
 import type { Judgement, Rule } from "./Rule.js";
+import { spanOfTime } from "../../text/spanOfTime.js";
 
 /** Watched series, most telling first: the first that leaks names the alert. */
 const WATCHED = [
@@ -94,7 +95,7 @@ function judge(memo: Memo, time: number): Judgement | undefined {
     const mb = (bytes: number): string => (bytes / 1e6).toFixed(3);
     let text = `${label} growing ${mb(verdict.slope)} MB/s (${mb(verdict.slopeLow)} to ${mb(verdict.slopeHigh)})`;
     if (verdict.leaking && verdict.since !== undefined)
-      text += ` for ${Math.round((time - verdict.since) / 60_000)} min`;
+      text += ` for ${spanOfTime(time - verdict.since)}`;
     // GPU memory grows towards the GPU's size; host memory counts against the cgroup's
     // limit, which RSS approaches.
     const until =
@@ -110,8 +111,8 @@ function judge(memo: Memo, time: number): Judgement | undefined {
             }
           : undefined;
     if (verdict.leaking && verdict.slope > 0 && until) {
-      const minutes = Math.max(0, Math.round((until.limit - until.level) / verdict.slope / 60));
-      text += `, ${until.what} in ${minutes} min`;
+      const ms = (Math.max(0, until.limit - until.level) / verdict.slope) * 1000;
+      text += `, ${until.what} in ${spanOfTime(ms)}`;
     }
     return `${text}: ${verdict.reason}`;
   };

@@ -47,7 +47,7 @@ function render(file: string, s: Summary): string {
   for (const [stage, q] of Object.entries(s.stages)) out += row(stage, q);
   out += `\n  CPU        mean ${s.cpu.mean === null ? "-" : s.cpu.mean.toFixed(3)}, max ${s.cpu.max === null ? "-" : s.cpu.max.toFixed(3)} (fraction of all cores)\n`;
   const growth = s.memory.growthBytesPerSecond;
-  out += `  memory     ${mb(s.memory.first)} -> ${mb(s.memory.last)}, peak ${mb(s.memory.peak)}, growth ${growth === null ? "-" : `${(growth / 1e6).toFixed(3)} MB/s`}\n`;
+  out += `  memory     ${mb(s.memory.first)} -> ${mb(s.memory.last)}, peak ${mb(s.memory.peak)}, growth ${growth === null ? "not judged (too few samples for the leak rule)" : `${(growth / 1e6).toFixed(3)} MB/s`}\n`;
   out += `  GPU peak   ${s.gpuPeakBytes === null ? "no GPU data" : mb(s.gpuPeakBytes)}\n\n`;
   if (s.alerts.length === 0) out += "  alerts     none\n";
   for (const a of s.alerts) {

@@ -191,6 +191,8 @@ function irregularLeakShape(
 const seed = fc.integer({ min: 1, max: 2 ** 31 - 1 });
 /** When a leak starts: after start-up, within the first three hours. */
 const leakStart = fc.integer({ min: 20 * MIN, max: 3 * HOUR });
+/** No saw-tooth, or scavenges every 3-30 s. */
+const smoothOrFastGc = fc.constantFrom<[number, number]>([0, 0], [3_000, 30_000]);
 /** No saw-tooth, scavenges every 3-30 s, or major GC every 1-5 minutes. */
 const smoothToMinuteGc = fc.constantFrom<[number, number]>(
   [0, 0],
@@ -533,7 +535,7 @@ describe("LeakTracker", () => {
     fc.assert(
       fc.property(
         seed,
-        fc.constantFrom<[number, number]>([0, 0], [3_000, 30_000]),
+        smoothOrFastGc,
         fc.double({ min: 1, max: 5, noNaN: true }),
         leakStart,
         fc.constantFrom(undefined, 10_000, 30_000),
@@ -815,7 +817,7 @@ describe("LeakTracker", () => {
     fc.assert(
       fc.property(
         seed,
-        fc.constantFrom<[number, number]>([0, 0], [3_000, 30_000]),
+        smoothOrFastGc,
         (s, cycleMs) => {
           const leak = { mbps: 1, start: HOUR, stop: HOUR + 30 * MIN };
           const shape = {
@@ -857,7 +859,7 @@ describe("LeakTracker", () => {
     fc.assert(
       fc.property(
         seed,
-        fc.constantFrom<[number, number]>([0, 0], [3_000, 30_000]),
+        smoothOrFastGc,
         fc.double({ min: 1, max: 5, noNaN: true }),
         fc.integer({ min: 30_000, max: 300_000 }),
         (s, cycleMs, mbps, stepEveryMs) => {

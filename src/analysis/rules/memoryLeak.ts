@@ -6,13 +6,13 @@
 // limit (the GPU's memory, or the cgroup's memory limit for host memory). Start-up needs no
 // fixed warm-up: the tracker tells growth that flattens from a leak.
 
+import { spanOfTime } from "../../text/spanOfTime.js";
 import { LeakTracker } from "../leak/LeakTracker.js";
 import { DEFAULT_LEAK_TRACKER_CONFIG, type LeakTrackerConfig } from "../leak/LeakTrackerConfig.js";
 import type { LeakVerdict } from "../leak/LeakVerdict.js";
 import type { RuleConfig } from "../RulesConfig.js";
 import type { GaugeSeries } from "../SeriesTable.js";
 import type { Judgement, Rule } from "./Rule.js";
-import { spanOfTime } from "../../text/spanOfTime.js";
 
 /** Watched series, most telling first: the first that leaks names the alert. */
 const WATCHED = [

@@ -815,38 +815,34 @@ describe("LeakTracker", () => {
 
   it("clears within 10 minutes once a 1 MB/s leak stops, and stays clear", () => {
     fc.assert(
-      fc.property(
-        seed,
-        smoothOrFastGc,
-        (s, cycleMs) => {
-          const leak = { mbps: 1, start: HOUR, stop: HOUR + 30 * MIN };
-          const shape = {
-            seed: s,
-            hours: 3,
-            cycleMs,
-            amplitudeMB: 50,
-            noiseMB: 2,
-            startupMB: 0,
-            startupMs: 1,
-            leak,
-          };
-          const tracker = new LeakTracker();
-          const times: number[] = [];
-          let ended: string | undefined;
-          let was = false;
-          generate(shape, (t, v) => {
-            tracker.observe(t, v);
-            const { leaking, reason } = tracker.verdict();
-            if (leaking) times.push(t);
-            else if (was) ended = reason;
-            was = leaking;
-          });
-          expect(times.some((t) => t < leak.stop)).toBe(true);
-          expect(Math.max(...times) - leak.stop).toBeLessThanOrEqual(10 * MIN);
-          // The verdict that ends it says why.
-          expect(ended).toMatch(/growth has stopped/);
-        },
-      ),
+      fc.property(seed, smoothOrFastGc, (s, cycleMs) => {
+        const leak = { mbps: 1, start: HOUR, stop: HOUR + 30 * MIN };
+        const shape = {
+          seed: s,
+          hours: 3,
+          cycleMs,
+          amplitudeMB: 50,
+          noiseMB: 2,
+          startupMB: 0,
+          startupMs: 1,
+          leak,
+        };
+        const tracker = new LeakTracker();
+        const times: number[] = [];
+        let ended: string | undefined;
+        let was = false;
+        generate(shape, (t, v) => {
+          tracker.observe(t, v);
+          const { leaking, reason } = tracker.verdict();
+          if (leaking) times.push(t);
+          else if (was) ended = reason;
+          was = leaking;
+        });
+        expect(times.some((t) => t < leak.stop)).toBe(true);
+        expect(Math.max(...times) - leak.stop).toBeLessThanOrEqual(10 * MIN);
+        // The verdict that ends it says why.
+        expect(ended).toMatch(/growth has stopped/);
+      }),
       { numRuns: 20, seed: 20261202 },
     );
   });

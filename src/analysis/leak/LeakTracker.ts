@@ -18,11 +18,11 @@
 // samples gives the same verdicts whatever calls verdict().
 
 import { linearRegression } from "simple-statistics";
+import { spanOfTime } from "../../text/spanOfTime.js";
 import { FloorBuckets } from "./FloorBuckets.js";
 import { GcCycles } from "./GcCycles.js";
 import { leakTrackerConfig, type LeakTrackerConfig } from "./LeakTrackerConfig.js";
 import type { LeakVerdict } from "./LeakVerdict.js";
-import { spanOfTime } from "../../text/spanOfTime.js";
 import { median, TrendScratch, trendTest } from "./trendTest.js";
 
 /** Floors a window aims for: enough for the test, few enough to stay cheap. */
@@ -535,16 +535,14 @@ export class LeakTracker {
     if (f[1]! - lowest < needed) return false;
     // A busy series' floors scatter by tens of MB: the rise must stand clear of that too,
     // and so must each step of a staircase, on any series.
-    const smooth = this.config.maxGcCycleMs === 0;
     const scatter = this.floorScatter(n);
     if (busy) {
       needed += ONSET_SCATTERS * scatter;
       if (f[1]! - lowest < needed) return false;
     }
-    const stepOver = (smooth ? SMOOTH_STAIR_SCATTERS : STAIR_SCATTERS) * scatter;
     // Growth began at some floor: the nearest one from which the rest read as a leak.
     for (let onset = ONSET_FLOORS - 1; onset < n; onset++) {
-      if (this.leakSinceOnset(onset, needed, stepOver, scatter, horizon, t)) return true;
+      if (this.leakSinceOnset(onset, needed, scatter, horizon, t)) return true;
     }
     return false;
   }
@@ -583,13 +581,12 @@ export class LeakTracker {
   }
 
   /**
-   * Whether onset floors onset..0 (newest first) read as a leak, a staircase's steps each
-   * climbing over `stepOver`; sets the verdict when so.
+   * Whether onset floors onset..0 (newest first) read as a leak, given the scatter of one
+   * floor of `horizon` buckets; sets the verdict when so.
    */
   private leakSinceOnset(
     onset: number,
     needed: number,
-    stepOver: number,
     scatter: number,
     horizon: number,
     t: number,
@@ -610,7 +607,7 @@ export class LeakTracker {
     // before its first step to the floor after its last rises a step less than they do.
     const strays = worst - LINE_FIT * rise;
     const stair =
-      strays > 0 || lineRise < needed ? this.likeSteps(onset, rise, stepOver) : undefined;
+      strays > 0 || lineRise < needed ? this.likeSteps(onset, rise, scatter) : undefined;
     const stepMB = stair?.largest ?? 0;
     if (strays > STAIR_SLACK * stepMB || lineRise + stepMB < needed) return false;
     const slope = (rise / spanMs) * 1000;
@@ -650,15 +647,18 @@ export class LeakTracker {
   /**
    * The like-sized steps onset floors onset..0 climbed by `rise` in, how many and the
    * largest, when they make a staircase (at least STAIR_STEPS). A step is a climb of over
-   * LINE_FIT of the rise, and over `stepOver`, between two neighbouring floors, or two in
-   * a row. Looked at only when a straight climb did not fit, so it may allocate.
+   * LINE_FIT of the rise, and over STAIR_SCATTERS (SMOOTH_STAIR_SCATTERS) times one floor's
+   * `scatter`, between two neighbouring floors, or two in a row. Looked at only when a
+   * straight climb did not fit, so it may allocate.
    */
   private likeSteps(
     onset: number,
     rise: number,
-    stepOver: number,
+    scatter: number,
   ): { steps: number; largest: number } | undefined {
     const f = this.onsetFloors;
+    const smooth = this.config.maxGcCycleMs === 0;
+    const stepOver = (smooth ? SMOOTH_STAIR_SCATTERS : STAIR_SCATTERS) * scatter;
     const high = Math.max(LINE_FIT * rise, stepOver);
     let steps = 0;
     let smallest = Infinity;

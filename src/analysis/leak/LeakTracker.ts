@@ -34,6 +34,14 @@ const TARGET_POINTS = 12;
  */
 const STAIRCASE_MS = 2 * 3_600_000;
 const MIN_POINTS = 6;
+/**
+ * While a leak is reported, a window's trend keeps it when it holds at this share of the
+ * level z that raised it (3.09 → 2.32: one-sided 0.1 % → 1 %). A slow leak's trend drifts
+ * in and out of significance with the floors' wander, and each time it fell out the
+ * report ended and the alert resolved and fired again. Nothing else is relaxed: a stop,
+ * the allowance and the level-shift tests end a report as before.
+ */
+const HOLD_LEVEL = 0.75;
 /** A window is re-judged when a block of new data is in, and at least this often (buckets). */
 const REJUDGE_BUCKETS = 30;
 /** Post-GC floors of whole cycles looked at, and how many must rise in a row. */
@@ -926,6 +934,7 @@ export class LeakTracker {
     busyRamp: boolean,
   ): void {
     const firstBlock = last - count * block + 1;
+    const held = this.current.leaking;
     w.valid = false;
     w.leaking = false;
     if (count < MIN_POINTS || firstBlock < this.firstBucket) return;
@@ -941,7 +950,14 @@ export class LeakTracker {
     // Gaps in the data (a paused process) leave too few witnesses to judge.
     if (n < Math.max(MIN_POINTS, Math.ceil(count * 0.75))) return;
     w.valid = true;
-    const trend = trendTest(this.pt, this.pv, n, this.config.z, this.scratch);
+    const trend = trendTest(
+      this.pt,
+      this.pv,
+      n,
+      this.config.z,
+      this.scratch,
+      HOLD_LEVEL * this.config.z,
+    );
     w.slope = trend.slope;
     w.slopeLow = trend.slopeLow;
     w.slopeHigh = trend.slopeHigh;
@@ -981,13 +997,14 @@ export class LeakTracker {
     // Too few floors for the test's level (WEAK_WINDOW_BURSTS).
     if (trend.weak && !staircase && w.spanMs >= WEAK_WINDOW_BURSTS * this.config.burstMs)
       allowance *= WEAK_GROWTH;
+    const significant = trend.slopeLow > 0 || (held && trend.slopeLowHeld > 0);
     const { spanMs } = w;
     const { minSlope } = this.config;
     const about = (): string =>
       `floor slope ${MBps(trend.slope)} MB/s (${MBps(trend.slopeLow)} to ${MBps(trend.slopeHigh)}) over ${spanOfTime(spanMs)}`;
     if (trend.slope < minSlope)
       w.reason = () => `${about()}: under the ${MBps(minSlope)} MB/s threshold`;
-    else if (!(trend.slopeLow > 0)) w.reason = () => `${about()}: not a significant trend`;
+    else if (!significant) w.reason = () => `${about()}: not a significant trend`;
     else if (growth < allowance)
       w.reason = () =>
         `${about()}: ${MB(growth)} MB is within the ${MB(allowance)} MB a cache or start-up may add`;
@@ -1003,8 +1020,11 @@ export class LeakTracker {
     else {
       w.leaking = true;
       w.since = Math.round(began);
+      // Its interval is stated at level z; a trend kept only at the lower level says so.
+      const kept =
+        trend.slopeLow > 0 ? "" : "; kept: significant at the lower level a reported leak needs";
       w.reason = () =>
-        `post-GC floor rising ${MBps(trend.slope)} MB/s (${MBps(trend.slopeLow)} to ${MBps(trend.slopeHigh)}) over ${spanOfTime(spanMs)}, ${MB(growth)} MB`;
+        `post-GC floor rising ${MBps(trend.slope)} MB/s (${MBps(trend.slopeLow)} to ${MBps(trend.slopeHigh)}) over ${spanOfTime(spanMs)}, ${MB(growth)} MB${kept}`;
     }
   }
 }

@@ -9,6 +9,8 @@ export interface Trend {
   slope: number; // per time unit of t
   slopeLow: number;
   slopeHigh: number;
+  /** The interval's lower end at level `holdZ` (the level that keeps a trend already found). */
+  slopeLowHeld: number;
   /** Mann–Kendall z after the autocorrelation correction. */
   z: number;
   /**
@@ -62,13 +64,17 @@ function senSlope(t: Float64Array, v: Float64Array, from: number, to: number, s:
   return m === 0 ? 0 : median(s.slopes.subarray(0, m));
 }
 
-/** `t` and `v` hold `n` points in time order (n ≥ 4); `z` is the one-sided level. */
+/**
+ * `t` and `v` hold `n` points in time order (n ≥ 4); `z` is the one-sided level, `holdZ`
+ * a lower one for `slopeLowHeld`.
+ */
 export function trendTest(
   t: Float64Array,
   v: Float64Array,
   n: number,
   z: number,
   s: TrendScratch,
+  holdZ = z,
 ): Trend {
   let pairs = 0;
   let score = 0;
@@ -105,14 +111,17 @@ export function trendTest(
   const zScore = score === 0 ? 0 : (score - Math.sign(score)) / sd;
   const c = z * sd;
   const lowIndex = Math.floor((pairs - c) / 2);
-  const slopeLow = sorted[Math.max(0, Math.min(pairs - 1, lowIndex))]!;
-  const slopeHigh = sorted[Math.max(0, Math.min(pairs - 1, Math.ceil((pairs + c) / 2)))]!;
+  const at = (index: number): number => sorted[Math.max(0, Math.min(pairs - 1, index))]!;
+  const slopeLow = at(lowIndex);
+  const slopeLowHeld = at(Math.floor((pairs - holdZ * sd) / 2));
+  const slopeHigh = at(Math.ceil((pairs + c) / 2));
   const scale = 1.4826 * median(work);
 
   return {
     slope,
     slopeLow,
     slopeHigh,
+    slopeLowHeld,
     z: zScore,
     weak: lowIndex < 0,
     scale,

@@ -32,6 +32,21 @@ describe("trendTest", () => {
     expect(judge([300, 310, 321, 329, 341, 350, 359, 371]).weak).toBe(false);
   });
 
+  it("states the interval's lower end at a second, lower level for a trend already found", () => {
+    // A climb of 0.8 MB a floor in ±3 MB of noise: Mann-Kendall z 2.5, between the level
+    // that raises a leak (3.09) and the one that keeps it reported (2.32).
+    const floors = [302.5, 297.8, 303.1, 300.4, 306.2, 303, 302.3, 307.6, 304.9, 308.2, 305, 310.8];
+    const t = Float64Array.from(floors, (_, i) => i * 600);
+    const v = Float64Array.from(floors, (mb) => mb * MB);
+    const trend = trendTest(t, v, floors.length, 3.09, new TrendScratch(24), 2.32);
+    expect(trend.z).toBeGreaterThan(2.32);
+    expect(trend.z).toBeLessThan(3.09);
+    expect(trend.slopeLow).toBeLessThanOrEqual(0);
+    expect(trend.slopeLowHeld).toBeGreaterThan(0);
+    // Without a second level both ends are the same.
+    expect(judge(floors).slopeLowHeld).toBe(judge(floors).slopeLow);
+  });
+
   it("takes a single level shift for a step, and growth that stopped for flattened", () => {
     expect(judge([300, 301, 299, 300, 301, 300, 340, 341, 339, 340, 341, 340]).stepLike).toBe(true);
     expect(judge([300, 310, 320, 330, 340, 350, 355, 356, 355, 356, 355, 356]).flattened).toBe(

@@ -996,6 +996,23 @@ describe("LeakTracker", () => {
     expect(again).toBeLessThanOrEqual(13);
   });
 
+  it("says so when a reported leak is kept by a trend that holds only at the lower level", () => {
+    // 0.02 MB/s on a series declared smooth, floors varying by a third: after two hours the
+    // deciding window's interval at z reaches below zero while the leak goes on.
+    const shape = series(1, 5, [0, 0], 300, {
+      irregular: 0.3,
+      leak: { mbps: 0.02, start: HOUR, stop: 5 * HOUR },
+    });
+    const kept = verdictsOf((sample) => generate(shape, sample), { maxGcCycleMs: 0 }).filter(
+      (v) => v.leaking && v.reason.includes("kept: significant at the lower level"),
+    );
+    expect(kept.length).toBeGreaterThan(0);
+    for (const v of kept) {
+      expect(v.slope).toBeGreaterThan(0);
+      expect(v.slopeLow).toBeLessThanOrEqual(0);
+    }
+  });
+
   it("keeps the alert up through a 0.2-5 MB/s leak, steady or stepwise, under irregular GC", () => {
     // Windows drop in and out of significance, and a floor rule's evidence leaves its
     // lookback, while the leak goes on: the verdict holds while the floor keeps the pace.

@@ -550,16 +550,7 @@ describe("LeakTracker", () => {
         fc.constantFrom(undefined, 10_000, 30_000),
         (s, cycleMs, mbps, start, stepEveryMs) => {
           const leak = { mbps, start, stop: start + HOUR, stepEveryMs };
-          const shape = {
-            seed: s,
-            hours: start / HOUR + 1,
-            cycleMs,
-            amplitudeMB: 50,
-            noiseMB: 2,
-            startupMB: 0,
-            startupMs: 1,
-            leak,
-          };
+          const shape = series(s, start / HOUR + 1, cycleMs, 50, { leak });
           // A smooth series is declared so, as the memory_leak rule declares heap after
           // GC and GPU memory. Undeclared, a ramp from standing still may be a GC cycle
           // until it has lasted 5.5 minutes.
@@ -826,16 +817,7 @@ describe("LeakTracker", () => {
     fc.assert(
       fc.property(seed, smoothOrFastGc, (s, cycleMs) => {
         const leak = { mbps: 1, start: HOUR, stop: HOUR + 30 * MIN };
-        const shape = {
-          seed: s,
-          hours: 3,
-          cycleMs,
-          amplitudeMB: 50,
-          noiseMB: 2,
-          startupMB: 0,
-          startupMs: 1,
-          leak,
-        };
+        const shape = series(s, 3, cycleMs, 50, { leak });
         const tracker = new LeakTracker();
         const times: number[] = [];
         let ended: string | undefined;

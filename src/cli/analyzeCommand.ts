@@ -8,6 +8,7 @@ import { applyRuleOverrides } from "../analysis/RulesConfig.js";
 import type { Quantiles, Summary } from "../analysis/SessionView.js";
 import { escapeTerminal } from "../text/escapeTerminal.js";
 import { jsonForTerminal } from "../text/jsonForTerminal.js";
+import { memoryGrowth } from "../text/memoryGrowth.js";
 import { readSession } from "./readSession.js";
 import { collect } from "./options.js";
 
@@ -46,8 +47,7 @@ function render(file: string, s: Summary): string {
   out += row("utterance", s.latency);
   for (const [stage, q] of Object.entries(s.stages)) out += row(stage, q);
   out += `\n  CPU        mean ${s.cpu.mean === null ? "-" : s.cpu.mean.toFixed(3)}, max ${s.cpu.max === null ? "-" : s.cpu.max.toFixed(3)} (fraction of all cores)\n`;
-  const growth = s.memory.growthBytesPerSecond;
-  out += `  memory     ${mb(s.memory.first)} -> ${mb(s.memory.last)}, peak ${mb(s.memory.peak)}, growth ${growth === null ? "not judged (too few samples for the leak rule)" : `${(growth / 1e6).toFixed(3)} MB/s`}\n`;
+  out += `  memory     ${mb(s.memory.first)} -> ${mb(s.memory.last)}, peak ${mb(s.memory.peak)}, growth ${memoryGrowth(s.memory.growthBytesPerSecond)}\n`;
   out += `  GPU peak   ${s.gpuPeakBytes === null ? "no GPU data" : mb(s.gpuPeakBytes)}\n\n`;
   if (s.alerts.length === 0) out += "  alerts     none\n";
   for (const a of s.alerts) {

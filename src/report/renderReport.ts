@@ -11,6 +11,7 @@ import type { AlertEvent, RecordedEvent } from "../analysis/AnalyzerEvent.js";
 import type { SessionSeries, Summary } from "../analysis/SessionView.js";
 import { escapeHtml } from "../text/escapeHtml.js";
 import { jsonForScript } from "../text/jsonForScript.js";
+import { memoryGrowth } from "../text/memoryGrowth.js";
 
 const require = createRequire(import.meta.url);
 const UPLOT_JS = readFileSync(require.resolve("uplot/dist/uPlot.iife.min.js"), "utf8");
@@ -90,12 +91,7 @@ export function renderReport(input: ReportInput): string {
       "memory first → last (peak)",
       `${mb(summary.memory.first)} → ${mb(summary.memory.last)} (${mb(summary.memory.peak)})`,
     ],
-    [
-      "memory growth",
-      summary.memory.growthBytesPerSecond === null
-        ? "-"
-        : `${(summary.memory.growthBytesPerSecond / 1e6).toFixed(3)} MB/s`,
-    ],
+    ["memory growth", memoryGrowth(summary.memory.growthBytesPerSecond)],
     ["leak verdict", input.leakVerdict],
     ["GPU memory peak", summary.gpuPeakBytes === null ? "no GPU data" : mb(summary.gpuPeakBytes)],
     ["alerts", String(input.alerts.length)],

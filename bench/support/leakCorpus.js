@@ -62,6 +62,13 @@ export const GC_CLASSES = {
   smooth: () => ({ cycle: () => Infinity, amplitude: 0 }),
 };
 
+/** Slow wander (fragmentation, caches): an AR(1) step of this sd (bytes) each sample... */
+export const WANDER_STEP_BYTES = 0.3 * MB;
+/** ...forgetting with this time constant (ms). */
+export const WANDER_MEMORY_MS = 600e3;
+/** Range of a leak trace's white noise (MB, sd). */
+export const LEAK_NOISE_MB = [0.5, 3];
+
 /**
  * A memory series sampled every ~5 s. `offset(t)` adds the regime's own level changes;
  * `activity(t)` scales the allocation rate (0 = idle: no garbage, no GC).
@@ -92,16 +99,17 @@ function simulate(random, { durationMs, gc, noiseMB, offset, activity = () => 1 
         floorJitter = gauss(random) * 0.02 * gc.amplitude;
       }
     }
-    // Slow wander (fragmentation, caches) with a ten-minute memory.
-    wander = wander * Math.exp(-dt / 600e3) + gauss(random) * 0.3 * MB;
+    wander = wander * Math.exp(-dt / WANDER_MEMORY_MS) + gauss(random) * WANDER_STEP_BYTES;
     t[i] = ti;
     v[i] = base + offset(ti) + garbage + floorJitter + wander + gauss(random) * noiseMB * MB;
   }
   return { t, v };
 }
 
-function pickGc(random, classes = Object.keys(GC_CLASSES)) {
-  const name = classes[Math.floor(random() * classes.length)];
+/** A GC class drawn from `classes`, or `forced` where given (the draw is still made). */
+function pickGc(random, classes = Object.keys(GC_CLASSES), forced = undefined) {
+  const name = forced ?? classes[Math.floor(random() * classes.length)];
+  if (forced) random();
   return { name, gc: GC_CLASSES[name](random) };
 }
 
@@ -117,7 +125,11 @@ function schedule(random, durationMs, onRange, offRange) {
   return spans;
 }
 
-/** Leak-free regimes: name → (seed, days) → { t, v, background }. */
+/**
+ * Leak-free regimes: name → (seed, days, gcClass?) → { t, v, background }. Start-up growth,
+ * one-off steps and load draw their GC class unless `gcClass` names one ("smooth": the heap
+ * right after each GC, or GPU memory, as the process sees them).
+ */
 export const REGIMES = {
   "saw-tooth 3-30 s": (seed, days) => sawTooth(seed, days, "gc 3-30 s"),
   "saw-tooth 1-5 min": (seed, days) => sawTooth(seed, days, "gc 1-5 min"),
@@ -133,9 +145,9 @@ export const REGIMES = {
     });
   },
   // The process restarts every few hours and grows 20-100 MB over 1-6 minutes each time.
-  "start-up growth": (seed, days) => {
+  "start-up growth": (seed, days, gcClass) => {
     const random = rng(seed);
-    const { gc } = pickGc(random);
+    const { gc } = pickGc(random, undefined, gcClass);
     const restarts = [0];
     while (restarts[restarts.length - 1] < days * DAY_MS) {
       restarts.push(restarts[restarts.length - 1] + uniform(random, 2, 8) * HOUR);
@@ -159,9 +171,9 @@ export const REGIMES = {
     });
   },
   // A cache filled once, a second model loaded, a buffer released: 20-300 MB in under 30 s.
-  "one-off steps": (seed, days) => {
+  "one-off steps": (seed, days, gcClass) => {
     const random = rng(seed);
-    const { gc } = pickGc(random);
+    const { gc } = pickGc(random, undefined, gcClass);
     const steps = [];
     let level = 0;
     for (let t = uniform(random, 0.5, 4) * HOUR; t < days * DAY_MS;) {
@@ -201,9 +213,9 @@ export const REGIMES = {
     });
   },
   // Busy stretches hold 20-80 MB more (requests in flight) and allocate 2-4x faster.
-  "load comes and goes": (seed, days) => {
+  "load comes and goes": (seed, days, gcClass) => {
     const random = rng(seed);
-    const { gc } = pickGc(random, ["gc 3-30 s", "gc 1-5 min", "gc irregular"]);
+    const { gc } = pickGc(random, ["gc 3-30 s", "gc 1-5 min", "gc irregular"], gcClass);
     const busy = schedule(random, days * DAY_MS, [10 * MIN, 3 * HOUR], [10 * MIN, 4 * HOUR]).map(
       ([a, b]) => ({
         a,
@@ -270,7 +282,7 @@ export function leakTrace(seed, { rateMBps, shape, gcClass }) {
   const series = simulate(random, {
     durationMs,
     gc: GC_CLASSES[gcClass](random),
-    noiseMB: uniform(random, 0.5, 3),
+    noiseMB: uniform(random, ...LEAK_NOISE_MB),
     offset: (t) => {
       if (t < start) return 0;
       if (shape === "steady") return rate * (Math.min(t, stop) - start);

@@ -23,6 +23,11 @@ export interface SeriesShape {
   steps?: readonly { at: number; mb: number; ms: number }[];
   /** Idle (no allocation, so no GC) from the start until then, ms. */
   idleUntilMs?: number;
+  /**
+   * Read as the heap after GC is: a new value only at each major GC, drawn this far apart
+   * (ms), and the last one repeated at every sample in between.
+   */
+  readEveryMs?: [number, number];
   /** Leak: MB/s from `start` to `stop` (ms); `stepEveryMs` makes it stepwise. */
   leak?: { mbps: number; start: number; stop: number; stepEveryMs?: number };
 }
@@ -54,6 +59,11 @@ export function generate(shape: SeriesShape, sample: (t: number, v: number) => v
   let height = shape.amplitudeMB * MB;
   let last = 0;
   const end = shape.hours * 3_600_000;
+  // The reads draw from their own stream, so a series read so is the same series.
+  const read = shape.readEveryMs;
+  const readRandom = rng(shape.seed + 1);
+  let nextRead = 0;
+  let held = 0;
   for (let i = 0; i * 5000 < end; i++) {
     const t = i * 5000 + Math.round((random() - 0.5) * 600);
     if (hi > 0 && t >= (shape.idleUntilMs ?? 0)) {
@@ -75,7 +85,12 @@ export function generate(shape: SeriesShape, sample: (t: number, v: number) => v
       const every = leak.stepEveryMs;
       offset += (leak.mbps * MB * (every ? Math.ceil(ms / every) * every : ms)) / 1000;
     }
-    sample(t, 300 * MB + offset + floor + garbage + gauss() * shape.noiseMB * MB);
+    const value = 300 * MB + offset + floor + garbage + gauss() * shape.noiseMB * MB;
+    if (read && t >= nextRead) {
+      held = value;
+      nextRead = t + read[0] + (read[1] - read[0]) * readRandom();
+    }
+    sample(t, read ? held : value);
   }
 }
 

@@ -19,6 +19,7 @@ import {
   LEAK_NOISE_MB,
   LEAK_RATES_MBPS,
   LEAK_TARGET_MS,
+  MAJOR_GC_READS_MS,
   REGIMES,
   STEP_MS,
   TUNING_SEEDS,
@@ -323,16 +324,24 @@ console.log(
   `\nvoxtrace: median (worst) delay per GC class over ${seeds.length} seeds, steady | stepwise`,
 );
 // The smooth class judged as RSS (not declared smooth): a ramp from standing still may be
-// the first GC cycle after idle hours, so short windows wait for it to outlast one.
-const columns = [...gcClasses, "smooth, as RSS"];
+// the first GC cycle after idle hours, so short windows wait for it to outlast one. And
+// read as the heap after GC is, a new value only at each major GC (1.5-8.5 minutes apart).
+const MAJOR_GC_READS = "smooth, read at major GCs";
+const variants = {
+  "smooth, as RSS": { gcClass: "smooth", config: undefined },
+  [MAJOR_GC_READS]: { gcClass: "smooth", config: SMOOTH_CONFIG, readEveryMs: MAJOR_GC_READS_MS },
+};
+const columns = [...gcClasses, ...Object.keys(variants)];
 for (const rate of LEAK_RATES_MBPS) {
   for (const shape of ["steady", "stepwise"]) {
-    for (const seed of seeds) {
-      const trace = leakTrace(seed, { rateMBps: rate, shape, gcClass: "smooth" });
-      const r = run(DETECTORS.voxtrace, trace, trace.leak.start);
-      const key = `${rate}|smooth, as RSS|${shape}`;
-      byClass.set(key, [...(byClass.get(key) ?? []), delayOf(r, trace)]);
-      noteCleared(key, r, trace);
+    for (const [column, { gcClass, config, readEveryMs }] of Object.entries(variants)) {
+      for (const seed of seeds) {
+        const trace = leakTrace(seed, { rateMBps: rate, shape, gcClass, readEveryMs });
+        const r = run(DETECTORS.voxtrace, trace, trace.leak.start, config);
+        const key = `${rate}|${column}|${shape}`;
+        byClass.set(key, [...(byClass.get(key) ?? []), delayOf(r, trace)]);
+        noteCleared(key, r, trace);
+      }
     }
   }
 }
@@ -356,21 +365,25 @@ classTable((key) => fmt(Math.max(0, resolvedByClass.get(key) ?? 0) + RESOLVE_FOR
 
 // Six seeds a cell say little about the tail: the same cells on the wide seeds, voxtrace
 // alone (the other detectors' tails are in the table above already: they miss or fire early).
+const wideColumns = [...gcClasses, MAJOR_GC_READS];
 const wideDelays = new Map();
 const wideResolved = new Map();
 const wideAgain = new Map();
 for (const rate of LEAK_RATES_MBPS) {
   for (const shape of ["steady", "stepwise"]) {
-    for (const gcClass of gcClasses) {
-      const key = `${rate}|${gcClass}|${shape}`;
-      const config = gcClass === "smooth" ? SMOOTH_CONFIG : undefined;
+    for (const column of wideColumns) {
+      const key = `${rate}|${column}|${shape}`;
+      const { gcClass, config, readEveryMs } = variants[column] ?? {
+        gcClass: column,
+        config: column === "smooth" ? SMOOTH_CONFIG : undefined,
+      };
       for (const seed of wide) {
-        const trace = leakTrace(seed, { rateMBps: rate, shape, gcClass });
+        const trace = leakTrace(seed, { rateMBps: rate, shape, gcClass, readEveryMs });
         const r = run(DETECTORS.voxtrace, trace, trace.leak.start, config, trace.leak.stop);
         wideDelays.set(key, [...(wideDelays.get(key) ?? []), delayOf(r, trace)]);
         const resolved = Math.max(0, r.lastCondition - trace.leak.lastGrowth) + RESOLVE_FOR_MS;
         wideResolved.set(key, [...(wideResolved.get(key) ?? []), resolved]);
-        wideAgain.set(gcClass, (wideAgain.get(gcClass) ?? 0) + r.again);
+        wideAgain.set(column, (wideAgain.get(column) ?? 0) + r.again);
       }
     }
   }
@@ -382,16 +395,16 @@ classTable((key) => {
   const delays = wideDelays.get(key);
   const missed = delays.filter((d) => d === Infinity).length;
   return `${show(percentile(delays, 0.5))} / ${show(percentile(delays, 0.9))}${missed ? ` (${missed} missed)` : ""}`;
-}, gcClasses);
+}, wideColumns);
 console.log(
   `\nvoxtrace on the same seeds: 90th percentile (worst) time from the leak's last growth to the alert resolving, steady | stepwise (target 10 min)`,
 );
 classTable((key) => {
   const times = wideResolved.get(key);
   return `${fmt(percentile(times, 0.9))} (${fmt(percentile(times, 1))})`;
-}, gcClasses);
+}, wideColumns);
 console.log(
-  `re-alerts (resolved and fired again while the leak went on) over the ${LEAK_RATES_MBPS.length * 2 * wide.length} traces of each class: ${gcClasses.map((c) => `${c} ${wideAgain.get(c)}`).join(", ")}`,
+  `re-alerts (resolved and fired again while the leak went on) over the ${LEAK_RATES_MBPS.length * 2 * wide.length} traces of each class: ${wideColumns.map((c) => `${c} ${wideAgain.get(c)}`).join(", ")}`,
 );
 
 // What the data allows: how often even the best test, told when the leak stopped, misses

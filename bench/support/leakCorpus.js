@@ -252,6 +252,24 @@ function sawTooth(seed, days, gcClass) {
   });
 }
 
+/**
+ * The heap after GC as a process reports it: a new reading only at each major GC, drawn
+ * `[lo, hi]` ms apart, and the last one repeated at every sample in between. Under a slow
+ * major GC a leak then shows as a staircase, and a stop only at the next reading.
+ */
+export const MAJOR_GC_READS_MS = [90e3, 510e3];
+function readAtMajorGcs({ t, v }, random, [lo, hi]) {
+  let next = 0;
+  let held = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] >= next) {
+      held = v[i];
+      next = t[i] + uniform(random, lo, hi);
+    }
+    v[i] = held;
+  }
+}
+
 export const LEAK_RATES_MBPS = [0.01, 0.05, 0.2, 1, 5];
 /** Delay targets (ms) per rate; 5 MB/s shares 1 MB/s's. */
 export const LEAK_TARGET_MS = {
@@ -266,9 +284,10 @@ export const LEAK_TARGET_MS = {
  * A leak of `rateMBps` on a background of GC class `gcClass`: steady, or `stepwise` (a
  * fixed amount after every few utterances, irregularly spaced 30-300 s on average).
  * It starts anywhere in the first three hours and stops after max(2 x target, 1 h); the
- * trace runs 90 minutes past the stop so clearing can be seen.
+ * trace runs 90 minutes past the stop so clearing can be seen. `readEveryMs` reads it as
+ * the heap after GC is read (readAtMajorGcs).
  */
-export function leakTrace(seed, { rateMBps, shape, gcClass }) {
+export function leakTrace(seed, { rateMBps, shape, gcClass, readEveryMs = undefined }) {
   const random = rng(seed * 7919 + Math.round(rateMBps * 1000));
   const start = Math.round(uniform(random, 0, 3) * HOUR);
   const stop = start + Math.max(2 * LEAK_TARGET_MS[rateMBps], HOUR);
@@ -290,6 +309,7 @@ export function leakTrace(seed, { rateMBps, shape, gcClass }) {
       return k * stepSize;
     },
   });
+  if (readEveryMs) readAtMajorGcs(series, rng(seed * 7919 + 1), readEveryMs);
   // Memory stops growing at the stop, or for a stepwise leak at its last step.
   const lastGrowth = shape === "steady" ? stop : stepAt[stepAt.length - 1];
   return { ...series, leak: { start, stop, lastGrowth, rateMBps, shape } };

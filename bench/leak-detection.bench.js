@@ -20,6 +20,7 @@ import {
   LEAK_RATES_MBPS,
   LEAK_TARGET_MS,
   MAJOR_GC_READS_MS,
+  readAsHeapAfterGc,
   REGIMES,
   STEP_MS,
   TUNING_SEEDS,
@@ -244,12 +245,16 @@ for (const [regime, make] of Object.entries(REGIMES)) {
   const rows = [[regime, undefined, undefined]];
   // The heap after GC and GPU memory see start-up, caches and load too, with no saw-tooth.
   if (regime === "noise only") rows.push([`${regime}, declared smooth`, SMOOTH_CONFIG]);
-  if (SMOOTH_TOO.has(regime))
+  if (SMOOTH_TOO.has(regime)) {
     rows.push([`${regime}, smooth and declared so`, SMOOTH_CONFIG, "smooth"]);
-  for (const [label, config, gcClass] of rows) {
-    const counts = wide.map(
-      (seed) => run(DETECTORS.voxtrace, make(seed, DAYS, gcClass), Infinity, config).alerts,
-    );
+    rows.push([`${regime}, smooth, read at major GCs`, SMOOTH_CONFIG, "smooth", true]);
+  }
+  for (const [label, config, gcClass, atMajorGcs] of rows) {
+    const counts = wide.map((seed) => {
+      const trace = make(seed, DAYS, gcClass);
+      if (atMajorGcs) readAsHeapAfterGc(trace, seed);
+      return run(DETECTORS.voxtrace, trace, Infinity, config).alerts;
+    });
     const total = counts.reduce((a, b) => a + b, 0);
     const weeks = counts.filter((c) => c > 0).length;
     console.log(`| ${label} | ${(total / wide.length).toFixed(2)} | ${weeks} of ${wide.length} |`);

@@ -258,6 +258,11 @@ function sawTooth(seed, days, gcClass) {
  * major GC a leak then shows as a staircase, and a stop only at the next reading.
  */
 export const MAJOR_GC_READS_MS = [90e3, 510e3];
+/** `series` (a regime's trace) read so, in place, with reads drawn from `seed`. */
+export function readAsHeapAfterGc(series, seed) {
+  readAtMajorGcs(series, rng(seed * 7919 + 1), MAJOR_GC_READS_MS);
+  return series;
+}
 function readAtMajorGcs({ t, v }, random, [lo, hi]) {
   let next = 0;
   let held = 0;

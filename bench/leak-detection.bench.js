@@ -19,7 +19,6 @@ import {
   LEAK_NOISE_MB,
   LEAK_RATES_MBPS,
   LEAK_TARGET_MS,
-  MAJOR_GC_READS_MS,
   readAsHeapAfterGc,
   REGIMES,
   STEP_MS,
@@ -334,14 +333,14 @@ console.log(
 const MAJOR_GC_READS = "smooth, read at major GCs";
 const variants = {
   "smooth, as RSS": { gcClass: "smooth", config: undefined },
-  [MAJOR_GC_READS]: { gcClass: "smooth", config: SMOOTH_CONFIG, readEveryMs: MAJOR_GC_READS_MS },
+  [MAJOR_GC_READS]: { gcClass: "smooth", config: SMOOTH_CONFIG, atMajorGcs: true },
 };
 const columns = [...gcClasses, ...Object.keys(variants)];
 for (const rate of LEAK_RATES_MBPS) {
   for (const shape of ["steady", "stepwise"]) {
-    for (const [column, { gcClass, config, readEveryMs }] of Object.entries(variants)) {
+    for (const [column, { gcClass, config, atMajorGcs }] of Object.entries(variants)) {
       for (const seed of seeds) {
-        const trace = leakTrace(seed, { rateMBps: rate, shape, gcClass, readEveryMs });
+        const trace = leakTrace(seed, { rateMBps: rate, shape, gcClass, atMajorGcs });
         const r = run(DETECTORS.voxtrace, trace, trace.leak.start, config);
         const key = `${rate}|${column}|${shape}`;
         byClass.set(key, [...(byClass.get(key) ?? []), delayOf(r, trace)]);
@@ -378,12 +377,12 @@ for (const rate of LEAK_RATES_MBPS) {
   for (const shape of ["steady", "stepwise"]) {
     for (const column of wideColumns) {
       const key = `${rate}|${column}|${shape}`;
-      const { gcClass, config, readEveryMs } = variants[column] ?? {
+      const { gcClass, config, atMajorGcs } = variants[column] ?? {
         gcClass: column,
         config: column === "smooth" ? SMOOTH_CONFIG : undefined,
       };
       for (const seed of wide) {
-        const trace = leakTrace(seed, { rateMBps: rate, shape, gcClass, readEveryMs });
+        const trace = leakTrace(seed, { rateMBps: rate, shape, gcClass, atMajorGcs });
         const r = run(DETECTORS.voxtrace, trace, trace.leak.start, config, trace.leak.stop);
         wideDelays.set(key, [...(wideDelays.get(key) ?? []), delayOf(r, trace)]);
         const resolved = Math.max(0, r.lastCondition - trace.leak.lastGrowth) + RESOLVE_FOR_MS;

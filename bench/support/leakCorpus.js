@@ -252,27 +252,28 @@ function sawTooth(seed, days, gcClass) {
   });
 }
 
+/** How far apart (ms) readAsHeapAfterGc's major GCs come. */
+const MAJOR_GC_READS_MS = [90e3, 510e3];
+
 /**
- * The heap after GC as a process reports it: a new reading only at each major GC, drawn
- * `[lo, hi]` ms apart, and the last one repeated at every sample in between. Under a slow
- * major GC a leak then shows as a staircase, and a stop only at the next reading.
+ * `series` read in place as a process reports the heap after GC: a new reading only at
+ * each major GC, 1.5-8.5 minutes apart (drawn from `seed`'s own stream), and the last one
+ * repeated at every sample in between. Under a slow major GC a leak then shows as a
+ * staircase, and a stop only at the next reading.
  */
-export const MAJOR_GC_READS_MS = [90e3, 510e3];
-/** `series` (a regime's trace) read so, in place, with reads drawn from `seed`. */
 export function readAsHeapAfterGc(series, seed) {
-  readAtMajorGcs(series, rng(seed * 7919 + 1), MAJOR_GC_READS_MS);
-  return series;
-}
-function readAtMajorGcs({ t, v }, random, [lo, hi]) {
+  const random = rng(seed * 7919 + 1);
+  const { t, v } = series;
   let next = 0;
   let held = 0;
   for (let i = 0; i < t.length; i++) {
     if (t[i] >= next) {
       held = v[i];
-      next = t[i] + uniform(random, lo, hi);
+      next = t[i] + uniform(random, ...MAJOR_GC_READS_MS);
     }
     v[i] = held;
   }
+  return series;
 }
 
 export const LEAK_RATES_MBPS = [0.01, 0.05, 0.2, 1, 5];
@@ -289,10 +290,10 @@ export const LEAK_TARGET_MS = {
  * A leak of `rateMBps` on a background of GC class `gcClass`: steady, or `stepwise` (a
  * fixed amount after every few utterances, irregularly spaced 30-300 s on average).
  * It starts anywhere in the first three hours and stops after max(2 x target, 1 h); the
- * trace runs 90 minutes past the stop so clearing can be seen. `readEveryMs` reads it as
- * the heap after GC is read (readAtMajorGcs).
+ * trace runs 90 minutes past the stop so clearing can be seen. `atMajorGcs` reads it as
+ * the heap after GC is read (readAsHeapAfterGc).
  */
-export function leakTrace(seed, { rateMBps, shape, gcClass, readEveryMs = undefined }) {
+export function leakTrace(seed, { rateMBps, shape, gcClass, atMajorGcs = false }) {
   const random = rng(seed * 7919 + Math.round(rateMBps * 1000));
   const start = Math.round(uniform(random, 0, 3) * HOUR);
   const stop = start + Math.max(2 * LEAK_TARGET_MS[rateMBps], HOUR);
@@ -314,7 +315,7 @@ export function leakTrace(seed, { rateMBps, shape, gcClass, readEveryMs = undefi
       return k * stepSize;
     },
   });
-  if (readEveryMs) readAtMajorGcs(series, rng(seed * 7919 + 1), readEveryMs);
+  if (atMajorGcs) readAsHeapAfterGc(series, seed);
   // Memory stops growing at the stop, or for a stepwise leak at its last step.
   const lastGrowth = shape === "steady" ? stop : stepAt[stepAt.length - 1];
   return { ...series, leak: { start, stop, lastGrowth, rateMBps, shape } };

@@ -116,7 +116,7 @@ const QUICK_STOP_MAX_MS = 720_000;
  * about a stop: the heap after GC is read at each major GC, which may come minutes apart,
  * and between them its gauge repeats the last reading. Taken for a stop, that held a
  * 0.05-1 MB/s leak read every 1.5-8.5 minutes to be resolved and raised again 90 times
- * in 320 tuning traces (65 before the quicker stop above); 26 with this.
+ * in 320 tuning traces (65 before the quicker stop above); 25 with this.
  */
 const STALE_SHARE = 0.5;
 /** A floor that climbed less than this share of what the slope promises has stopped growing. */

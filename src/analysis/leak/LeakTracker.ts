@@ -7,11 +7,12 @@
 //    significantly, faster than minSlope, by more than a one-off allowance, and neither
 //    one or two level shifts nor growth that has flattened explains them better.
 // 3. When GC runs every few minutes, a run of rising floors of whole cycles reports
-//    sooner than any window can; when it runs often or not at all, so do floors that
+//    sooner than any window can, and so do the readings of a heap after GC that is read
+//    at major GCs minutes apart; when GC runs often or not at all, so do floors that
 //    climbed along a straight line, or a staircase of like steps, from where growth began.
-// 4. A reported leak clears as soon as the post-GC floors of the last cycles, or the last
-//    two recent blocks, stop climbing; it comes back at once if the floor climbs again
-//    at its pace within resumeMs (resolve_for: a stepwise leak's pause).
+// 4. A reported leak clears as soon as the post-GC floors of the last cycles (or those
+//    readings), or the last two recent blocks, stop climbing; it comes back at once if the
+//    floor climbs again at its pace within resumeMs (resolve_for: a stepwise leak's pause).
 // (Past 300 lines because the four steps share the scratch buffers and the verdict.)
 // Time comes from the samples only, and judging happens on a fixed grid of data time (and,
 // on a series declared smooth, at each bucket's first sample), so a replay of the same
@@ -23,6 +24,7 @@ import { FloorBuckets } from "./FloorBuckets.js";
 import { GcCycles } from "./GcCycles.js";
 import { leakTrackerConfig, type LeakTrackerConfig } from "./LeakTrackerConfig.js";
 import type { LeakVerdict } from "./LeakVerdict.js";
+import { Readings } from "./Readings.js";
 import { median, TrendScratch, trendTest } from "./trendTest.js";
 
 /** Floors a window aims for: enough for the test, few enough to stay cheap. */
@@ -60,6 +62,27 @@ const FAST_JUMP = 2;
 const CYCLE_FLOOR_MARGIN = 1.2;
 /** A rising run of cycle floors must span this long: a cache fills in under a minute. */
 const RISING_MIN_MS = 120_000;
+/**
+ * A run of floors spanning this long, of at least LONG_RUN_FLOORS floors, has outlasted what
+ * start-up and load add at once (6 and 10 minutes at most in the corpus), and needs only the
+ * long-window allowance, as a run over burstMs does: under GC every 5-10 minutes four cycles
+ * span 20-40 minutes, and 0.05 MB/s waited for 30 of them (tuning seeds 2001-2060: 35
+ * minutes median, now 31). Four floors over 20 minutes were not enough: a start-up and a
+ * one-off step then fired in 400 tuning seed-weeks each.
+ */
+const LONG_RUN_MS = 1_200_000;
+const LONG_RUN_FLOORS = 5;
+/**
+ * ...and of readings at major GCs (readingsRising), this many: a reading shows a level up
+ * to a gap late, so a load ramp of ten minutes read 6-8 minutes apart spread over five
+ * readings and 23 minutes, and fired (load, 100 tuning seed-weeks: 1; with six, 0 of 400).
+ */
+const LONG_RUN_READINGS = 6;
+/**
+ * A series whose value changes no more often than this is read at major GCs (the heap after
+ * GC), and its readings are judged as cycle floors are (readingsRising).
+ */
+const READING_GAP_MS = 60_000;
 /** Cycle floors further apart on average than this many of the longest GC cycle are no rhythm. */
 const GC_RHYTHM_CYCLES = 1.25;
 /**
@@ -219,14 +242,13 @@ export class LeakTracker {
   private readonly pv = new Float64Array(TARGET_POINTS * 2);
   private readonly out = new Float64Array(2);
   private readonly cycleFloors = new Float64Array(2 * CYCLE_FLOORS);
+  private readonly readings = new Readings(CYCLE_FLOORS);
+  private readonly readingFloors = new Float64Array(2 * CYCLE_FLOORS);
   private readonly onsetFloors: Float64Array;
   private readonly onsetSteps: Float64Array;
   private readonly windows: WindowState[];
   private firstBucket = NaN;
   private lastT = -Infinity;
-  /** The last sample's value, and the data time of the last sample that changed it. */
-  private lastBytes = NaN;
-  private changedAt = -Infinity;
   private judgedBucket = NaN;
   /** The bucket from which the stopped-growth check has kept finding a stop. */
   private stallFirst = NaN;
@@ -283,8 +305,8 @@ export class LeakTracker {
   observe(tMs: number, bytes: number): void {
     if (!Number.isFinite(tMs) || !Number.isFinite(bytes) || tMs < this.lastT) return;
     this.lastT = tMs;
-    if (bytes !== this.lastBytes) this.changedAt = tMs;
-    this.lastBytes = bytes;
+    // A reading, or its repeat, is news at its own time: the judgement at tMs sees it.
+    this.readings.observe(tMs, bytes);
     const k = this.buckets.bucketOf(tMs);
     const opensBucket = k > this.judgedBucket;
     if (Number.isNaN(this.firstBucket)) {
@@ -390,7 +412,9 @@ export class LeakTracker {
       !decided &&
       !stopped &&
       t - this.endedAt > this.config.resumeMs &&
-      (this.cyclesRising(t) || this.risingSinceOnset(last, horizon, t, collecting))
+      (this.cyclesRising(t) ||
+        this.readingsRising(t) ||
+        this.risingSinceOnset(last, horizon, t, collecting))
     )
       return;
     // A leak reported stays reported while the floor keeps the pace it was reported at.
@@ -461,52 +485,91 @@ export class LeakTracker {
     // The run may reach back into floors before the leak that rose by their jitter alone:
     // the shortest tail of it that reads as a leak counts.
     for (let first = n - RISING_FLOORS; first >= run; first--) {
-      if (this.risingFrom(first, n, t)) return true;
+      if (this.risingFrom(f, first, n, t)) return true;
     }
     return this.cyclesJumping(t, n);
   }
 
-  /** Whether cycle floors first..n-1 read as a leak; sets the verdict when so. */
-  private risingFrom(first: number, n: number, t: number): boolean {
-    const f = this.cycleFloors;
+  /**
+   * The heap after GC read only at major GCs minutes apart is a staircase: each reading is
+   * a post-GC level, as a cycle floor is, and a leak lifts each by its pace times the gap.
+   * Leaking when the last readings, each at least READING_GAP_MS after the one before,
+   * rose at every one along a straight line, as cycle floors must (risingFrom). Only on a
+   * series declared smooth: RSS changes at every sample. Sets the verdict when so.
+   */
+  private readingsRising(t: number): boolean {
+    if (this.config.maxGcCycleMs !== 0) return false;
+    const f = this.readingFloors;
+    const n = this.readings.recent(CYCLE_FLOORS, f);
+    let run = n - 1;
+    while (
+      run > 0 &&
+      f[2 * run - 1]! < f[2 * run + 1]! &&
+      f[2 * run]! - f[2 * run - 2]! >= READING_GAP_MS
+    )
+      run--;
+    for (let first = n - RISING_FLOORS; first >= run; first--) {
+      if (this.risingFrom(f, first, n, t, true)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether floors first..n-1 of `f` read as a leak; sets the verdict when so. `readings`:
+   * the floors are a staircase's readings (see readingsRising), which come at no rhythm, so
+   * their steps are compared as rates, and a ramp has no bursts to look for.
+   */
+  private risingFrom(
+    f: Float64Array,
+    first: number,
+    n: number,
+    t: number,
+    readings = false,
+  ): boolean {
     let smallest = Infinity;
     let largest = 0;
     for (let i = first + 1; i < n; i++) {
       const step = f[2 * i + 1]! - f[2 * i - 1]!;
-      smallest = Math.min(smallest, step);
-      largest = Math.max(largest, step);
+      const size = readings ? step / Math.max(f[2 * i]! - f[2 * i - 2]!, 1) : step;
+      smallest = Math.min(smallest, size);
+      largest = Math.max(largest, size);
     }
     const rise = f[2 * n - 1]! - f[2 * first + 1]!;
     const spanMs = f[2 * n - 2]! - f[2 * first]!;
     const slope = (rise / Math.max(spanMs, 1)) * 1000;
+    const steps = n - 1 - first;
     // Floors hours apart are not a GC rhythm: a one-off step down reads as a drop, and a
     // few steps up after it as rising floors. The windows judge growth that slow.
-    const rhythm = spanMs <= GC_RHYTHM_CYCLES * this.config.maxGcCycleMs * (n - 1 - first);
+    const rhythm = readings || spanMs <= GC_RHYTHM_CYCLES * this.config.maxGcCycleMs * steps;
     // A run of floors over burstMs or more has outlasted start-up and a model loading; it
     // needs what a long window needs of growth that may still be load arriving. And a cache
     // filled within seconds is one burst in a ramp, however the drops around it split it:
     // under irregular GC one landed across a drop next to a 15 s cycle and lifted three
     // floors by like amounts, on a line (one-off steps, 400 tuning seed-weeks: 6 alarms
     // before this check, 2 with it).
-    const allowance =
-      spanMs >= this.config.burstMs
-        ? YOUNG_GROWTH * this.config.minGrowth
-        : this.config.burstGrowth;
+    const long =
+      spanMs >= this.config.burstMs ||
+      (spanMs >= LONG_RUN_MS && steps + 1 >= (readings ? LONG_RUN_READINGS : LONG_RUN_FLOORS));
+    const allowance = long ? YOUNG_GROWTH * this.config.minGrowth : this.config.burstGrowth;
+    // One cycle carrying most of the rise is a cache; a reading may carry most of it by
+    // coming after a long gap, and the rates and the line tell a cache there.
+    const oneCycle = !readings && largest > ONE_CYCLE_SHARE * rise;
     if (
       !rhythm ||
       rise < CYCLE_FLOOR_MARGIN * allowance ||
       spanMs < RISING_MIN_MS ||
       slope < this.config.minSlope ||
       smallest < 0.2 * largest ||
-      largest > ONE_CYCLE_SHARE * rise ||
-      this.lineFit(this.cycleFloors, first, n).worst > LINE_FIT * rise ||
-      this.cycles.largestBurst(f[2 * first]!) > ONE_CYCLE_SHARE * rise
+      oneCycle ||
+      this.lineFit(f, first, n).worst > LINE_FIT * rise ||
+      (!readings && this.cycles.largestBurst(f[2 * first]!) > ONE_CYCLE_SHARE * rise)
     ) {
       return false;
     }
-    const low = (smallest / Math.max(spanMs, 1)) * 1000 * (n - 1 - first);
-    const high = (largest / Math.max(spanMs, 1)) * 1000 * (n - 1 - first);
-    const cycles = n - 1 - first;
+    const perSecond = readings ? 1000 : (1000 * steps) / Math.max(spanMs, 1);
+    const low = smallest * perSecond;
+    const high = largest * perSecond;
+    const what = readings ? "readings (one per major GC)" : "GC cycles";
     return this.reportFloors(
       f[2 * first]!,
       t,
@@ -514,7 +577,7 @@ export class LeakTracker {
       Math.min(low, slope),
       Math.max(high, slope),
       () =>
-        `post-GC floor rose after each of the last ${cycles} GC cycles, ${MB(rise)} MB in ${spanOfTime(spanMs)} (${MBps(slope)} MB/s)`,
+        `post-GC floor rose after each of the last ${steps} ${what}, ${MB(rise)} MB in ${spanOfTime(spanMs)} (${MBps(slope)} MB/s)`,
     );
   }
 
@@ -872,7 +935,7 @@ export class LeakTracker {
    * What the cycle floors rose, and over how long, from one at least `back` cycles and
    * three minutes back to the last; undefined when no GC rhythm is known, or `slope` promises a
    * climb under the long-window allowance over that span (floors of single cycles wander
-   * by a few MB).
+   * by a few MB). A series declared smooth has no cycles: its readings stand for them.
    */
   private cycleRise(
     slope: number,
@@ -880,6 +943,7 @@ export class LeakTracker {
     horizonMs: number,
     back = 2,
   ): { rose: number; ms: number } | undefined {
+    if (this.config.maxGcCycleMs === 0) return this.readingRise(slope);
     if (this.cycles.unexplainedRampMs(t) !== Infinity) return undefined;
     const f = this.cycleFloors;
     const n = this.cycles.recentFloors(CYCLE_FLOORS, f);
@@ -892,6 +956,32 @@ export class LeakTracker {
     const ms = f[last]! - f[2 * from]!;
     if (ms < minMs || ms > 2 * this.config.maxGcCycleMs || !this.promisesAllowance(slope, ms))
       return undefined;
+    return { rose: f[last + 1]! - f[2 * from + 1]!, ms };
+  }
+
+  /**
+   * On a series declared smooth, the readings of a staircase (see readingsRising) stand for
+   * the cycle floors: what they rose, and over how long, from one at least a reading and
+   * three minutes back to the last. A reading is a whole post-GC level, and a climb worth
+   * the long-window allowance stands far above its noise, so one reading back is enough,
+   * whatever `back` asks of cycle floors. Without this, a leak read at major GCs minutes
+   * apart was held only by floors the stale-reading guard had to set aside (re-alerts in
+   * 600 tuning traces read every 1.5-8.5 minutes: 27, now 14). Undefined unless those
+   * readings came at least READING_GAP_MS apart, or when `slope` promises a climb under
+   * the long-window allowance over that span.
+   */
+  private readingRise(slope: number): { rose: number; ms: number } | undefined {
+    const f = this.readingFloors;
+    const n = this.readings.recent(CYCLE_FLOORS, f);
+    const last = 2 * (n - 1);
+    const minMs = RECENT_BUCKETS * this.config.bucketMs;
+    let from = n - 2;
+    while (from > 0 && f[last]! - f[2 * from]! < minMs) from--;
+    if (from < 0) return undefined;
+    for (let i = from + 1; i < n; i++)
+      if (f[2 * i]! - f[2 * i - 2]! < READING_GAP_MS) return undefined;
+    const ms = f[last]! - f[2 * from]!;
+    if (ms < minMs || !this.promisesAllowance(slope, ms)) return undefined;
     return { rose: f[last + 1]! - f[2 * from + 1]!, ms };
   }
 
@@ -935,7 +1025,7 @@ export class LeakTracker {
 
   /** Whether the series has repeated its last value for `STALE_SHARE` of `block` buckets. */
   private unchangedFor(block: number): boolean {
-    return this.lastT - this.changedAt > STALE_SHARE * block * this.config.bucketMs;
+    return this.lastT - this.readings.changedAt() > STALE_SHARE * block * this.config.bucketMs;
   }
 
   /**

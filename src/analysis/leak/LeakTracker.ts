@@ -966,7 +966,7 @@ export class LeakTracker {
    * the long-window allowance stands far above its noise, so one reading back is enough,
    * whatever `back` asks of cycle floors. Without this, a leak read at major GCs minutes
    * apart was held only by floors the stale-reading guard had to set aside (re-alerts in
-   * 600 tuning traces read every 1.5-8.5 minutes: 27, now 14). Undefined unless those
+   * 600 tuning traces read every 1.5-8.5 minutes: 27, now 20). Undefined unless those
    * readings came at least READING_GAP_MS apart, or when `slope` promises a climb under
    * the long-window allowance over that span.
    */

@@ -138,6 +138,14 @@ function series(
   return { seed, hours, cycleMs, amplitudeMB, noiseMB: 2, startupMB: 0, startupMs: 1, ...more };
 }
 
+/**
+ * A series with no saw-tooth read as the heap after GC is read when major GCs come 1.5-8.5
+ * minutes apart, with 2 MB of noise; `more` adds the rest.
+ */
+function readAtMajorGcs(seed: number, hours: number, more: Partial<SeriesShape>): SeriesShape {
+  return series(seed, hours, [0, 0], 0, { readEveryMs: [90_000, 510_000], ...more });
+}
+
 /** A slow leak on a 100 MB saw-tooth of the given GC rhythm, with 2 MB of noise. */
 function slowLeakShape(
   seed: number,
@@ -890,9 +898,10 @@ describe("LeakTracker", () => {
 
   it("keeps the alert up through a 0.05-1 MB/s leak on the heap after GC read only at major GCs minutes apart, and still clears", () => {
     // Between two major GCs the gauge repeats its last reading: no news, not a stop.
-    // Over these 24: 4 re-alerts, and cleared 14.6 minutes after the stop at worst (one
+    // Over these 24: 3 re-alerts, and cleared 14.6 minutes after the stop at worst (one
     // more major GC must show it). While the repeated reading counted as a stop: 11
-    // re-alerts, and 24 once a deep enough shortfall ended a report without waiting.
+    // re-alerts, and 24 once a deep enough shortfall ended a report without waiting; 4
+    // before the last readings held a reported leak.
     let again = 0;
     const cleared: number[] = [];
     fc.assert(
@@ -902,7 +911,7 @@ describe("LeakTracker", () => {
         fc.constantFrom(undefined, 60_000, 300_000),
         (s, mbps, stepEveryMs) => {
           const leak = { mbps, start: HOUR, stop: 3 * HOUR, stepEveryMs };
-          const shape = series(s, 4, [0, 0], 0, { leak, readEveryMs: [90_000, 510_000] });
+          const shape = readAtMajorGcs(s, 4, { leak });
           again += alertsFrom(leak.start, { ...shape, hours: 3 }, { maxGcCycleMs: 0 }) - 1;
           cleared.push(lastLeakingAfter(leakingTimes(shape, { maxGcCycleMs: 0 }), leak.stop));
         },
@@ -925,7 +934,7 @@ describe("LeakTracker", () => {
         fc.constantFrom(undefined, 60_000, 300_000),
         (s, mbps, stepEveryMs) => {
           const leak = { mbps, start: HOUR, stop: 3 * HOUR, stepEveryMs };
-          const shape = series(s, 3, [0, 0], 0, { leak, readEveryMs: [90_000, 510_000] });
+          const shape = readAtMajorGcs(s, 3, { leak });
           delays.push(delayFrom(leak.start, shape, { maxGcCycleMs: 0 }));
         },
       ),
@@ -941,7 +950,7 @@ describe("LeakTracker", () => {
     fc.assert(
       fc.property(seed, fc.double({ min: 0.05, max: 0.07, noNaN: true }), (s, mbps) => {
         const leak = { mbps, start: HOUR, stop: 3 * HOUR };
-        const shape = series(s, 3, [0, 0], 0, { leak, readEveryMs: [90_000, 510_000] });
+        const shape = readAtMajorGcs(s, 3, { leak });
         delays.push(delayFrom(leak.start, shape, { maxGcCycleMs: 0 }));
       }),
       { numRuns: 40, seed: 20261207 },
@@ -969,10 +978,7 @@ describe("LeakTracker", () => {
           ms: fc.integer({ min: 1, max: 30_000 }),
         }),
         (s, startupMB, startupMs, load, step) => {
-          const shape = {
-            ...series(s, 6, [0, 0], 0, { startupMB, startupMs, step, steps: [load] }),
-            readEveryMs: [90_000, 510_000] as [number, number],
-          };
+          const shape = readAtMajorGcs(s, 6, { startupMB, startupMs, step, steps: [load] });
           expect(leakingTimes(shape, { maxGcCycleMs: 0 })).toEqual([]);
         },
       ),

@@ -935,7 +935,12 @@ export class LeakTracker {
    * What the cycle floors rose, and over how long, from one at least `back` cycles and
    * three minutes back to the last; undefined when no GC rhythm is known, or `slope` promises a
    * climb under the long-window allowance over that span (floors of single cycles wander
-   * by a few MB). A series declared smooth has no cycles: its readings stand for them.
+   * by a few MB). A series declared smooth has no cycles: the readings of a staircase (see
+   * readingsRising), at least READING_GAP_MS apart, stand for them, from one reading back
+   * whatever `back` asks. A reading is a whole post-GC level, and a climb worth the
+   * long-window allowance stands far above its noise. Without them, a leak read at major
+   * GCs minutes apart was held only by floors the stale-reading guard had to set aside
+   * (re-alerts in 600 tuning traces read every 1.5-8.5 minutes: 27, now 20).
    */
   private cycleRise(
     slope: number,
@@ -943,45 +948,39 @@ export class LeakTracker {
     horizonMs: number,
     back = 2,
   ): { rose: number; ms: number } | undefined {
-    if (this.config.maxGcCycleMs === 0) return this.readingRise(slope);
+    if (this.config.maxGcCycleMs === 0) {
+      const n = this.readings.recent(CYCLE_FLOORS, this.readingFloors);
+      return this.riseBack(this.readingFloors, n, 1, slope, Infinity, READING_GAP_MS);
+    }
     if (this.cycles.unexplainedRampMs(t) !== Infinity) return undefined;
     const f = this.cycleFloors;
     const n = this.cycles.recentFloors(CYCLE_FLOORS, f);
-    const last = 2 * (n - 1);
-    if (n < 3 || t - f[last]! > horizonMs) return undefined;
-    // Back over at least `back` cycles and as long as a stepwise leak's usual gap.
-    const minMs = RECENT_BUCKETS * this.config.bucketMs;
-    let from = n - 1 - back;
-    while (from > 0 && f[last]! - f[2 * from]! < minMs) from--;
-    const ms = f[last]! - f[2 * from]!;
-    if (ms < minMs || ms > 2 * this.config.maxGcCycleMs || !this.promisesAllowance(slope, ms))
-      return undefined;
-    return { rose: f[last + 1]! - f[2 * from + 1]!, ms };
+    if (n < 3 || t - f[2 * (n - 1)]! > horizonMs) return undefined;
+    return this.riseBack(f, n, back, slope, 2 * this.config.maxGcCycleMs);
   }
 
   /**
-   * On a series declared smooth, the readings of a staircase (see readingsRising) stand for
-   * the cycle floors: what they rose, and over how long, from one at least a reading and
-   * three minutes back to the last. A reading is a whole post-GC level, and a climb worth
-   * the long-window allowance stands far above its noise, so one reading back is enough,
-   * whatever `back` asks of cycle floors. Without this, a leak read at major GCs minutes
-   * apart was held only by floors the stale-reading guard had to set aside (re-alerts in
-   * 600 tuning traces read every 1.5-8.5 minutes: 27, now 20). Undefined unless those
-   * readings came at least READING_GAP_MS apart, or when `slope` promises a climb under
-   * the long-window allowance over that span.
+   * What the last of `n` floors [t0, v0, ...] stands above one at least `back` floors and
+   * three minutes (a stepwise leak's usual gap) back, and over how long; undefined when that
+   * span passes `maxMs`, when `slope` promises a climb under the long-window allowance over
+   * it, or when a floor in it came less than `minGapMs` after the one before.
    */
-  private readingRise(slope: number): { rose: number; ms: number } | undefined {
-    const f = this.readingFloors;
-    const n = this.readings.recent(CYCLE_FLOORS, f);
+  private riseBack(
+    f: Float64Array,
+    n: number,
+    back: number,
+    slope: number,
+    maxMs: number,
+    minGapMs = 0,
+  ): { rose: number; ms: number } | undefined {
     const last = 2 * (n - 1);
     const minMs = RECENT_BUCKETS * this.config.bucketMs;
-    let from = n - 2;
+    let from = n - 1 - back;
     while (from > 0 && f[last]! - f[2 * from]! < minMs) from--;
     if (from < 0) return undefined;
-    for (let i = from + 1; i < n; i++)
-      if (f[2 * i]! - f[2 * i - 2]! < READING_GAP_MS) return undefined;
+    for (let i = from + 1; i < n; i++) if (f[2 * i]! - f[2 * i - 2]! < minGapMs) return undefined;
     const ms = f[last]! - f[2 * from]!;
-    if (ms < minMs || !this.promisesAllowance(slope, ms)) return undefined;
+    if (ms < minMs || ms > maxMs || !this.promisesAllowance(slope, ms)) return undefined;
     return { rose: f[last + 1]! - f[2 * from + 1]!, ms };
   }
 

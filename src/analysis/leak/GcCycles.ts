@@ -25,6 +25,8 @@ const RAMP_SAMPLES = 256;
 const RAMP_MIN = 6;
 /** An increment this many times the noise above its ramp's median one is part of a burst. */
 const BURST_NOISE = 3;
+/** Post-GC floors logged for windows that judge them (`floorsSince`). */
+export const FLOOR_LOG = 256;
 
 export class GcCycles {
   private readonly maxCycleMs: number;
@@ -44,10 +46,15 @@ export class GcCycles {
   private lowSinceDrop = Infinity;
   private lowSinceDropT = NaN;
   private dropping = false;
+  private dropCounted = false;
   // The lowest level of each recent completed cycle (its post-GC floor) and when it was.
   private readonly floors = new Float64Array(KEPT);
   private readonly floorTimes = new Float64Array(KEPT).fill(NaN);
   private nextFloor = 0;
+  // A longer log of the same floors, for windows that judge them rather than blocks.
+  private readonly logT = new Float64Array(FLOOR_LOG).fill(NaN);
+  private readonly logV = new Float64Array(FLOOR_LOG);
+  private nextLog = 0;
   // The increments of the ramp under way, and for each recent floor the bursts in the ramp
   // that rose from it: the largest, the one it began with and the one running at its drop.
   private readonly ramp = new Float64Array(RAMP_SAMPLES);
@@ -56,6 +63,7 @@ export class GcCycles {
   private readonly burstMax = new Float64Array(KEPT);
   private readonly burstAtStart = new Float64Array(KEPT);
   private readonly burstAtEnd = new Float64Array(KEPT);
+  private readonly burst = new Float64Array(3);
   private last = NaN;
   private next = 0;
   // Standing still: the lowest level of each slot of the last half GC cycle, and the last
@@ -65,6 +73,11 @@ export class GcCycles {
   private readonly slotLows = new Float64Array(STILL_SLOTS).fill(Infinity);
   private slot = NaN;
   private stillT = NaN;
+  // The lowest level of those slots, and where they begin; and the ramp rampExcess judged.
+  private recentLow = Infinity;
+  private recentLowFrom = NaN;
+  private rampFrom = NaN;
+  private rampLow = NaN;
 
   /**
    * `stillBytes`: a rise smaller than this within half the longest GC cycle is standing
@@ -105,8 +118,13 @@ export class GcCycles {
     const increment = v - this.last;
     const ramping = !Number.isNaN(this.last) && (increment > 0 || !(dropping || continues));
     if (ramping && this.rampN < RAMP_SAMPLES) this.ramp[this.rampN++] = increment;
-    // A collection spread over two samples is one drop, not two cycles.
+    // A collection spread over two samples is one drop, not two cycles, and frees all it fell.
+    if (dropping && continues && this.dropCounted) {
+      const slot = (this.next + KEPT - 1) % KEPT;
+      this.drops[slot] = Math.max(this.drops[slot]!, before - v);
+    }
     if (dropping && !continues) {
+      this.dropCounted = false;
       const start = Number.isNaN(this.lastDropT) ? this.firstT : this.lastDropT;
       // A stretch longer than any GC cycle is idle time or a released buffer.
       if (t - start <= this.maxCycleMs) {
@@ -114,12 +132,16 @@ export class GcCycles {
         this.ends[this.next] = t;
         this.drops[this.next] = before - v;
         this.next = (this.next + 1) % KEPT;
+        this.dropCounted = true;
       }
       if (Number.isFinite(this.lowSinceDrop)) {
         this.floors[this.nextFloor] = this.lowSinceDrop;
         this.floorTimes[this.nextFloor] = this.lowSinceDropT;
         this.rampBursts(this.nextFloor);
         this.nextFloor = (this.nextFloor + 1) % KEPT;
+        this.logT[this.nextLog] = this.lowSinceDropT;
+        this.logV[this.nextLog] = this.lowSinceDrop;
+        this.nextLog = (this.nextLog + 1) % FLOOR_LOG;
       }
       this.rampN = 0;
       this.lastDropT = t;
@@ -141,6 +163,17 @@ export class GcCycles {
    * to have a median of their own count none.
    */
   private rampBursts(slot: number): void {
+    this.bursts();
+    this.burstMax[slot] = this.burst[0]!;
+    this.burstAtStart[slot] = this.burst[1]!;
+    this.burstAtEnd[slot] = this.burst[2]!;
+  }
+
+  /**
+   * The bursts in the ramp under way into `burst`: the largest, the one it began with and
+   * the one running at its end.
+   */
+  private bursts(): void {
     let largest = 0;
     let atStart = 0;
     let run = 0;
@@ -164,9 +197,43 @@ export class GcCycles {
       }
       if (opening) atStart = run;
     }
-    this.burstMax[slot] = largest;
-    this.burstAtStart[slot] = atStart;
-    this.burstAtEnd[slot] = run;
+    this.burst[0] = largest;
+    this.burst[1] = atStart;
+    this.burst[2] = run;
+  }
+
+  /**
+   * What the ramp under way has risen above its cycle's floor beyond the biggest drop of the
+   * recent cycles, less the largest burst in it (a cache filling), bytes: garbage never
+   * piles up past what a collection frees. 0 without a GC rhythm, or while the ramp has
+   * risen under twice the biggest drop (a collection may now and then free more than any
+   * of the last few). A ramp older than any GC cycle rises from the lowest level of the
+   * last half cycle instead: it has outlived its drop, or hides drops too small to see (a
+   * leak may climb more between two samples than a small collection frees), and growth
+   * that stopped since its drop is no news.
+   */
+  rampExcess(t: number): number {
+    if (this.recentCycles(t) < MIN_CYCLES || !Number.isFinite(this.lowSinceDrop)) return 0;
+    const long = t - this.lastDropT > this.maxCycleMs;
+    this.rampFrom = long ? this.recentLowFrom : this.lowSinceDropT;
+    this.rampLow = long ? this.recentLow : this.lowSinceDrop;
+    let biggestDrop = 0;
+    for (let i = 0; i < KEPT; i++)
+      if (this.ends[i]! >= t - this.forgetMs) biggestDrop = Math.max(biggestDrop, this.drops[i]!);
+    const rise = this.last - this.rampLow;
+    if (!(rise > 2 * biggestDrop)) return 0;
+    this.bursts();
+    return Math.max(0, rise - biggestDrop - this.burst[0]!);
+  }
+
+  /**
+   * Where the ramp the last rampExcess judged rose from, when, and the last value: [t, v,
+   * last] into out.
+   */
+  rampFloor(out: Float64Array): void {
+    out[0] = this.rampFrom;
+    out[1] = this.rampLow;
+    out[2] = this.last;
   }
 
   /**
@@ -208,6 +275,37 @@ export class GcCycles {
     let low = Infinity;
     for (let k = 0; k < STILL_SLOTS; k++) low = Math.min(low, this.slotLows[k]!);
     if (v - low <= this.stillBytes) this.stillT = t;
+    this.recentLow = low;
+    this.recentLowFrom = (slot - STILL_SLOTS + 1) * this.slotMs;
+  }
+
+  /** Whether the last three cycles or more ended within the memory at data time t. */
+  rhythmKnown(t: number): boolean {
+    return this.recentCycles(t) >= MIN_CYCLES;
+  }
+
+  /**
+   * The post-GC floors at or after data time `from`, oldest first, ending with the lowest
+   * level of the cycle under way (once its drop has ended), as [t0, v0, t1, v1, ...] into `out` (room for
+   * 2 * (FLOOR_LOG + 1) values). Returns how many.
+   */
+  floorsSince(from: number, out: Float64Array): number {
+    let n = 0;
+    for (let k = 0; k < FLOOR_LOG; k++) {
+      const i = (this.nextLog + k) % FLOOR_LOG;
+      const t = this.logT[i]!;
+      if (Number.isNaN(t) || t < from) continue;
+      out[2 * n] = t;
+      out[2 * n + 1] = this.logV[i]!;
+      n++;
+    }
+    // A drop may take two samples: while it falls, the cycle's floor is not there yet.
+    if (Number.isFinite(this.lowSinceDrop) && this.lowSinceDropT >= from && !this.dropping) {
+      out[2 * n] = this.lowSinceDropT;
+      out[2 * n + 1] = this.lowSinceDrop;
+      n++;
+    }
+    return n;
   }
 
   /** Cycles that ended within the memory at data time t. */

@@ -21,7 +21,7 @@
 import { linearRegression } from "simple-statistics";
 import { spanOfTime } from "../../text/spanOfTime.js";
 import { FloorBuckets } from "./FloorBuckets.js";
-import { GcCycles } from "./GcCycles.js";
+import { FLOOR_LOG, GcCycles } from "./GcCycles.js";
 import { leakTrackerConfig, type LeakTrackerConfig } from "./LeakTrackerConfig.js";
 import type { LeakVerdict } from "./LeakVerdict.js";
 import { Readings } from "./Readings.js";
@@ -83,6 +83,19 @@ const LONG_RUN_READINGS = 6;
  * GC), and its readings are judged as cycle floors are (readingsRising).
  */
 const READING_GAP_MS = 60_000;
+/**
+ * Windows at least this long do not stretch to six floors of the GC horizon while a GC
+ * rhythm is known: they judge the post-GC floors of the cycles within them (see
+ * cycleBlockFloors). The horizon follows the longest recent cycle, so under irregular GC
+ * (cycles of seconds to ten minutes) every window under an hour stretched to an hour, and
+ * 0.05 MB/s waited for it (tuning seeds 2001-2060: 28 minutes median, 50 at the 90th
+ * percentile; 27 and 31 now; 0.2 MB/s 23 and 39, now 14 and 23). Such windows under
+ * burstMs ask what the onset check asks over start-up's allowance, as a busy ramp's do: a
+ * cycle floor is one sample, on a busy ramp up to a sample's climb above the level, and
+ * with 100 MB a load ramp's floors fired (load, 60 tuning seed-weeks: 1). Windows under 15
+ * minutes judged so found no leak sooner.
+ */
+const BY_CYCLES_MIN_MS = 900_000;
 /** Cycle floors further apart on average than this many of the longest GC cycle are no rhythm. */
 const GC_RHYTHM_CYCLES = 1.25;
 /**
@@ -240,10 +253,11 @@ export class LeakTracker {
   private readonly scratch = new TrendScratch(TARGET_POINTS * 2);
   private readonly pt = new Float64Array(TARGET_POINTS * 2);
   private readonly pv = new Float64Array(TARGET_POINTS * 2);
-  private readonly out = new Float64Array(2);
+  private readonly out = new Float64Array(3);
   private readonly cycleFloors = new Float64Array(2 * CYCLE_FLOORS);
   private readonly readings = new Readings(CYCLE_FLOORS);
   private readonly readingFloors = new Float64Array(2 * CYCLE_FLOORS);
+  private readonly loggedFloors = new Float64Array(2 * (FLOOR_LOG + 1));
   private readonly onsetFloors: Float64Array;
   private readonly onsetSteps: Float64Array;
   private readonly windows: WindowState[];
@@ -368,22 +382,30 @@ export class LeakTracker {
     // ...but its floors scatter by tens of MB: until the ramp is old enough not to be a GC
     // cycle, short windows ask what the onset check asks over the allowance.
     const busyRamp = collecting && ramp;
+    const rhythm = this.config.maxGcCycleMs > 0 && this.cycles.rhythmKnown(t);
     for (const w of this.windows) {
-      // A window too short for six floors of this horizon is stretched to hold them.
-      const total = Math.max(Math.round(w.ms / bucketMs), MIN_POINTS * horizon);
-      if (total === previous) {
+      // A window too short for six floors of this horizon is stretched to hold them, unless
+      // a GC rhythm is known: then it judges the post-GC floors of the cycles within it.
+      const own = Math.round(w.ms / bucketMs);
+      const stretched = Math.max(own, MIN_POINTS * horizon);
+      const byCycles = rhythm && stretched > own && w.ms >= BY_CYCLES_MIN_MS;
+      // The stretched window such a window stands in for is judged by none.
+      if (!byCycles && stretched === previous) {
         w.valid = false;
         continue;
       }
-      previous = total;
+      previous = stretched;
+      const total = byCycles ? own : stretched;
       w.spanMs = total * bucketMs;
-      const block = Math.max(horizon, Math.ceil(total / TARGET_POINTS));
+      const block = byCycles
+        ? Math.ceil(total / TARGET_POINTS)
+        : Math.max(horizon, Math.ceil(total / TARGET_POINTS));
       // The horizon creeps while a GC cycle is under way; re-judge when it has moved enough.
       const moved = block > w.blockBuckets * 1.25 || block < w.blockBuckets * 0.8;
       if (moved || last - w.judgedAt >= Math.min(block, REJUDGE_BUCKETS)) {
         w.blockBuckets = block;
         w.judgedAt = last;
-        this.judgeWindow(w, last, block, Math.floor(total / block), busyRamp);
+        this.judgeWindow(w, last, block, Math.floor(total / block), busyRamp, byCycles);
       }
       if (!w.valid) continue;
       if (young && w.leaking && w.spanMs <= cycleMs) {
@@ -414,6 +436,7 @@ export class LeakTracker {
       t - this.endedAt > this.config.resumeMs &&
       (this.cyclesRising(t) ||
         this.readingsRising(t) ||
+        this.rampOutgrowsGc(t) ||
         this.risingSinceOnset(last, horizon, t, collecting))
     )
       return;
@@ -488,6 +511,37 @@ export class LeakTracker {
       if (this.risingFrom(f, first, n, t)) return true;
     }
     return this.cyclesJumping(t, n);
+  }
+
+  /**
+   * A leak of megabytes a second under GC every few minutes lifts the ramp under way past
+   * anything a collection frees long before the next drop shows it in a floor. Leaking
+   * when the ramp has risen above its floor by twice the biggest recent drop, and past that
+   * drop, bursts aside, by more than start-up adds, over at least ONSET_MIN_MS. The leak's
+   * pace lies between that excess and the whole rise over the ramp's age; the lower is
+   * reported, so that the stop checks ask no more of the next floors than the leak gives.
+   * Sets the verdict when so.
+   */
+  private rampOutgrowsGc(t: number): boolean {
+    if (this.config.maxGcCycleMs === 0) return false;
+    const excess = this.cycles.rampExcess(t);
+    if (excess < CYCLE_FLOOR_MARGIN * this.config.burstGrowth) return false;
+    this.cycles.rampFloor(this.out);
+    const from = this.out[0]!;
+    const rise = this.out[2]! - this.out[1]!;
+    const seconds = (t - from) / 1000;
+    if (seconds * 1000 < ONSET_MIN_MS) return false;
+    const low = excess / seconds;
+    if (low < this.config.minSlope) return false;
+    return this.reportFloors(
+      from,
+      t,
+      low,
+      low,
+      rise / seconds,
+      () =>
+        `memory rose ${MB(rise)} MB in ${spanOfTime(t - from)} since its last GC, ${MB(excess)} MB more than any recent collection freed: growth no GC explains`,
+    );
   }
 
   /**
@@ -1052,21 +1106,10 @@ export class LeakTracker {
     return now - this.out[0]!;
   }
 
-  /** `busyRamp`: a young ramp on a busy series, of which short windows ask more (see judge). */
-  private judgeWindow(
-    w: WindowState,
-    last: number,
-    block: number,
-    count: number,
-    busyRamp: boolean,
-  ): void {
-    const firstBlock = last - count * block + 1;
-    const held = this.current.leaking;
-    w.valid = false;
-    w.leaking = false;
-    if (count < MIN_POINTS || firstBlock < this.firstBucket) return;
+  /** The floors of `count` blocks of `block` buckets from data time t0 into pt/pv; returns how many. */
+  private blockFloors(t0: number, block: number, count: number): number {
+    const firstBlock = Math.round(t0 / this.config.bucketMs);
     let n = 0;
-    const t0 = firstBlock * this.config.bucketMs;
     for (let j = 0; j < count; j++) {
       const from = firstBlock + j * block;
       if (!this.buckets.floor(from, from + block - 1, this.out)) continue;
@@ -1074,8 +1117,59 @@ export class LeakTracker {
       this.pt[n] = (this.out[1]! - t0) / 1000;
       n++;
     }
-    // Gaps in the data (a paused process) leave too few witnesses to judge.
-    if (n < Math.max(MIN_POINTS, Math.ceil(count * 0.75))) return;
+    return n;
+  }
+
+  /**
+   * The same blocks' floors from the post-GC floors of the cycles in them (the lowest where
+   * a block holds several); a block in which no cycle began has none. Returns how many.
+   */
+  private cycleBlockFloors(t0: number, block: number, count: number): number {
+    const f = this.loggedFloors;
+    const m = this.cycles.floorsSince(t0, f);
+    const blockMs = block * this.config.bucketMs;
+    let n = 0;
+    let at = -1;
+    for (let i = 0; i < m; i++) {
+      const j = Math.min(count - 1, Math.floor((f[2 * i]! - t0) / blockMs));
+      const time = (f[2 * i]! - t0) / 1000;
+      if (j !== at) {
+        at = j;
+        this.pv[n] = f[2 * i + 1]!;
+        this.pt[n] = time;
+        n++;
+      } else if (f[2 * i + 1]! < this.pv[n - 1]!) {
+        this.pv[n - 1] = f[2 * i + 1]!;
+        this.pt[n - 1] = time;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * `busyRamp`: a young ramp on a busy series, of which short windows ask more (see judge).
+   * `byCycles`: the floors are the GC cycles' (cycleBlockFloors), not the blocks' own.
+   */
+  private judgeWindow(
+    w: WindowState,
+    last: number,
+    block: number,
+    count: number,
+    busyRamp: boolean,
+    byCycles: boolean,
+  ): void {
+    const firstBlock = last - count * block + 1;
+    const held = this.current.leaking;
+    w.valid = false;
+    w.leaking = false;
+    if (count < MIN_POINTS || firstBlock < this.firstBucket) return;
+    const t0 = firstBlock * this.config.bucketMs;
+    const n = byCycles
+      ? this.cycleBlockFloors(t0, block, count)
+      : this.blockFloors(t0, block, count);
+    // Gaps in the data (a paused process) leave too few witnesses to judge; blocks that
+    // saw no GC drop have no post-GC floor to give.
+    if (n < (byCycles ? MIN_POINTS : Math.max(MIN_POINTS, Math.ceil(count * 0.75)))) return;
     w.valid = true;
     const trend = trendTest(
       this.pt,
@@ -1114,15 +1208,17 @@ export class LeakTracker {
     // a little more than the long-window allowance.
     const young = (last + 1) * this.config.bucketMs - began < this.config.burstMs;
     const staircase = w.spanMs >= STAIRCASE_MS;
+    // (Cycle floors are single samples: see BY_CYCLES_MIN_MS.)
     let allowance = !long
-      ? busyRamp
+      ? busyRamp || byCycles
         ? ONSET_MARGIN * this.config.burstGrowth + ONSET_SCATTERS * trend.scale
         : this.config.burstGrowth
       : young || !staircase
         ? YOUNG_GROWTH * this.config.minGrowth
         : this.config.minGrowth;
     // Too few floors for the test's level (WEAK_WINDOW_BURSTS).
-    if (trend.weak && !staircase && w.spanMs >= WEAK_WINDOW_BURSTS * this.config.burstMs)
+    const few = trend.weak || (byCycles && n < TARGET_POINTS);
+    if (few && !staircase && w.spanMs >= WEAK_WINDOW_BURSTS * this.config.burstMs)
       allowance *= WEAK_GROWTH;
     const significant = trend.slopeLow > 0 || (held && trend.slopeLowHeld > 0);
     const { spanMs } = w;

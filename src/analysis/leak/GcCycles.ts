@@ -19,12 +19,19 @@ const NOISE_WARMUP = 24;
 const MIN_CYCLES = 3;
 /** Slots of the sliding minimum that tells standing still from rising. */
 const STILL_SLOTS = 8;
-/** Increments of a cycle's ramp kept to find a burst in it (10 minutes of 5 s samples fit). */
+/** Increments of a cycle's ramp kept to find a burst in it (the last 21 minutes of 5 s samples). */
 const RAMP_SAMPLES = 256;
 /** A ramp of fewer increments than this has no rate of its own to stand a burst out from. */
 const RAMP_MIN = 6;
 /** An increment this many times the noise above its ramp's median one is part of a burst. */
 const BURST_NOISE = 3;
+/**
+ * A run of fast increments counts whole toward all of a ramp's bursts only if it lasts at
+ * most this many samples: a cache fills within 30 s, which the 5 s samples either side
+ * stretch to 40 s, while a leak that starts mid-ramp climbs above the ramp's median step
+ * for as long as it lasts (see shortBurst).
+ */
+const BURST_SAMPLES = 9;
 /** Post-GC floors logged for windows that judge them (`floorsSince`). */
 export const FLOOR_LOG = 256;
 
@@ -59,11 +66,12 @@ export class GcCycles {
   // that rose from it: the largest, the one it began with and the one running at its drop.
   private readonly ramp = new Float64Array(RAMP_SAMPLES);
   private readonly rampSorted = new Float64Array(RAMP_SAMPLES);
+  private readonly runSorted = new Float64Array(RAMP_SAMPLES);
   private rampN = 0;
   private readonly burstMax = new Float64Array(KEPT);
   private readonly burstAtStart = new Float64Array(KEPT);
   private readonly burstAtEnd = new Float64Array(KEPT);
-  private readonly burst = new Float64Array(3);
+  private readonly burst = new Float64Array(4);
   private last = NaN;
   private next = 0;
   // Standing still: the lowest level of each slot of the last half GC cycle, and the last
@@ -117,7 +125,8 @@ export class GcCycles {
     // end with a rise, which is the new ramp's).
     const increment = v - this.last;
     const ramping = !Number.isNaN(this.last) && (increment > 0 || !(dropping || continues));
-    if (ramping && this.rampN < RAMP_SAMPLES) this.ramp[this.rampN++] = increment;
+    // A ring: a ramp longer than it keeps its latest increments, where a burst still counts.
+    if (ramping) this.ramp[this.rampN++ % RAMP_SAMPLES] = increment;
     // A collection spread over two samples is one drop, not two cycles, and frees all it fell.
     if (dropping && continues && this.dropCounted) {
       const slot = (this.next + KEPT - 1) % KEPT;
@@ -170,47 +179,75 @@ export class GcCycles {
   }
 
   /**
-   * The bursts in the ramp under way into `burst`: the largest, the one it began with and
-   * the one running at its end.
+   * The bursts in the ramp under way into `burst`: the largest, the one it began with, the
+   * one running at its end, and all of them (see shortBurst).
    */
   private bursts(): void {
     let largest = 0;
     let atStart = 0;
     let run = 0;
-    const n = this.rampN;
+    let total = 0;
+    const n = Math.min(this.rampN, RAMP_SAMPLES);
+    const first = this.rampN - n;
     if (n >= RAMP_MIN) {
       const sorted = this.rampSorted.subarray(0, n);
       sorted.set(this.ramp.subarray(0, n));
       const middle = median(sorted);
       const over = BURST_NOISE * this.noise;
       let opening = true;
+      let length = 0;
       for (let i = 0; i < n; i++) {
-        const excess = this.ramp[i]! - middle;
+        const excess = this.ramp[(first + i) % RAMP_SAMPLES]! - middle;
         if (excess > over) {
           run += excess;
+          length++;
           largest = Math.max(largest, run);
         } else {
+          total += this.shortBurst(run, first + i - length, length, over);
           if (opening) atStart = run;
           opening = false;
           run = 0;
+          length = 0;
         }
       }
+      total += this.shortBurst(run, first + n - length, length, over);
       if (opening) atStart = run;
     }
     this.burst[0] = largest;
     this.burst[1] = atStart;
     this.burst[2] = run;
+    this.burst[3] = total;
+  }
+
+  /**
+   * What of a run of `length` fast increments from ring index `from` (`run` above the
+   * ramp's median step in all) is a burst: all of it when the run is short; of a longer
+   * run, which is a change of pace (a leak that began mid-ramp, or a new cycle's pace after
+   * a drop hidden in a cache's climb), what stands above the run's own median step.
+   */
+  private shortBurst(run: number, from: number, length: number, over: number): number {
+    if (length <= BURST_SAMPLES) return run;
+    const own = this.runSorted.subarray(0, length);
+    for (let i = 0; i < length; i++) own[i] = this.ramp[(from + i) % RAMP_SAMPLES]!;
+    const pace = median(own);
+    let stands = 0;
+    for (let i = 0; i < length; i++) {
+      const excess = this.ramp[(from + i) % RAMP_SAMPLES]! - pace;
+      if (excess > over) stands += excess;
+    }
+    return stands;
   }
 
   /**
    * What the ramp under way has risen above its cycle's floor beyond the biggest drop of the
-   * recent cycles, less the largest burst in it (a cache filling), bytes: garbage never
-   * piles up past what a collection frees. 0 without a GC rhythm, or while the ramp has
-   * risen under twice the biggest drop (a collection may now and then free more than any
-   * of the last few). A ramp older than any GC cycle rises from the lowest level of the
-   * last half cycle instead: it has outlived its drop, or hides drops too small to see (a
-   * leak may climb more between two samples than a small collection frees), and growth
-   * that stopped since its drop is no news.
+   * recent cycles, less the bursts in it (a cache filling over a few samples, which noise
+   * may split), bytes: garbage never piles up past what a collection frees. 0 without a GC
+   * rhythm, or while the ramp less its bursts has risen under twice the biggest drop (a
+   * collection may now and then free more than any of the last few, and one that came as
+   * a cache filled hides in its burst). A ramp older than any GC cycle rises from the
+   * lowest level of the last half cycle instead: it has outlived its drop, or hides drops
+   * too small to see (a leak may climb more between two samples than a small collection
+   * frees), and growth that stopped since its drop is no news.
    */
   rampExcess(t: number): number {
     if (this.recentCycles(t) < MIN_CYCLES || !Number.isFinite(this.lowSinceDrop)) return 0;
@@ -223,7 +260,8 @@ export class GcCycles {
     const rise = this.last - this.rampLow;
     if (!(rise > 2 * biggestDrop)) return 0;
     this.bursts();
-    return Math.max(0, rise - biggestDrop - this.burst[0]!);
+    const steady = rise - this.burst[3]!;
+    return steady > 2 * biggestDrop ? steady - biggestDrop : 0;
   }
 
   /**

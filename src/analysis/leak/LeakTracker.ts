@@ -275,6 +275,8 @@ export class LeakTracker {
   private resumed: LeakVerdict | undefined;
   /** The bucket from which an ended report has kept climbing at its pace. */
   private resumeFirst = NaN;
+  /** The last verdict the ramp rule (rampOutgrowsGc) gave. */
+  private rampReport: LeakVerdict | undefined;
   private current: LeakVerdict = new Verdict(
     { leaking: false, slope: 0, slopeLow: 0, slopeHigh: 0, since: undefined, windowMs: 0 },
     () => "no samples yet",
@@ -458,7 +460,7 @@ export class LeakTracker {
       !stopped &&
       !this.current.leaking &&
       t - this.endedAt <= this.config.resumeMs &&
-      this.keepsRising(last, stillHorizon, t, shortest, ended.slope) === true;
+      this.keepsRising(last, stillHorizon, t, shortest, ended) === true;
     if (!climbs) this.resumeFirst = NaN;
     else if (Number.isNaN(this.resumeFirst)) this.resumeFirst = last;
     if (climbs && last - this.resumeFirst >= RESUME_PERSIST) {
@@ -523,7 +525,14 @@ export class LeakTracker {
    * Sets the verdict when so.
    */
   private rampOutgrowsGc(t: number): boolean {
-    if (this.config.maxGcCycleMs === 0) return false;
+    // A series whose samples kink by more than standing still allows collects faster than
+    // it is sampled: most of its drops hide between samples, and the "ramp" since the last
+    // one seen is no ramp. A cache filling across such kinks showed no burst. A noise of
+    // 3 MB kinks about that much, so a leak this rule reported it keeps whatever the kink
+    // (flickering, it ended a 5 MB/s leak's report, and the alert resolved and fired again).
+    const collecting = this.cycles.kink() > this.config.minGrowth / STILL_GROWTH;
+    const ours = this.current === this.rampReport;
+    if (this.config.maxGcCycleMs === 0 || (collecting && !ours)) return false;
     const excess = this.cycles.rampExcess(t);
     if (excess < CYCLE_FLOOR_MARGIN * this.config.burstGrowth) return false;
     this.cycles.rampFloor(this.out);
@@ -533,7 +542,7 @@ export class LeakTracker {
     if (seconds * 1000 < ONSET_MIN_MS) return false;
     const low = excess / seconds;
     if (low < this.config.minSlope) return false;
-    return this.reportFloors(
+    this.reportFloors(
       from,
       t,
       low,
@@ -542,6 +551,8 @@ export class LeakTracker {
       () =>
         `memory rose ${MB(rise)} MB in ${spanOfTime(t - from)} since its last GC, ${MB(excess)} MB more than any recent collection freed: growth no GC explains`,
     );
+    this.rampReport = this.current;
+    return true;
   }
 
   /**
@@ -953,8 +964,8 @@ export class LeakTracker {
    * back: a held leak has had its two cycles of evidence, and under GC every 5-10 minutes
    * two cycles back kept a stopped 1 MB/s leak reported 2 minutes longer), else from a
    * block back (as long as the stopped-growth check's, sized by the scatter of the shortest
-   * window's floors) to the last horizon. `slope` is the reported one, or an ended
-   * report's when asking whether it resumed. Undefined when the series has not changed
+   * window's floors) to the last horizon, at the pace of `report`: the one reported, or
+   * an ended one when asking whether it resumed. Undefined when the series has not changed
    * for half that block (see `STALE_SHARE`): a held report stays, an ended one stays ended.
    */
   private keepsRising(
@@ -962,14 +973,20 @@ export class LeakTracker {
     horizon: number,
     t: number,
     shortest: WindowState | undefined,
-    slope = this.current.slope,
+    report: LeakVerdict = this.current,
   ): boolean | undefined {
+    const { slope } = report;
+    // A leak younger than the span compared climbed only since it began: a 5 MB/s leak
+    // reported 1.2 minutes in by the ramp rule fell "short" over the 5 minutes back to a
+    // floor before it, and its alert resolved and fired again.
+    const young = t - (report.since ?? -Infinity);
     const cycles = this.cycleRise(slope, t, horizon * this.config.bucketMs, 1);
-    if (cycles) return !fellShort(cycles.rose, slope, cycles.ms);
+    if (cycles) return !fellShort(cycles.rose, slope, Math.min(cycles.ms, young));
     const block = this.climbBlock(slope, shortest?.scale ?? 0, horizon);
     if (this.unchangedFor(block)) return undefined;
     const rose = this.floorRise(last, block, Math.min(horizon, block));
-    return rose !== undefined && !fellShort(rose, slope, block * this.config.bucketMs);
+    const ms = Math.min(block * this.config.bucketMs, young);
+    return rose !== undefined && !fellShort(rose, slope, ms);
   }
 
   /**

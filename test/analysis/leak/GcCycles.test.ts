@@ -1,5 +1,6 @@
 // The GC cycle finder's bursts: a cache filling within seconds stands out of its ramp; the
-// ramp of garbage and a steady leak does not, however steep.
+// ramp of garbage and a steady leak does not, however steep. And the ramp's excess: what
+// it rose beyond any collection, bursts aside, which garbage alone never makes.
 
 import { describe, expect, it } from "vitest";
 import { GcCycles } from "../../../src/analysis/leak/GcCycles.js";
@@ -45,5 +46,44 @@ describe("GcCycles bursts", () => {
     const burst = cyclesOf(steps).largestBurst(0);
     expect(burst / MB).toBeGreaterThan(30);
     expect(burst / MB).toBeLessThanOrEqual(40);
+  });
+});
+
+describe("GcCycles ramp excess", () => {
+  /**
+   * Regular 96 MB cycles of two minutes, then a ramp of 40 samples that climbs 4 MB a
+   * sample of garbage, like theirs, and what `more(k)` adds at its k-th sample.
+   */
+  function rampOf(more: (k: number) => number): { gc: GcCycles; t: number } {
+    const gc = new GcCycles(600_000, 20_000, 86_400_000);
+    let t = 0;
+    regularSawTooth(
+      12,
+      () => 500,
+      (time, v) => gc.observe((t = time), v),
+      96,
+    );
+    for (let k = 0; k < 40; k++) gc.observe((t += 5000), (500 + 4 * k + more(k)) * MB);
+    return { gc, t };
+  }
+
+  it("is nothing while a ramp is garbage, or garbage and a cache that filled within seconds", () => {
+    const garbage = rampOf(() => 0);
+    expect(garbage.gc.rampExcess(garbage.t)).toBe(0);
+    // 240 MB over 25 s, split by one quiet sample: the ramp rose 396 MB, twice the 96 MB
+    // drops and more, but the cache is neither garbage nor a leak.
+    const steps = [0, 60, 120, 120, 180, 240];
+    const cache = rampOf((k) => steps[Math.min(5, Math.max(0, k - 19))]!);
+    expect(cache.gc.rampExcess(cache.t)).toBe(0);
+  });
+
+  it("is what a leak that began mid-ramp added beyond the biggest drop", () => {
+    // 10 MB a sample (2 MB/s) from sample 20: the ramp rose 156 MB of garbage and 200 MB
+    // of leak, whose increments stand far above the ramp's median for 20 samples: a
+    // change of pace, not a burst.
+    const leak = rampOf((k) => 10 * Math.max(0, k - 19));
+    const excess = leak.gc.rampExcess(leak.t) / MB;
+    expect(excess).toBeGreaterThan(255);
+    expect(excess).toBeLessThan(265);
   });
 });

@@ -832,7 +832,7 @@ describe("LeakTracker", () => {
     expect(found).toBeGreaterThanOrEqual(27);
   });
 
-  it("finds a 2-5 MB/s leak under GC every 1-10 minutes within 2.5 minutes at the median, 7 at worst, before the next GC shows it", () => {
+  it("finds a 2-5 MB/s leak under GC every 1-10 minutes within 2 minutes at the median, 7 at worst, before the next GC shows it", () => {
     // The ramp under way outgrows anything a collection frees: twice the biggest recent
     // drop, and that drop plus 120 MB. How soon depends on where in its cycle the leak
     // starts and on how much the cycle's collection frees (up to 260 MB here).
@@ -852,11 +852,12 @@ describe("LeakTracker", () => {
       ),
       { numRuns: 40, seed: 20261206 },
     );
-    // Over these 40: median 2.1 minutes, worst 6.6 (worst 14 when a ramp older than a GC
-    // cycle was not judged: a 3.9 MB/s climb hid 20 MB drops). Before this rule: median
-    // 16.3, and 3 not found in the half hour the series runs on.
+    // Over these 40: median 1.7 minutes, worst 6.6 (worst 14 when a ramp older than a GC
+    // cycle was not judged: a 3.9 MB/s climb hid 20 MB drops; 11 when a leak that began
+    // mid-ramp counted as a burst). Before this rule: median 16.3, and 3 not found in the
+    // half hour the series runs on.
     delays.sort((a, b) => a - b);
-    expect(delays[delays.length / 2]).toBeLessThanOrEqual(2.5 * MIN);
+    expect(delays[delays.length / 2]).toBeLessThanOrEqual(2 * MIN);
     expect(delays[delays.length - 1]).toBeLessThanOrEqual(7 * MIN);
   });
 

@@ -328,12 +328,17 @@ export class GcCycles {
    * 2 * (FLOOR_LOG + 1) values). Returns how many.
    */
   floorsSince(from: number, out: Float64Array): number {
+    // The log is in time order: walk back from the newest to the first at or after `from`.
+    let back = 0;
+    while (back < FLOOR_LOG) {
+      const t = this.logT[(this.nextLog + FLOOR_LOG - 1 - back) % FLOOR_LOG]!;
+      if (Number.isNaN(t) || t < from) break;
+      back++;
+    }
     let n = 0;
-    for (let k = 0; k < FLOOR_LOG; k++) {
+    for (let k = FLOOR_LOG - back; k < FLOOR_LOG; k++) {
       const i = (this.nextLog + k) % FLOOR_LOG;
-      const t = this.logT[i]!;
-      if (Number.isNaN(t) || t < from) continue;
-      out[2 * n] = t;
+      out[2 * n] = this.logT[i]!;
       out[2 * n + 1] = this.logV[i]!;
       n++;
     }

@@ -206,6 +206,33 @@ function irregularLeakShape(
 }
 
 const seed = fc.integer({ min: 1, max: 2 ** 31 - 1 });
+
+/**
+ * Of 40 leaks of 0.05-0.07 MB/s from the second hour, on irregular saw-tooth of the given
+ * cycles and amplitude range (MB), how many are found within `withinMs` (fast-check seed).
+ */
+function slowLeaksFound(
+  cycleMs: [number, number],
+  [minMB, maxMB]: [number, number],
+  withinMs: number,
+  runSeed: number,
+): number {
+  let found = 0;
+  fc.assert(
+    fc.property(
+      seed,
+      fc.double({ min: minMB, max: maxMB, noNaN: true }),
+      fc.double({ min: 0.05, max: 0.07, noNaN: true }),
+      (s, amplitudeMB, mbps) => {
+        const leak = { mbps, start: 2 * HOUR, stop: 4 * HOUR };
+        const shape = irregularLeakShape(s, 3, cycleMs, amplitudeMB, leak);
+        if (delayFrom(leak.start, shape) <= withinMs) found++;
+      },
+    ),
+    { numRuns: 40, seed: runSeed },
+  );
+  return found;
+}
 /** When a leak starts: after start-up, within the first three hours. */
 const leakStart = fc.integer({ min: 20 * MIN, max: 3 * HOUR });
 /** No saw-tooth, or scavenges every 3-30 s. */
@@ -794,40 +821,14 @@ describe("LeakTracker", () => {
     // needs 60 MB, not the 120 MB of the start-up allowance. Over 100 such series: 92
     // found within 40 minutes, 57 within 30 (91 and 35 when only a run over 30 minutes
     // did; 62 within 40 when none did).
-    let found = 0;
-    fc.assert(
-      fc.property(
-        seed,
-        fc.double({ min: 50, max: 400, noNaN: true }),
-        fc.double({ min: 0.05, max: 0.07, noNaN: true }),
-        (s, amplitudeMB, mbps) => {
-          const leak = { mbps, start: 2 * HOUR, stop: 4 * HOUR };
-          const shape = irregularLeakShape(s, 3, [300_000, 600_000], amplitudeMB, leak);
-          if (delayFrom(leak.start, shape) <= 40 * MIN) found++;
-        },
-      ),
-      { numRuns: 40, seed: 20261205 },
-    );
+    const found = slowLeaksFound([300_000, 600_000], [50, 400], 40 * MIN, 20261205);
     expect(found).toBeGreaterThanOrEqual(34);
   });
 
   it("finds most 0.05-0.07 MB/s leaks within 30 minutes under irregular GC, cycles of 20 s to 10 minutes", () => {
     // One ten-minute cycle sets the horizon, and stretched every window under an hour to an
     // hour; windows of 16 minutes and more now judge the floors of the cycles within them.
-    let found = 0;
-    fc.assert(
-      fc.property(
-        seed,
-        fc.double({ min: 20, max: 200, noNaN: true }),
-        fc.double({ min: 0.05, max: 0.07, noNaN: true }),
-        (s, amplitudeMB, mbps) => {
-          const leak = { mbps, start: 2 * HOUR, stop: 4 * HOUR };
-          const shape = irregularLeakShape(s, 3, [20_000, 600_000], amplitudeMB, leak);
-          if (delayFrom(leak.start, shape) <= 30 * MIN) found++;
-        },
-      ),
-      { numRuns: 40, seed: 20261206 },
-    );
+    const found = slowLeaksFound([20_000, 600_000], [20, 200], 30 * MIN, 20261206);
     // 29 of these 40 now, 23 when every window under an hour stretched to an hour.
     expect(found).toBeGreaterThanOrEqual(27);
   });

@@ -32,7 +32,10 @@ const BURST_NOISE = 3;
  * for as long as it lasts (see shortBurst).
  */
 const BURST_SAMPLES = 9;
-/** Post-GC floors logged for windows that judge them (`floorsSince`). */
+/**
+ * Post-GC floors kept: the rules of rising floors read the last few, and windows that judge
+ * cycle floors (`floorsSince`) all within their span.
+ */
 export const FLOOR_LOG = 256;
 
 export class GcCycles {
@@ -54,23 +57,19 @@ export class GcCycles {
   private lowSinceDropT = NaN;
   private dropping = false;
   private dropCounted = false;
-  // The lowest level of each recent completed cycle (its post-GC floor) and when it was.
-  private readonly floors = new Float64Array(KEPT);
-  private readonly floorTimes = new Float64Array(KEPT).fill(NaN);
+  // The lowest level of each completed cycle (its post-GC floor) and when it was.
+  private readonly floors = new Float64Array(FLOOR_LOG);
+  private readonly floorTimes = new Float64Array(FLOOR_LOG).fill(NaN);
   private nextFloor = 0;
-  // A longer log of the same floors, for windows that judge them rather than blocks.
-  private readonly logT = new Float64Array(FLOOR_LOG).fill(NaN);
-  private readonly logV = new Float64Array(FLOOR_LOG);
-  private nextLog = 0;
   // The increments of the ramp under way, and for each recent floor the bursts in the ramp
   // that rose from it: the largest, the one it began with and the one running at its drop.
   private readonly ramp = new Float64Array(RAMP_SAMPLES);
   private readonly rampSorted = new Float64Array(RAMP_SAMPLES);
   private readonly runSorted = new Float64Array(RAMP_SAMPLES);
   private rampN = 0;
-  private readonly burstMax = new Float64Array(KEPT);
-  private readonly burstAtStart = new Float64Array(KEPT);
-  private readonly burstAtEnd = new Float64Array(KEPT);
+  private readonly burstMax = new Float64Array(FLOOR_LOG);
+  private readonly burstAtStart = new Float64Array(FLOOR_LOG);
+  private readonly burstAtEnd = new Float64Array(FLOOR_LOG);
   private readonly burst = new Float64Array(4);
   private last = NaN;
   private next = 0;
@@ -81,11 +80,6 @@ export class GcCycles {
   private readonly slotLows = new Float64Array(STILL_SLOTS).fill(Infinity);
   private slot = NaN;
   private stillT = NaN;
-  // The lowest level of those slots, and where they begin; and the ramp rampExcess judged.
-  private recentLow = Infinity;
-  private recentLowFrom = NaN;
-  private rampFrom = NaN;
-  private rampLow = NaN;
 
   /**
    * `stillBytes`: a rise smaller than this within half the longest GC cycle is standing
@@ -147,10 +141,7 @@ export class GcCycles {
         this.floors[this.nextFloor] = this.lowSinceDrop;
         this.floorTimes[this.nextFloor] = this.lowSinceDropT;
         this.rampBursts(this.nextFloor);
-        this.nextFloor = (this.nextFloor + 1) % KEPT;
-        this.logT[this.nextLog] = this.lowSinceDropT;
-        this.logV[this.nextLog] = this.lowSinceDrop;
-        this.nextLog = (this.nextLog + 1) % FLOOR_LOG;
+        this.nextFloor = (this.nextFloor + 1) % FLOOR_LOG;
       }
       this.rampN = 0;
       this.lastDropT = t;
@@ -247,31 +238,24 @@ export class GcCycles {
    * a cache filled hides in its burst). A ramp older than any GC cycle rises from the
    * lowest level of the last half cycle instead: it has outlived its drop, or hides drops
    * too small to see (a leak may climb more between two samples than a small collection
-   * frees), and growth that stopped since its drop is no news.
+   * frees), and growth that stopped since its drop is no news. `out` gets where the ramp
+   * rose from, when, and the last value: [t, v, last].
    */
-  rampExcess(t: number): number {
-    if (this.recentCycles(t) < MIN_CYCLES || !Number.isFinite(this.lowSinceDrop)) return 0;
+  rampExcess(t: number, out: Float64Array): number {
+    if (!this.rhythmKnown(t) || !Number.isFinite(this.lowSinceDrop)) return 0;
     const long = t - this.lastDropT > this.maxCycleMs;
-    this.rampFrom = long ? this.recentLowFrom : this.lowSinceDropT;
-    this.rampLow = long ? this.recentLow : this.lowSinceDrop;
+    const low = long ? this.stillLow() : this.lowSinceDrop;
+    out[0] = long ? (this.slot - STILL_SLOTS + 1) * this.slotMs : this.lowSinceDropT;
+    out[1] = low;
+    out[2] = this.last;
     let biggestDrop = 0;
     for (let i = 0; i < KEPT; i++)
       if (this.ends[i]! >= t - this.forgetMs) biggestDrop = Math.max(biggestDrop, this.drops[i]!);
-    const rise = this.last - this.rampLow;
+    const rise = this.last - low;
     if (!(rise > 2 * biggestDrop)) return 0;
     this.bursts();
     const steady = rise - this.burst[3]!;
     return steady > 2 * biggestDrop ? steady - biggestDrop : 0;
-  }
-
-  /**
-   * Where the ramp the last rampExcess judged rose from, when, and the last value: [t, v,
-   * last] into out.
-   */
-  rampFloor(out: Float64Array): void {
-    out[0] = this.rampFrom;
-    out[1] = this.rampLow;
-    out[2] = this.last;
   }
 
   /**
@@ -282,8 +266,8 @@ export class GcCycles {
   largestBurst(from: number): number {
     let largest = 0;
     let before = 0;
-    for (let k = 0; k < KEPT; k++) {
-      const i = (this.nextFloor + k) % KEPT;
+    for (let k = FLOOR_LOG - KEPT; k < FLOOR_LOG; k++) {
+      const i = (this.nextFloor + k) % FLOOR_LOG;
       if (Number.isNaN(this.floorTimes[i]!) || this.floorTimes[i]! < from) {
         before = 0;
         continue;
@@ -310,11 +294,14 @@ export class GcCycles {
     this.slot = slot;
     const i = slot % STILL_SLOTS;
     if (v < this.slotLows[i]!) this.slotLows[i] = v;
+    if (v - this.stillLow() <= this.stillBytes) this.stillT = t;
+  }
+
+  /** The lowest level of the last half GC cycle (the slots watchStill keeps). */
+  private stillLow(): number {
     let low = Infinity;
     for (let k = 0; k < STILL_SLOTS; k++) low = Math.min(low, this.slotLows[k]!);
-    if (v - low <= this.stillBytes) this.stillT = t;
-    this.recentLow = low;
-    this.recentLowFrom = (slot - STILL_SLOTS + 1) * this.slotMs;
+    return low;
   }
 
   /** Whether the last three cycles or more ended within the memory at data time t. */
@@ -331,15 +318,15 @@ export class GcCycles {
     // The log is in time order: walk back from the newest to the first at or after `from`.
     let back = 0;
     while (back < FLOOR_LOG) {
-      const t = this.logT[(this.nextLog + FLOOR_LOG - 1 - back) % FLOOR_LOG]!;
+      const t = this.floorTimes[(this.nextFloor + FLOOR_LOG - 1 - back) % FLOOR_LOG]!;
       if (Number.isNaN(t) || t < from) break;
       back++;
     }
     let n = 0;
     for (let k = FLOOR_LOG - back; k < FLOOR_LOG; k++) {
-      const i = (this.nextLog + k) % FLOOR_LOG;
-      out[2 * n] = this.logT[i]!;
-      out[2 * n + 1] = this.logV[i]!;
+      const i = (this.nextFloor + k) % FLOOR_LOG;
+      out[2 * n] = this.floorTimes[i]!;
+      out[2 * n + 1] = this.floors[i]!;
       n++;
     }
     // A drop may take two samples: while it falls, the cycle's floor is not there yet.
@@ -364,7 +351,7 @@ export class GcCycles {
    * Infinity while a rhythm is known: then the horizon tells garbage from growth.
    */
   unexplainedRampMs(t: number): number {
-    if (this.recentCycles(t) >= MIN_CYCLES) return Infinity;
+    if (this.rhythmKnown(t)) return Infinity;
     const since = Math.max(
       Number.isNaN(this.lastDropT) ? this.firstT : this.lastDropT,
       Number.isNaN(this.stillT) ? -Infinity : this.stillT,
@@ -422,8 +409,8 @@ export class GcCycles {
    */
   recentFloors(max: number, out: Float64Array): number {
     let n = 0;
-    for (let k = KEPT - max + 1; k < KEPT; k++) {
-      const i = (this.nextFloor + k) % KEPT;
+    for (let k = FLOOR_LOG - max + 1; k < FLOOR_LOG; k++) {
+      const i = (this.nextFloor + k) % FLOOR_LOG;
       if (Number.isNaN(this.floorTimes[i]!)) continue;
       out[2 * n] = this.floorTimes[i]!;
       out[2 * n + 1] = this.floors[i]!;

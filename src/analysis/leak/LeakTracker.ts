@@ -438,7 +438,7 @@ export class LeakTracker {
       t - this.endedAt > this.config.resumeMs &&
       (this.cyclesRising(t) ||
         this.readingsRising(t) ||
-        this.rampOutgrowsGc(t) ||
+        this.rampOutgrowsGc(t, collecting) ||
         this.risingSinceOnset(last, horizon, t, collecting))
     )
       return;
@@ -522,20 +522,19 @@ export class LeakTracker {
    * drop, bursts aside, by more than start-up adds, over at least ONSET_MIN_MS. The leak's
    * pace lies between that excess and the whole rise over the ramp's age; the lower is
    * reported, so that the stop checks ask no more of the next floors than the leak gives.
-   * Sets the verdict when so.
+   * `collecting`: the series kinks as GC faster than the sampling does (see decide). Sets
+   * the verdict when so.
    */
-  private rampOutgrowsGc(t: number): boolean {
-    // A series whose samples kink by more than standing still allows collects faster than
-    // it is sampled: most of its drops hide between samples, and the "ramp" since the last
-    // one seen is no ramp. A cache filling across such kinks showed no burst. A noise of
-    // 3 MB kinks about that much, so a leak this rule reported it keeps whatever the kink
-    // (flickering, it ended a 5 MB/s leak's report, and the alert resolved and fired again).
-    const collecting = this.cycles.kink() > this.config.minGrowth / STILL_GROWTH;
+  private rampOutgrowsGc(t: number, collecting: boolean): boolean {
+    // Such a series collects faster than it is sampled: most of its drops hide between
+    // samples, and the "ramp" since the last one seen is no ramp. A cache filling across
+    // such kinks showed no burst. A noise of 3 MB kinks about that much, so a leak this rule
+    // reported it keeps whatever the kink (flickering, it ended a 5 MB/s leak's report, and
+    // the alert resolved and fired again).
     const ours = this.current === this.rampReport;
     if (this.config.maxGcCycleMs === 0 || (collecting && !ours)) return false;
-    const excess = this.cycles.rampExcess(t);
+    const excess = this.cycles.rampExcess(t, this.out);
     if (excess < CYCLE_FLOOR_MARGIN * this.config.burstGrowth) return false;
-    this.cycles.rampFloor(this.out);
     const from = this.out[0]!;
     const rise = this.out[2]! - this.out[1]!;
     const seconds = (t - from) / 1000;
@@ -684,8 +683,7 @@ export class LeakTracker {
     // A ramp on a series with no GC rhythm seen may be one GC cycle (the first, or the
     // first after idle): only a rhythm, a series declared smooth, or a busy one (see
     // judge) rules that out.
-    if (!busy && this.config.maxGcCycleMs > 0 && this.cycles.unexplainedRampMs(t) !== Infinity)
-      return false;
+    if (!busy && this.config.maxGcCycleMs > 0 && !this.cycles.rhythmKnown(t)) return false;
     const f = this.onsetFloors;
     const n = this.fillOnsetFloors(last, horizon);
     if (n < 0) return false;
@@ -1023,7 +1021,7 @@ export class LeakTracker {
       const n = this.readings.recent(CYCLE_FLOORS, this.readingFloors);
       return this.riseBack(this.readingFloors, n, 1, slope, Infinity, READING_GAP_MS);
     }
-    if (this.cycles.unexplainedRampMs(t) !== Infinity) return undefined;
+    if (!this.cycles.rhythmKnown(t)) return undefined;
     const f = this.cycleFloors;
     const n = this.cycles.recentFloors(CYCLE_FLOORS, f);
     if (n < 3 || t - f[2 * (n - 1)]! > horizonMs) return undefined;
@@ -1123,9 +1121,12 @@ export class LeakTracker {
     return now - this.out[0]!;
   }
 
-  /** The floors of `count` blocks of `block` buckets from data time t0 into pt/pv; returns how many. */
-  private blockFloors(t0: number, block: number, count: number): number {
-    const firstBlock = Math.round(t0 / this.config.bucketMs);
+  /**
+   * The floors of `count` blocks of `block` buckets from bucket `firstBlock` into pt/pv
+   * (times from the first block's start, s); returns how many.
+   */
+  private blockFloors(firstBlock: number, block: number, count: number): number {
+    const t0 = firstBlock * this.config.bucketMs;
     let n = 0;
     for (let j = 0; j < count; j++) {
       const from = firstBlock + j * block;
@@ -1141,7 +1142,8 @@ export class LeakTracker {
    * The same blocks' floors from the post-GC floors of the cycles in them (the lowest where
    * a block holds several); a block in which no cycle began has none. Returns how many.
    */
-  private cycleBlockFloors(t0: number, block: number, count: number): number {
+  private cycleBlockFloors(firstBlock: number, block: number, count: number): number {
+    const t0 = firstBlock * this.config.bucketMs;
     const f = this.loggedFloors;
     const m = this.cycles.floorsSince(t0, f);
     const blockMs = block * this.config.bucketMs;
@@ -1182,8 +1184,8 @@ export class LeakTracker {
     if (count < MIN_POINTS || firstBlock < this.firstBucket) return;
     const t0 = firstBlock * this.config.bucketMs;
     const n = byCycles
-      ? this.cycleBlockFloors(t0, block, count)
-      : this.blockFloors(t0, block, count);
+      ? this.cycleBlockFloors(firstBlock, block, count)
+      : this.blockFloors(firstBlock, block, count);
     // Gaps in the data (a paused process) leave too few witnesses to judge; blocks that
     // saw no GC drop have no post-GC floor to give.
     if (n < (byCycles ? MIN_POINTS : Math.max(MIN_POINTS, Math.ceil(count * 0.75)))) return;

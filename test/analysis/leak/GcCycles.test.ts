@@ -50,6 +50,7 @@ describe("GcCycles bursts", () => {
 });
 
 describe("GcCycles ramp excess", () => {
+  const out = new Float64Array(3);
   /**
    * Regular 96 MB cycles of two minutes, then a ramp of 40 samples that climbs 4 MB a
    * sample of garbage, like theirs, and what `more(k)` adds at its k-th sample.
@@ -69,12 +70,12 @@ describe("GcCycles ramp excess", () => {
 
   it("is nothing while a ramp is garbage, or garbage and a cache that filled within seconds", () => {
     const garbage = rampOf(() => 0);
-    expect(garbage.gc.rampExcess(garbage.t)).toBe(0);
+    expect(garbage.gc.rampExcess(garbage.t, out)).toBe(0);
     // 240 MB over 25 s, split by one quiet sample: the ramp rose 396 MB, twice the 96 MB
     // drops and more, but the cache is neither garbage nor a leak.
     const steps = [0, 60, 120, 120, 180, 240];
     const cache = rampOf((k) => steps[Math.min(5, Math.max(0, k - 19))]!);
-    expect(cache.gc.rampExcess(cache.t)).toBe(0);
+    expect(cache.gc.rampExcess(cache.t, out)).toBe(0);
   });
 
   it("is what a leak that began mid-ramp added beyond the biggest drop", () => {
@@ -82,7 +83,7 @@ describe("GcCycles ramp excess", () => {
     // of leak, whose increments stand far above the ramp's median for 20 samples: a
     // change of pace, not a burst.
     const leak = rampOf((k) => 10 * Math.max(0, k - 19));
-    const excess = leak.gc.rampExcess(leak.t) / MB;
+    const excess = leak.gc.rampExcess(leak.t, out) / MB;
     expect(excess).toBeGreaterThan(255);
     expect(excess).toBeLessThan(265);
   });

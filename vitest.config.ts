@@ -22,7 +22,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "main",
-          include: ["test/**/*.test.ts"],
+          include: ["test/**/*.test.{ts,js}"],
           exclude: SOLO,
           sequence: { groupOrder: 0 },
         },

@@ -40,27 +40,40 @@ function gauss(random) {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
 
-/** GC rhythms, each a sampler of one cycle's length (ms) and a saw-tooth amplitude (bytes). */
+/**
+ * GC rhythms, each a sampler of one cycle's length (ms) and a saw-tooth amplitude (bytes),
+ * with the shortest cycle the class draws (ms), which bounds how fast garbage can pile up.
+ */
 export const GC_CLASSES = {
   // Scavenges and small major GCs: faster than or near the 5 s sampling.
-  "gc 3-30 s": (r) => ({ cycle: () => uniform(r, 3e3, 30e3), amplitude: uniform(r, 5, 60) * MB }),
+  "gc 3-30 s": (r) => ({
+    cycle: () => uniform(r, 3e3, 30e3),
+    amplitude: uniform(r, 5, 60) * MB,
+    minCycleMs: 3e3,
+  }),
   // The user's case: major GC every one to five minutes.
   "gc 1-5 min": (r) => ({
     cycle: () => uniform(r, 60e3, 300e3),
     amplitude: uniform(r, 20, 300) * MB,
+    minCycleMs: 60e3,
   }),
   "gc 5-10 min": (r) => ({
     cycle: () => uniform(r, 300e3, 600e3),
     amplitude: uniform(r, 50, 400) * MB,
+    minCycleMs: 300e3,
   }),
   // Irregular: log-normal around a minute, from seconds to ten minutes.
   "gc irregular": (r) => ({
     cycle: () => Math.min(600e3, Math.max(3e3, 60e3 * Math.exp(gauss(r)))),
     amplitude: uniform(r, 10, 200) * MB,
+    minCycleMs: 3e3,
   }),
   // A cleaner signal (heap right after each major GC, GPU memory): no saw-tooth at all.
-  smooth: () => ({ cycle: () => Infinity, amplitude: 0 }),
+  smooth: () => ({ cycle: () => Infinity, amplitude: 0, minCycleMs: Infinity }),
 };
+
+/** A GC threshold is drawn within this factor either side of its class's amplitude. */
+export const THRESHOLD_SPREAD = 0.3;
 
 /** Slow wander (fragmentation, caches): an AR(1) step of this sd (bytes) each sample... */
 export const WANDER_STEP_BYTES = 0.3 * MB;
@@ -71,15 +84,18 @@ export const LEAK_NOISE_MB = [0.5, 3];
 
 /**
  * A memory series sampled every ~5 s. `offset(t)` adds the regime's own level changes;
- * `activity(t)` scales the allocation rate (0 = idle: no garbage, no GC).
+ * `activity(t)` scales the allocation rate (0 = idle: no garbage, no GC). `garbage` is
+ * what of each sample is garbage not yet collected: truth no detector is shown, kept for
+ * bounds (delayBound.js).
  */
 function simulate(random, { durationMs, gc, noiseMB, offset, activity = () => 1 }) {
   const base = uniform(random, 150, 600) * MB;
   const n = Math.floor(durationMs / STEP_MS);
   const t = new Float64Array(n);
   const v = new Float64Array(n);
+  const garbageAt = new Float64Array(n);
   let cycleMs = gc.cycle();
-  let threshold = gc.amplitude * uniform(random, 0.7, 1.3);
+  let threshold = gc.amplitude * uniform(random, 1 - THRESHOLD_SPREAD, 1 + THRESHOLD_SPREAD);
   let garbage = 0;
   let floorJitter = 0;
   let wander = 0;
@@ -95,15 +111,16 @@ function simulate(random, { durationMs, gc, noiseMB, offset, activity = () => 1 
       if (garbage >= threshold) {
         garbage = (garbage - threshold) % Math.max(threshold, 1);
         cycleMs = gc.cycle();
-        threshold = gc.amplitude * uniform(random, 0.7, 1.3);
+        threshold = gc.amplitude * uniform(random, 1 - THRESHOLD_SPREAD, 1 + THRESHOLD_SPREAD);
         floorJitter = gauss(random) * 0.02 * gc.amplitude;
       }
     }
     wander = wander * Math.exp(-dt / WANDER_MEMORY_MS) + gauss(random) * WANDER_STEP_BYTES;
     t[i] = ti;
     v[i] = base + offset(ti) + garbage + floorJitter + wander + gauss(random) * noiseMB * MB;
+    garbageAt[i] = garbage;
   }
-  return { t, v };
+  return { t, v, garbage: garbageAt };
 }
 
 /** A GC class drawn from `classes`, or `forced` where given (the draw is still made). */
@@ -304,9 +321,10 @@ export function leakTrace(seed, { rateMBps, shape, gcClass, atMajorGcs = false }
   for (let t = start; t < stop; t += meanGap * uniform(random, 0.5, 1.5)) stepAt.push(t);
   const stepSize = rate * meanGap;
   let k = 0;
+  const gc = GC_CLASSES[gcClass](random);
   const series = simulate(random, {
     durationMs,
-    gc: GC_CLASSES[gcClass](random),
+    gc,
     noiseMB: uniform(random, ...LEAK_NOISE_MB),
     offset: (t) => {
       if (t < start) return 0;
@@ -318,5 +336,9 @@ export function leakTrace(seed, { rateMBps, shape, gcClass, atMajorGcs = false }
   if (atMajorGcs) readAsHeapAfterGc(series, seed);
   // Memory stops growing at the stop, or for a stepwise leak at its last step.
   const lastGrowth = shape === "steady" ? stop : stepAt[stepAt.length - 1];
-  return { ...series, leak: { start, stop, lastGrowth, rateMBps, shape } };
+  return {
+    ...series,
+    leak: { start, stop, lastGrowth, rateMBps, shape },
+    gc: { amplitude: gc.amplitude, minCycleMs: gc.minCycleMs },
+  };
 }

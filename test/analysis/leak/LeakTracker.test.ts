@@ -93,6 +93,32 @@ function delayFrom(
 }
 
 /**
+ * How long (ms) after its leak's start the verdict first said leaking, on each of
+ * `numRuns` leaks drawn from `arbitrary` (fast-check, seeded), shortest first; Infinity
+ * for a leak never found.
+ */
+function sortedDelays<T>(
+  arbitrary: fc.Arbitrary<T>,
+  leakOf: (drawn: T) => {
+    start: number;
+    shape: SeriesShape;
+    config?: Partial<LeakTrackerConfig>;
+  },
+  numRuns: number,
+  seed: number,
+): number[] {
+  const delays: number[] = [];
+  fc.assert(
+    fc.property(arbitrary, (drawn) => {
+      const { start, shape, config } = leakOf(drawn);
+      delays.push(delayFrom(start, shape, config));
+    }),
+    { numRuns, seed },
+  );
+  return delays.sort((a, b) => a - b);
+}
+
+/**
  * How long after `lastGrowth` the verdict last said leaking, given every time it did;
  * fails unless it said so before the leak's `stop`.
  */
@@ -820,21 +846,20 @@ describe("LeakTracker", () => {
     // Four rising floors span three cycles, 15-30 minutes there; three do when no burst in
     // their ramps explains the rise. Over these 40 series: median 17.0, worst 21.9 minutes
     // (20.8 and 26.8 with four floors).
-    const delays: number[] = [];
-    fc.assert(
-      fc.property(
+    const delays = sortedDelays(
+      fc.tuple(
         seed,
         fc.double({ min: 50, max: 300, noNaN: true }),
         fc.double({ min: 0.2, max: 0.3, noNaN: true }),
-        (s, amplitudeMB, mbps) => {
-          const leak = { mbps, start: 2 * HOUR, stop: 4 * HOUR };
-          const shape = irregularLeakShape(s, 3, [300_000, 600_000], amplitudeMB, leak);
-          delays.push(delayFrom(leak.start, shape));
-        },
       ),
-      { numRuns: 40, seed: 20261206 },
+      ([s, amplitudeMB, mbps]) => {
+        const leak = { mbps, start: 2 * HOUR, stop: 4 * HOUR };
+        const shape = irregularLeakShape(s, 3, [300_000, 600_000], amplitudeMB, leak);
+        return { start: leak.start, shape };
+      },
+      40,
+      20261206,
     );
-    delays.sort((a, b) => a - b);
     expect(delays[19]).toBeLessThanOrEqual(18 * MIN);
     expect(delays[39]).toBeLessThanOrEqual(23 * MIN);
   });
@@ -860,27 +885,25 @@ describe("LeakTracker", () => {
     // The ramp under way outgrows anything a collection frees: twice the biggest recent
     // drop, and that drop plus 120 MB. How soon depends on where in its cycle the leak
     // starts and on how much the cycle's collection frees (up to 260 MB here).
-    const delays: number[] = [];
-    fc.assert(
-      fc.property(
+    const delays = sortedDelays(
+      fc.tuple(
         seed,
         fc.constantFrom<[number, number]>([60_000, 300_000], [300_000, 600_000]),
         fc.double({ min: 20, max: 200, noNaN: true }),
         fc.double({ min: 2, max: 5, noNaN: true }),
         fc.integer({ min: 0, max: 10 * MIN }),
-        (s, cycleMs, amplitudeMB, mbps, offset) => {
-          const leak = { mbps, start: 2 * HOUR + offset, stop: 3 * HOUR };
-          const shape = irregularLeakShape(s, 2.5, cycleMs, amplitudeMB, leak);
-          delays.push(delayFrom(leak.start, shape));
-        },
       ),
-      { numRuns: 40, seed: 20261206 },
+      ([s, cycleMs, amplitudeMB, mbps, offset]) => {
+        const leak = { mbps, start: 2 * HOUR + offset, stop: 3 * HOUR };
+        return { start: leak.start, shape: irregularLeakShape(s, 2.5, cycleMs, amplitudeMB, leak) };
+      },
+      40,
+      20261206,
     );
     // Over these 40: median 1.7 minutes, worst 6.6 (worst 14 when a ramp older than a GC
     // cycle was not judged: a 3.9 MB/s climb hid 20 MB drops; 11 when a leak that began
     // mid-ramp counted as a burst). Before this rule: median 16.3, and 3 not found in the
     // half hour the series runs on.
-    delays.sort((a, b) => a - b);
     expect(delays[delays.length / 2]).toBeLessThanOrEqual(2 * MIN);
     expect(delays[delays.length - 1]).toBeLessThanOrEqual(7 * MIN);
   });
@@ -1019,19 +1042,19 @@ describe("LeakTracker", () => {
     // Each reading is a post-GC level: four rising along a line are a leak, whatever the
     // gaps between them, as the floors of four GC cycles are on RSS. Over these 40: median
     // 14.4, worst 21.2 minutes (15.7 and 29.7 while only the floors of buckets were judged).
-    const delays: number[] = [];
-    fc.assert(
-      fc.property(
+    const delays = sortedDelays(
+      fc.tuple(
         seed,
         fc.double({ min: 0.2, max: 5, noNaN: true }),
         fc.constantFrom(undefined, 60_000, 300_000),
-        (s, mbps, stepEveryMs) => {
-          const leak = { mbps, start: HOUR, stop: 3 * HOUR, stepEveryMs };
-          const shape = readAtMajorGcs(s, 3, { leak });
-          delays.push(delayFrom(leak.start, shape, { maxGcCycleMs: 0 }));
-        },
       ),
-      { numRuns: 40, seed: 20261207 },
+      ([s, mbps, stepEveryMs]) => {
+        const leak = { mbps, start: HOUR, stop: 3 * HOUR, stepEveryMs };
+        const shape = readAtMajorGcs(s, 3, { leak });
+        return { start: leak.start, shape, config: { maxGcCycleMs: 0 } };
+      },
+      40,
+      20261207,
     );
     expect(Math.max(...delays)).toBeLessThanOrEqual(23 * MIN);
   });
@@ -1039,14 +1062,15 @@ describe("LeakTracker", () => {
   it("finds most 0.05-0.07 MB/s leaks on the heap after GC read only at major GCs within 30 minutes", () => {
     // Six readings rising along a line over 20 minutes need only the long-window allowance
     // (60 MB). Over these 40: 34 found within 30 minutes, median 24.1 (9, and 30.9, before).
-    const delays: number[] = [];
-    fc.assert(
-      fc.property(seed, fc.double({ min: 0.05, max: 0.07, noNaN: true }), (s, mbps) => {
+    const delays = sortedDelays(
+      fc.tuple(seed, fc.double({ min: 0.05, max: 0.07, noNaN: true })),
+      ([s, mbps]) => {
         const leak = { mbps, start: HOUR, stop: 3 * HOUR };
         const shape = readAtMajorGcs(s, 3, { leak });
-        delays.push(delayFrom(leak.start, shape, { maxGcCycleMs: 0 }));
-      }),
-      { numRuns: 40, seed: 20261207 },
+        return { start: leak.start, shape, config: { maxGcCycleMs: 0 } };
+      },
+      40,
+      20261207,
     );
     expect(delays.filter((d) => d <= 30 * MIN).length).toBeGreaterThanOrEqual(30);
   });

@@ -419,8 +419,8 @@ console.log(
 );
 
 // What the data allows a fast leak's first alert: no detector that stays quiet on start-up
-// growth and on garbage can report before the leak has added more than the one beyond the
-// most of the other that the GC class could hold.
+// growth, caches and garbage can report a leak before it has added more than start-up may,
+// beyond the most garbage its GC class could hold (delayBound.js).
 console.log(
   `\nany detector that stays quiet on ${STARTUP_ALLOWANCE_BYTES / 1e6} MB of start-up growth, on a cache filling within ${ONE_OFF_MS / 1000} s and on the garbage the trace's GC class can hold, told the true garbage and no noise, on the same seeds' steady leaks: earliest delay from the leak's start, median / 90th percentile (delayBound.js), and voxtrace's`,
 );

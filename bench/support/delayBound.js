@@ -5,9 +5,9 @@
 // cannot report before the leak has grown for longer than a cache fills and added more
 // than the allowance beyond the most garbage the class could hold at that moment: at most
 // its largest GC threshold, and at most that much per shortest cycle since the last
-// collection. Judged with what the simulator knows and no
-// detector does (the true garbage, the moment of each collection to the sample, no noise),
-// so a real detector can only be later: this is a bound on the delay, not an estimate.
+// collection. It is judged with what the simulator knows and no detector does (the true
+// garbage, the moment of each collection to the sample, no noise), so a real detector can
+// only be later: this is a bound on the delay, not an estimate.
 
 import { THRESHOLD_SPREAD } from "./leakCorpus.js";
 

@@ -424,12 +424,11 @@ console.log(
 console.log(
   `\nany detector that stays quiet on ${STARTUP_ALLOWANCE_BYTES / 1e6} MB of start-up growth, on a cache filling within ${ONE_OFF_MS / 1000} s and on the garbage the trace's GC class can hold, told the true garbage and no noise, on the same seeds' steady leaks: earliest delay from the leak's start, median / 90th percentile (delayBound.js), and voxtrace's`,
 );
-const boundColumns = gcClasses;
 console.log(
-  `| rate (target) | ${boundColumns.join(" | ")} |\n|---|${boundColumns.map(() => "---:").join("|")}|`,
+  `| rate (target) | ${gcClasses.join(" | ")} |\n|---|${gcClasses.map(() => "---:").join("|")}|`,
 );
 for (const rate of BOUND_RATES) {
-  const cells = boundColumns.map((c) => {
+  const cells = gcClasses.map((c) => {
     const key = `${rate}|${c}|steady`;
     const pair = (delays) => `${show(percentile(delays, 0.5))} / ${show(percentile(delays, 0.9))}`;
     return `${pair(bounds.get(key))} (voxtrace ${pair(wideDelays.get(key))})`;

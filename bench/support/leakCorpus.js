@@ -46,22 +46,10 @@ function gauss(random) {
  */
 export const GC_CLASSES = {
   // Scavenges and small major GCs: faster than or near the 5 s sampling.
-  "gc 3-30 s": (r) => ({
-    cycle: () => uniform(r, 3e3, 30e3),
-    amplitude: uniform(r, 5, 60) * MB,
-    minCycleMs: 3e3,
-  }),
+  "gc 3-30 s": (r) => uniformGc(r, [3e3, 30e3], [5, 60]),
   // The user's case: major GC every one to five minutes.
-  "gc 1-5 min": (r) => ({
-    cycle: () => uniform(r, 60e3, 300e3),
-    amplitude: uniform(r, 20, 300) * MB,
-    minCycleMs: 60e3,
-  }),
-  "gc 5-10 min": (r) => ({
-    cycle: () => uniform(r, 300e3, 600e3),
-    amplitude: uniform(r, 50, 400) * MB,
-    minCycleMs: 300e3,
-  }),
+  "gc 1-5 min": (r) => uniformGc(r, [60e3, 300e3], [20, 300]),
+  "gc 5-10 min": (r) => uniformGc(r, [300e3, 600e3], [50, 400]),
   // Irregular: log-normal around a minute, from seconds to ten minutes.
   "gc irregular": (r) => ({
     cycle: () => Math.min(600e3, Math.max(3e3, 60e3 * Math.exp(gauss(r)))),
@@ -71,6 +59,15 @@ export const GC_CLASSES = {
   // A cleaner signal (heap right after each major GC, GPU memory): no saw-tooth at all.
   smooth: () => ({ cycle: () => Infinity, amplitude: 0, minCycleMs: Infinity }),
 };
+
+/** Cycles drawn uniformly from `[fromMs, toMs]`, on an amplitude drawn from `[fromMB, toMB]`. */
+function uniformGc(r, [fromMs, toMs], [fromMB, toMB]) {
+  return {
+    cycle: () => uniform(r, fromMs, toMs),
+    amplitude: uniform(r, fromMB, toMB) * MB,
+    minCycleMs: fromMs,
+  };
+}
 
 /** A GC threshold is drawn within this factor either side of its class's amplitude. */
 export const THRESHOLD_SPREAD = 0.3;

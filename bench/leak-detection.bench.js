@@ -4,7 +4,8 @@
 //    the verdict says leaking, resolves after the memory_leak rule's resolve_for without);
 //  - seed rule: least-squares slope of raw samples over 60 s > 1 MB/s;
 //  - deriv(x[30m]) > 50 kB/s and predict_linear(x[1h], 4h) > 2 GB, on a 15 s scrape;
-//  - the deployed Prometheus rule (deploy/prometheus/rules), simulated on a 15 s scrape.
+//  - the deployed Prometheus rule (deploy/prometheus/rules), simulated on a 15 s scrape
+//    (bench/support/deployedRule.js).
 // Tables: alerts per 7 leak-free days per regime, and delay from leak start to first
 // alert plus time from the leak's last growth (its stop, or a stepwise leak's last step)
 // to the condition clearing, per leak rate and shape; then voxtrace alone per GC class, on
@@ -29,6 +30,7 @@ import {
   WIDE_TUNING_SEEDS,
   leakTrace,
 } from "./support/leakCorpus.js";
+import { deployedRule } from "./support/deployedRule.js";
 import { earliestVisible, ONE_OFF_MS, STARTUP_ALLOWANCE_BYTES } from "./support/delayBound.js";
 import { missedStops, stopSeparation } from "./support/stopBound.js";
 
@@ -75,48 +77,6 @@ function rangeRule(ms, everyMs, test) {
       vs.shift();
     }
     firing = test(ts, vs, t);
-    return firing;
-  };
-}
-
-/** The deployed rule, step by step as Prometheus evaluates it (see voxtrace.rules.yml). */
-function deployedRule() {
-  const floors = []; // [t, min over the last 10 m] every minute (the subquery's step)
-  const raw = [];
-  let nextScrape = -Infinity;
-  let nextStep = 0;
-  let holdingSince;
-  let firing = false;
-  return (t, v) => {
-    if (t < nextScrape) return firing;
-    nextScrape = t + SCRAPE_MS - 1000;
-    raw.push([t, v]);
-    while (raw[0][0] <= t - 600_000) raw.shift();
-    if (t < nextStep) return firing;
-    nextStep = t + 60_000 - 1000;
-    let min = Infinity;
-    for (const [, x] of raw) min = Math.min(min, x);
-    floors.push([t, min]);
-    while (floors[0][0] <= t - 3_600_000) floors.shift();
-    const slope = lsqSlope(
-      floors.map((f) => f[0]),
-      floors.map((f) => f[1]),
-      floors.length,
-    );
-    // The 10-minute floor as it was `ms` ago (the subquery keeps one a minute).
-    const ago = (ms) => floors.find((f) => f[0] >= t - ms - 30_000)?.[1];
-    const hourAgo = floors[0][0] <= t - 3_000_000 ? ago(3_000_000) : undefined;
-    const f10 = ago(600_000);
-    const f20 = ago(1_200_000);
-    const condition =
-      slope > 5e3 &&
-      hourAgo !== undefined &&
-      min - hourAgo > 40e6 &&
-      min - f10 > 5e6 &&
-      f10 - f20 > 5e6;
-    if (!condition) holdingSince = undefined;
-    else holdingSince ??= t;
-    firing = holdingSince !== undefined && t - holdingSince >= 600_000;
     return firing;
   };
 }

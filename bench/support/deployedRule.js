@@ -1,10 +1,12 @@
 // The deployed Prometheus leak rule (deploy/prometheus/rules/voxtrace.rules.yml,
-// VoxtraceMemoryLeak and the recording rule it reads), evaluated as Prometheus 2.x does:
-// a scrape every `scrapeMs`; at each evaluation the recording rule first stores the lowest
-// scrape of the last 10 minutes (range selectors include both ends), then the alert reads
-// that recorded floor as it was 0, 5, 10, 15, 20 and 30 minutes ago (the latest stored at
-// or before that moment, within the 5-minute lookback); `for` and `keep_firing_for` as
-// Prometheus applies them. test/bench/deployedRule.test.js checks it against promtool.
+// VoxtraceMemoryLeak and the recording rules it reads) on one memory series, evaluated as
+// Prometheus 2.x does: a scrape every `scrapeMs`; at each evaluation the first recording
+// rule stores the lowest scrape of the last 10 minutes (range selectors include both
+// ends), then the second reads that recorded floor as it was 0, 5, 10, 15, 20 and 30
+// minutes ago (the latest stored at or before that moment, within the 5-minute lookback)
+// and the alert applies `for` and `keep_firing_for` to it. The rule judges every memory
+// series alike (RSS, native, heap after GC, GPU), and only which one names the alert
+// differs. test/bench/deployedRule.test.js checks this against promtool.
 
 const MIN = 60_000;
 /** min_over_time's window in the recording rule. */

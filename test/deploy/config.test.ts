@@ -18,7 +18,7 @@ describe("Prometheus configuration", () => {
       cwd: deploy("prometheus"),
     });
     expect(rules.code, rules.stdout + rules.stderr).toBe(0);
-    expect(rules.stdout).toMatch(/8 rules found/);
+    expect(rules.stdout).toMatch(/9 rules found/);
   });
 
   it("passes promtool test rules: every rule fires when it should and stays quiet otherwise", async () => {

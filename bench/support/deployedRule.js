@@ -13,15 +13,22 @@ const MIN = 60_000;
 const FLOOR_MS = 10 * MIN;
 /** Prometheus's lookback for an instant selector. */
 const LOOKBACK_MS = 5 * MIN;
-/** Staircases: floors `gapMs` apart, `steps` steps, rising by more than `allowance` bytes. */
-const STAIRCASES = [
-  { gapMs: 5 * MIN, steps: 3, allowance: 120e6 },
-  { gapMs: 10 * MIN, steps: 3, allowance: 80e6 },
-];
-/** No step may be under this share of the whole climb. */
-const LIKE_SHARE = 0.2;
-const FOR_MS = 2 * MIN;
-const KEEP_FIRING_MS = 10 * MIN;
+/**
+ * The rule's settings, as voxtrace.rules.yml writes them (test/bench/deployedRule.test.js
+ * checks that it does). Staircases: floors `gapMs` apart, `steps` steps, rising by more
+ * than `allowance` bytes; no step under `likeShare` of the whole climb.
+ */
+export const DEPLOYED_RULE = {
+  staircases: [
+    { gapMs: 5 * MIN, steps: 3, allowance: 120e6 },
+    { gapMs: 10 * MIN, steps: 3, allowance: 80e6 },
+  ],
+  likeShare: 0.2,
+  forMs: 2 * MIN,
+  keepFiringMs: 10 * MIN,
+};
+const { staircases: STAIRCASES, likeShare: LIKE_SHARE } = DEPLOYED_RULE;
+const { forMs: FOR_MS, keepFiringMs: KEEP_FIRING_MS } = DEPLOYED_RULE;
 /** Oldest recorded floor any staircase reads. */
 const OLDEST_MS = Math.max(...STAIRCASES.map((s) => s.gapMs * s.steps)) + LOOKBACK_MS;
 

@@ -3,12 +3,12 @@
 // `promtool test rules` with the repo's rule file, and the alert must fire exactly when the
 // simulation says, so the bench's "deployed rule" figures are the rule's.
 
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { stringify } from "yaml";
-import { deployedRule } from "../../bench/support/deployedRule.js";
+import { parse, stringify } from "yaml";
+import { DEPLOYED_RULE, deployedRule } from "../../bench/support/deployedRule.js";
 import { leakTrace, REGIMES } from "../../bench/support/leakCorpus.js";
 import { REPO } from "../support/runCli.js";
 import { requireTool, run } from "../deploy/tools.js";
@@ -62,10 +62,29 @@ const CASES = {
   load: quiet("load comes and goes", 2003, 2),
 };
 
+const RULES = path.join(REPO, "deploy", "prometheus", "rules", "voxtrace.rules.yml");
 const dir = mkdtempSync(path.join(tmpdir(), "voxtrace-rule-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("the bench's simulation of the deployed leak rule", () => {
+  it("has the rule file's settings", () => {
+    const rules = parse(readFileSync(RULES, "utf8")).groups.flatMap((g) => g.rules);
+    const pace = rules.find((r) => r.record === "voxtrace:memory_floor:leak_pace").expr;
+    const alert = rules.find((r) => r.alert === "VoxtraceMemoryLeak");
+    const minutes = (ms) => `${ms / MIN}m`;
+    for (const { gapMs, steps, allowance } of DEPLOYED_RULE.staircases) {
+      const span = gapMs * steps;
+      expect(pace).toContain(
+        `offset ${minutes(span)}) / ${span / 1000} > ${allowance / 1e6}e6 / ${span / 1000}`,
+      );
+      for (let k = 1; k < steps; k++) expect(pace).toContain(`offset ${minutes(k * gapMs)}\n`);
+    }
+    const steps = DEPLOYED_RULE.staircases.reduce((sum, s) => sum + s.steps, 0);
+    expect(pace.split(`> ${DEPLOYED_RULE.likeShare} * (`).length - 1).toBe(steps);
+    expect(alert.for).toBe(minutes(DEPLOYED_RULE.forMs));
+    expect(alert.keep_firing_for).toBe(minutes(DEPLOYED_RULE.keepFiringMs));
+  });
+
   it("fires and resolves exactly when Prometheus does, on corpus traces", async () => {
     const series = [];
     const tests = [];
@@ -96,7 +115,7 @@ describe("the bench's simulation of the deployed leak rule", () => {
     writeFileSync(
       file,
       stringify({
-        rule_files: [path.join(REPO, "deploy", "prometheus", "rules", "voxtrace.rules.yml")],
+        rule_files: [RULES],
         evaluation_interval: "15s",
         tests: [{ interval: "15s", input_series: series, promql_expr_test: tests }],
       }),

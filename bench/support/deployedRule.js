@@ -34,9 +34,11 @@ const OLDEST_MS = Math.max(...STAIRCASES.map((s) => s.gapMs * s.steps)) + LOOKBA
 
 /**
  * A detector fed one sample at a time, `(tMs, bytes) => firing`. Samples closer than a
- * scrape apart are skipped, as a scrape would; the rule is evaluated every `evalMs`.
+ * scrape apart are skipped, as a scrape would; the rule is evaluated every `evalMs`, by
+ * default at every scrape (deploy/prometheus/prometheus.yml evaluates as often as it
+ * scrapes; evaluated once a minute, the rule fired later and less often).
  */
-export function deployedRule({ scrapeMs = 15_000, evalMs = MIN } = {}) {
+export function deployedRule({ scrapeMs = 15_000, evalMs = scrapeMs } = {}) {
   const scrapes = []; // [t, bytes] of the last FLOOR_MS
   const floors = []; // [t, recorded floor] of the last OLDEST_MS
   let nextScrape = -Infinity;

@@ -124,13 +124,7 @@ const DETECTORS = {
         return sv / n + slope * (t - st / n + 4 * 3_600_000) > 2e9;
       }),
     ),
-  "deployed rule": () => {
-    const rule = deployedRule();
-    return (t, v) => {
-      const firing = rule(t, v);
-      return { firing, condition: firing };
-    };
-  },
+  "deployed rule": () => wrap(deployedRule({ scrapeMs: SCRAPE_MS })),
 };
 
 function wrap(rule) {

@@ -35,7 +35,7 @@ export function earliestVisible(trace, allowanceBytes = STARTUP_ALLOWANCE_BYTES)
     // The envelope holds the true garbage at least: the best case is that no more could be.
     const couldBe = Math.max(
       garbage[i],
-      most === 0 ? 0 : Math.min(most, (most * (t[i] - lastDrop)) / gc.minCycleMs),
+      Math.min(most, (most * (t[i] - lastDrop)) / gc.minCycleMs),
     );
     if (grown + garbage[i] - couldBe > allowanceBytes) return t[i] - leak.start;
   }

@@ -156,15 +156,15 @@ const STALL_PERSIST = 0.5;
 const QUICK_STOP_SHARE = 0.25;
 const QUICK_STOP_MAX_MS = 720_000;
 /**
- * A slow leak's stop on RSS compares floors of this many GC horizons: a floor of one holds
- * a post-GC level only when a collection lands in it, and when none does (GC about as fast
- * as the sampling, or a cycle longer than the ones before) it reads high, and that look
- * restarted the stop's wait. At 0.05 MB/s under GC every 3-30 s the condition cleared 6.7
- * minutes after the last growth, not 8.9 (median, tuning seeds 2001-2060); re-alerts over
- * 2,400 tuning RSS traces went 81 -> 71 (0.01 MB/s under GC every 5-10 minutes 28 -> 19).
- * The price: under GC every 1-5 minutes such a floor is minutes long, and 0.05 MB/s cleared
- * 3 minutes later at the 90th percentile. Not when the block promises the long-window
- * allowance: no garbage hides a stop that size, and longer floors lag.
+ * Under GC faster than the sampling, a slow leak's stop compares floors of this many GC
+ * horizons: a floor of one holds a post-GC level only when a collection lands in it, and
+ * when none does it reads high, and that look restarted the stop's wait. At 0.05 MB/s
+ * under GC every 3-30 s the condition cleared 6.7 minutes after the last growth, not 8.9
+ * (median, tuning seeds 2001-2060). Not under slower GC, whose horizon is minutes long:
+ * there such floors lag (0.05 MB/s under GC every 1-5 minutes cleared 3 minutes later at
+ * the 90th percentile), though they kept a few more slow leaks from resolving and firing
+ * again (over 2,400 tuning RSS traces 71 re-alerts, not 79). Nor when the block promises
+ * the long-window allowance: no garbage hides a stop that size.
  */
 const STOP_HORIZONS = 2;
 /**
@@ -443,7 +443,7 @@ export class LeakTracker {
     // A window whose growth has stopped gives the verdict its reason: that is why it ended.
     let stopped: WindowState | undefined;
     if (!decided) this.stallFirst = NaN;
-    else if (this.stalled(decided, last, stillHorizon, t)) {
+    else if (this.stalled(decided, last, stillHorizon, t, collecting)) {
       decided.leaking = false;
       stopped = decided;
       decided = undefined;
@@ -963,9 +963,16 @@ export class LeakTracker {
    * well above the floors' scatter, and a reported leak ends by them only when the stop has
    * been seen for half a block, so a slow leak does not flap.
    */
-  private stalled(w: WindowState, last: number, horizon: number, t: number): boolean {
+  private stalled(
+    w: WindowState,
+    last: number,
+    horizon: number,
+    t: number,
+    collecting: boolean,
+  ): boolean {
     const rose =
-      this.cycleClimb(w, t, horizon * this.config.bucketMs) ?? this.recentClimb(w, last, horizon);
+      this.cycleClimb(w, t, horizon * this.config.bucketMs) ??
+      this.recentClimb(w, last, horizon, collecting);
     if (rose === undefined) {
       this.stallFirst = NaN;
       return false;
@@ -1090,9 +1097,15 @@ export class LeakTracker {
   /**
    * What the floor rose over the last of two recent blocks, when that is under half the
    * climb the window's slope promises; undefined when it rose that much, or the window is
-   * too young to tell.
+   * too young to tell. `collecting`: the series kinks as GC faster than the sampling does
+   * (see decide).
    */
-  private recentClimb(w: WindowState, last: number, horizon: number): Stall | undefined {
+  private recentClimb(
+    w: WindowState,
+    last: number,
+    horizon: number,
+    collecting: boolean,
+  ): Stall | undefined {
     // The floors' noise, from neighbouring floors of the lookback where there are enough:
     // their scatter about the window's line is a stepwise leak's steps too, and blocks
     // sized by it grew with the gap between steps (6-9 minutes for steps 4 minutes apart).
@@ -1109,7 +1122,7 @@ export class LeakTracker {
     const promised = this.promisesAllowance(w.slope, ms);
     // To end a reported leak, floors of the last horizon or two say sooner where the floor
     // is now; to keep a climb from being reported, whole blocks' floors, which wander less.
-    const stopFloor = smooth || promised ? horizon : STOP_HORIZONS * horizon;
+    const stopFloor = collecting && !smooth && !promised ? STOP_HORIZONS * horizon : horizon;
     const h = last - this.reportedAt <= block ? Math.min(stopFloor, block) : block;
     const rose = this.floorRise(last, block, h);
     if (rose === undefined || !fellShort(rose, w.slope, ms)) return undefined;

@@ -1013,10 +1013,10 @@ describe("LeakTracker", () => {
   });
 
   it("clears within 10 minutes once a 0.05-0.15 MB/s leak stops under GC every 3-30 s, and not before", () => {
-    // Under GC about as fast as the sampling a floor of one GC horizon now and then holds no
-    // post-GC sample and reads high; each such look restarted the stop's wait. The stop
-    // check compares floors of two horizons. Over these 40: median 4.0, worst 9.3 minutes;
-    // 4.5 and 13.3 with floors of one horizon.
+    // Under GC faster than the sampling a floor of one GC horizon now and then holds no
+    // post-GC sample and reads high; each such look restarted the stop's wait, so the stop
+    // check compares floors of two horizons there. Over these 40: median 4.0, worst 9.3
+    // minutes; 4.5 and 13.3 with floors of one horizon.
     const after: number[] = [];
     let again = 0;
     fc.assert(

@@ -304,6 +304,27 @@ export class GcCycles {
     return low;
   }
 
+  /**
+   * How fast garbage piled up in the recent cycles (what each collection freed over the
+   * cycle's length), bytes/s: the slowest into out[0], the fastest into out[1]. A leak is
+   * never freed, so this is garbage alone even while one runs. Returns how many cycles.
+   */
+  garbagePaces(t: number, out: Float64Array): number {
+    let slowest = Infinity;
+    let fastest = 0;
+    let n = 0;
+    for (let i = 0; i < KEPT; i++) {
+      if (!(this.ends[i]! >= t - this.forgetMs) || !(this.lengths[i]! > 0)) continue;
+      const pace = (this.drops[i]! / this.lengths[i]!) * 1000;
+      slowest = Math.min(slowest, pace);
+      fastest = Math.max(fastest, pace);
+      n++;
+    }
+    out[0] = n > 0 ? slowest : 0;
+    out[1] = fastest;
+    return n;
+  }
+
   /** Whether the last three cycles or more ended within the memory at data time t. */
   rhythmKnown(t: number): boolean {
     return this.recentCycles(t) >= MIN_CYCLES;

@@ -22,6 +22,7 @@ import { linearRegression } from "simple-statistics";
 import { spanOfTime } from "../../text/spanOfTime.js";
 import { FloorBuckets } from "./FloorBuckets.js";
 import { FLOOR_LOG, GcCycles } from "./GcCycles.js";
+import { hingeFit } from "./hingeFit.js";
 import { leakTrackerConfig, type LeakTrackerConfig } from "./LeakTrackerConfig.js";
 import type { LeakVerdict } from "./LeakVerdict.js";
 import { Readings } from "./Readings.js";
@@ -196,6 +197,8 @@ const ONSET_LOOKBACK_MS = 900_000;
 const ONSET_FLOORS = 5;
 /** ...over at least this long: a cache fills, or a model loads, within 30 s. */
 const ONSET_MIN_MS = 90_000;
+/** Bucket floors of a ramp the ramp rule's rate is read from, at most: its last 20 minutes. */
+const RAMP_POINTS = 120;
 /** ...and a rise past the start-up allowance by this factor, for the floors' noise. */
 const ONSET_MARGIN = 1.1;
 /** ...and on a busy series (GC hidden in the sampling) this many floor scatters more. */
@@ -241,6 +244,49 @@ interface Stall {
   persist: number;
 }
 
+/** A staircase in the onset floors (see likeSteps). */
+interface Stair {
+  steps: number;
+  /** The largest step, bytes. */
+  largest: number;
+  /** The pace from the first step to the last, bytes/s. */
+  between: number;
+  /** How the gaps between steps varied: their standard deviation over their mean. */
+  gapCv: number;
+}
+
+/**
+ * A rate read from a few intervals (the gaps between a staircase's steps, the GC cycles
+ * between rising floors) is stated with an interval meant to hold the true rate nine times
+ * in ten: the mean of n intervals is off by PACE_Z times their spread over √n (normal
+ * quantile, two-sided 90 %).
+ */
+const PACE_Z = 1.645;
+/**
+ * ...their spread taken as at least this share of their mean: a stepwise leak steps with
+ * the work, which comes irregularly, and two or three gaps seldom show how irregularly...
+ */
+const PACE_CV = 0.3;
+/** ...and the interval reaching at most this many times the rate. */
+const PACE_MAX = 4;
+
+/**
+ * The interval [low, high] into `out` for a `rate` read as one step or climb per interval
+ * over `n` intervals whose lengths (or paces) vary by `cv` (standard deviation over mean).
+ */
+function paceInterval(rate: number, cv: number, n: number, out: Float64Array): void {
+  const spread = (PACE_Z * Math.max(cv, PACE_CV)) / Math.sqrt(Math.max(n, 1));
+  out[0] = rate / (1 + spread);
+  out[1] = rate / Math.max(1 - spread, 1 / PACE_MAX);
+}
+
+/** The coefficient of variation of `n` values that sum to `sum` and whose squares sum to `squares`. */
+function gapSpread(n: number, sum: number, squares: number): number {
+  if (n < 2 || sum <= 0) return 0;
+  const mean = sum / n;
+  return Math.sqrt(Math.max(0, squares / n - mean * mean) * (n / (n - 1))) / mean;
+}
+
 interface WindowState {
   ms: number;
   /** The span judged: `ms`, or longer when the GC horizon needs it. */
@@ -274,6 +320,9 @@ export class LeakTracker {
   private readonly pt = new Float64Array(TARGET_POINTS * 2);
   private readonly pv = new Float64Array(TARGET_POINTS * 2);
   private readonly out = new Float64Array(3);
+  private readonly rate = new Float64Array(3);
+  private readonly rampT = new Float64Array(RAMP_POINTS);
+  private readonly rampV = new Float64Array(RAMP_POINTS);
   private readonly cycleFloors = new Float64Array(2 * CYCLE_FLOORS);
   private readonly readings = new Readings(CYCLE_FLOORS);
   private readonly readingFloors = new Float64Array(2 * CYCLE_FLOORS);
@@ -289,15 +338,15 @@ export class LeakTracker {
   /** The last bucket judged while a leak was reported. */
   private reportedAt = -Infinity;
   /** The last report that ended, while it may resume, and when it ended (data time). */
-  private ended: LeakVerdict | undefined;
+  private ended: Verdict | undefined;
   private endedAt = -Infinity;
   /** The verdict a resumed report returned as: if it ends too, it may not resume again (judge). */
-  private resumed: LeakVerdict | undefined;
+  private resumed: Verdict | undefined;
   /** The bucket from which an ended report has kept climbing at its pace. */
   private resumeFirst = NaN;
   /** The last verdict the ramp rule (rampOutgrowsGc) gave. */
-  private rampReport: LeakVerdict | undefined;
-  private current: LeakVerdict = new Verdict(
+  private rampReport: Verdict | undefined;
+  private current: Verdict = new Verdict(
     { leaking: false, slope: 0, slopeLow: 0, slopeHigh: 0, since: undefined, windowMs: 0 },
     () => "no samples yet",
   );
@@ -375,7 +424,7 @@ export class LeakTracker {
       // min): resuming on and on, a stopped slow leak's wandering floor kept its alert up
       // for the rest of the trace, but no floor wanders by half that in 3 minutes.
       const recentMs = RECENT_BUCKETS * this.config.bucketMs;
-      const again = was !== this.resumed || this.promisesAllowance(was.slope, recentMs);
+      const again = was !== this.resumed || this.promisesAllowance(was.pace, recentMs);
       this.ended = again ? was : undefined;
       this.endedAt = t;
     }
@@ -458,7 +507,7 @@ export class LeakTracker {
       t - this.endedAt > this.config.resumeMs &&
       (this.cyclesRising(t) ||
         this.readingsRising(t) ||
-        this.rampOutgrowsGc(t, collecting) ||
+        this.rampOutgrowsGc(last, t, collecting) ||
         this.risingSinceOnset(last, horizon, t, collecting))
     )
       return;
@@ -487,6 +536,7 @@ export class LeakTracker {
       this.current = this.resumed = new Verdict(
         ended,
         () => `${ended.reason}; it paused and resumed at that pace`,
+        ended.pace,
       );
       return;
     }
@@ -543,13 +593,13 @@ export class LeakTracker {
    * A leak of megabytes a second under GC every few minutes lifts the ramp under way past
    * anything a collection frees long before the next drop shows it in a floor. Leaking
    * when the ramp has risen above its floor by twice the biggest recent drop, and past that
-   * drop, bursts aside, by more than start-up adds, over at least ONSET_MIN_MS. The leak's
-   * pace lies between that excess and the whole rise over the ramp's age; the lower is
-   * reported, so that the stop checks ask no more of the next floors than the leak gives.
-   * `collecting`: the series kinks as GC faster than the sampling does (see decide). Sets
-   * the verdict when so.
+   * drop, bursts aside, by more than start-up adds, over at least ONSET_MIN_MS. The stop
+   * checks hold the leak to that excess over the ramp's age, a pace it surely kept, so
+   * they ask no more of the next floors than the leak gives; the rate stated is the ramp's
+   * (see rampRate). `collecting`: the series kinks as GC faster than the sampling does (see
+   * decide). Sets the verdict when so.
    */
-  private rampOutgrowsGc(t: number, collecting: boolean): boolean {
+  private rampOutgrowsGc(last: number, t: number, collecting: boolean): boolean {
     // Such a series collects faster than it is sampled: most of its drops hide between
     // samples, and the "ramp" since the last one seen is no ramp. A cache filling across
     // such kinks showed no burst. A noise of 3 MB kinks about that much, so a leak this rule
@@ -565,17 +615,80 @@ export class LeakTracker {
     if (seconds * 1000 < ONSET_MIN_MS) return false;
     const low = excess / seconds;
     if (low < this.config.minSlope) return false;
+    const rate = this.rampRate(from, last, t, low, rise / seconds);
     this.reportFloors(
       from,
       t,
-      low,
-      low,
-      rise / seconds,
+      rate[0]!,
+      rate[1]!,
+      rate[2]!,
       () =>
         `memory rose ${MB(rise)} MB in ${spanOfTime(t - from)} since its last GC, ${MB(excess)} MB more than any recent collection freed: growth no GC explains`,
+      low,
     );
     this.rampReport = this.current;
     return true;
+  }
+
+  /**
+   * The leak's rate in a ramp that outgrew its GC cycle, [rate, low, high] bytes/s: the
+   * ramp's pace since it last steepened (hingeFit on its bucket floors, buckets from that of
+   * `from` to `last`) less the pace garbage piles up at. That is the pace before the break
+   * where the ramp plainly steepened there, else the range the recent cycles piled up at
+   * (what each freed over its length). The interval adds z standard errors of both; it
+   * never reaches below `low`, the excess over the ramp's age, which the leak surely made
+   * (with too few floors for a line, it is `low` to `whole`, the rise over the ramp's age).
+   * Reports only: it fits O(n²) over up to RAMP_POINTS floors.
+   */
+  private rampRate(
+    from: number,
+    last: number,
+    t: number,
+    low: number,
+    whole: number,
+  ): Float64Array {
+    const { z } = this.config;
+    const first = Math.max(this.buckets.bucketOf(from), last - RAMP_POINTS + 1);
+    let n = 0;
+    for (let k = first; k <= last; k++) {
+      if (!this.buckets.floor(k, k, this.out)) continue;
+      this.rampT[n] = this.out[1]! - from;
+      this.rampV[n] = this.out[0]!;
+      n++;
+    }
+    const rate = this.rate;
+    const fit = hingeFit(this.rampT, this.rampV, n);
+    // Too few floors for a line (gaps in the data): between the sure pace and the whole rise's.
+    if (!Number.isFinite(fit.after.se)) {
+      rate[0] = rate[1] = low;
+      rate[2] = Math.max(low, whole);
+      return rate;
+    }
+    const after = fit.after.slope * 1000;
+    const afterSe = fit.after.se * 1000;
+    const before = fit.before;
+    let garbage: number;
+    let garbageLow: number;
+    let garbageHigh: number;
+    const steepened =
+      before !== undefined &&
+      fit.after.slope - before.slope > z * Math.hypot(fit.after.se, before.se);
+    if (steepened) {
+      garbage = before.slope * 1000;
+      garbageLow = garbage - z * before.se * 1000;
+      garbageHigh = garbage + z * before.se * 1000;
+    } else {
+      this.cycles.garbagePaces(t, this.out);
+      garbageLow = this.out[0]!;
+      garbageHigh = this.out[1]!;
+      garbage = (garbageLow + garbageHigh) / 2;
+    }
+    const lowest = Math.max(low, after - garbageHigh - z * afterSe);
+    const highest = Math.max(lowest, after - Math.max(0, garbageLow) + z * afterSe);
+    rate[0] = Math.min(highest, Math.max(lowest, after - Math.max(0, garbage)));
+    rate[1] = lowest;
+    rate[2] = highest;
+    return rate;
   }
 
   /**
@@ -618,11 +731,16 @@ export class LeakTracker {
   ): boolean {
     let smallest = Infinity;
     let largest = 0;
+    let paces = 0;
+    let paceSquares = 0;
     for (let i = first + 1; i < n; i++) {
       const step = f[2 * i + 1]! - f[2 * i - 1]!;
-      const size = readings ? step / Math.max(f[2 * i]! - f[2 * i - 2]!, 1) : step;
+      const pace = step / Math.max(f[2 * i]! - f[2 * i - 2]!, 1);
+      const size = readings ? pace : step;
       smallest = Math.min(smallest, size);
       largest = Math.max(largest, size);
+      paces += pace;
+      paceSquares += pace * pace;
     }
     const rise = f[2 * n - 1]! - f[2 * first + 1]!;
     const spanMs = f[2 * n - 2]! - f[2 * first]!;
@@ -656,16 +774,14 @@ export class LeakTracker {
     ) {
       return false;
     }
-    const perSecond = readings ? 1000 : (1000 * steps) / Math.max(spanMs, 1);
-    const low = smallest * perSecond;
-    const high = largest * perSecond;
+    paceInterval(slope, gapSpread(steps, paces, paceSquares), steps, this.rate);
     const what = readings ? "readings (one per major GC)" : "GC cycles";
     return this.reportFloors(
       f[2 * first]!,
       t,
       slope,
-      Math.min(low, slope),
-      Math.max(high, slope),
+      this.rate[0]!,
+      this.rate[1]!,
       () =>
         `post-GC floor rose after each of the last ${steps} ${what}, ${MB(rise)} MB in ${spanOfTime(spanMs)} (${MBps(slope)} MB/s)`,
     );
@@ -682,6 +798,7 @@ export class LeakTracker {
     slopeLow: number,
     slopeHigh: number,
     why: () => string,
+    pace = slope,
   ): true {
     this.current = new Verdict(
       {
@@ -693,6 +810,7 @@ export class LeakTracker {
         windowMs: Math.round(t - from),
       },
       why,
+      pace,
     );
     return true;
   }
@@ -801,16 +919,33 @@ export class LeakTracker {
     // leak's last step read as one more tread and kept it reported (5-20 minutes longer).
     if (stair && !this.stillClimbs(onset, slope, scatter, horizon)) return false;
     const floors = onset + 1;
-    const low = Math.max(0, slope - this.config.z * slopeSe);
-    const high = slope + this.config.z * slopeSe;
+    const { z } = this.config;
+    // The stop checks hold the leak to the climb from the onset floor; the rate stated is
+    // read without it. A staircase's is its pace from the first step to the last: over the
+    // span from the floor before the first, three steps read as 1.5 times their pace. A
+    // straight climb's is the line through the floors after the onset one, which may lie
+    // before growth began (5 MB/s on a smooth series read as 4.6).
+    let rate: number, low: number, high: number;
+    if (stair) {
+      rate = stair.between;
+      paceInterval(rate, stair.gapCv, stair.steps - 1, this.rate);
+      low = this.rate[0]!;
+      high = this.rate[1]!;
+    } else {
+      const since = onset >= 3 ? this.lineFit(f, 0, onset) : { fitSlope: slope, slopeSe };
+      rate = since.fitSlope;
+      low = Math.max(0, rate - z * since.slopeSe);
+      high = rate + z * since.slopeSe;
+    }
     return this.reportFloors(
       f[2 * onset]!,
       t,
-      slope,
+      rate,
       low,
       high,
       () =>
-        `floor rose ${MB(rise)} MB in ${spanOfTime(spanMs)} (${MBps(slope)} MB/s, ${MBps(low)} to ${MBps(high)}) ${stair ? `in ${stair.steps} like-sized steps` : "along a straight line"} over ${floors} floors, more than start-up adds`,
+        `floor rose ${MB(rise)} MB in ${spanOfTime(spanMs)} (${MBps(rate)} MB/s, ${MBps(low)} to ${MBps(high)}) ${stair ? `in ${stair.steps} like-sized steps` : "along a straight line"} over ${floors} floors, more than start-up adds`,
+      slope,
     );
   }
 
@@ -836,11 +971,7 @@ export class LeakTracker {
    * `scatter`, between two neighbouring floors, or two in a row. Looked at only when a
    * straight climb did not fit, so it may allocate.
    */
-  private likeSteps(
-    onset: number,
-    rise: number,
-    scatter: number,
-  ): { steps: number; largest: number } | undefined {
+  private likeSteps(onset: number, rise: number, scatter: number): Stair | undefined {
     const f = this.onsetFloors;
     const smooth = this.config.maxGcCycleMs === 0;
     const stepOver = (smooth ? SMOOTH_STAIR_SCATTERS : STAIR_SCATTERS) * scatter;
@@ -849,6 +980,10 @@ export class LeakTracker {
     let smallest = Infinity;
     let largest = 0;
     let climbed = 0; // by all the steps
+    let firstStep = 0;
+    let firstAt = NaN;
+    let lastAt = NaN;
+    let gapSquares = 0; // of the gaps between steps, ms²
     let step = 0;
     let floors = 0; // in the step under way
     for (let i = onset - 1; i >= -1; i--) {
@@ -861,6 +996,14 @@ export class LeakTracker {
         // A leak's step lands between two floors, or straddles one; a climb over more is
         // a cache filling (three or four single-bucket floors), or a ramp.
         if (floors > STEP_FLOORS) return undefined;
+        // The step ended at the floor after it: that floor's time is the step's.
+        const at = f[2 * (i + 1)]!;
+        if (steps > 0) gapSquares += (at - lastAt) ** 2;
+        lastAt = at;
+        if (steps === 0) {
+          firstAt = lastAt;
+          firstStep = step;
+        }
         steps++;
         smallest = Math.min(smallest, step);
         largest = Math.max(largest, step);
@@ -872,14 +1015,20 @@ export class LeakTracker {
     // A ramp whose noisy floors jump now and then climbs between the jumps too.
     const carried = climbed >= STAIR_CARRIES * rise;
     return steps >= STAIR_STEPS && smallest >= STAIR_LIKE * largest && carried
-      ? { steps, largest }
+      ? {
+          steps,
+          largest,
+          between: ((climbed - firstStep) / (lastAt - firstAt)) * 1000,
+          gapCv: gapSpread(steps - 1, lastAt - firstAt, gapSquares),
+        }
       : undefined;
   }
 
   /**
    * How far floors first..n-1 of [t0, v0, t1, v1, ...] stray from their least-squares line,
    * at most (a leak lifts them at a steady rate; a one-off step or growth that flattens
-   * bends them), and that line's slope and its standard error, bytes/s.
+   * bends them), and that line's slope and its standard error, bytes/s (only stated, never
+   * tested against).
    */
   private lineFit(
     f: Float64Array,
@@ -901,8 +1050,15 @@ export class LeakTracker {
       squares += r * r;
       spread += (t - tMean) ** 2;
     }
+    // Floors wander (fragmentation, caches) and lie on one side of the line for minutes, so
+    // many floors know the slope little better than the two at its ends: the error is
+    // taken as no smaller than that of the rise between two independent floors.
+    const span = Math.abs(points[points.length - 1]![0] - points[0]![0]);
+    const variance = points.length > 2 ? squares / (points.length - 2) : 0;
     const slopeSe =
-      points.length > 2 && spread > 0 ? Math.sqrt(squares / (points.length - 2) / spread) : 0;
+      spread > 0 && span > 0
+        ? Math.max(Math.sqrt(variance / spread), Math.sqrt(2 * variance) / span)
+        : 0;
     return { worst, slopeSe: slopeSe * 1000, fitSlope: m * 1000 };
   }
 
@@ -933,12 +1089,15 @@ export class LeakTracker {
     const rise = a + b;
     const slope = (rise / spanMs) * 1000;
     if (slope < this.config.minSlope) return false;
+    const paceA = a / Math.max(f[2 * first + 2]! - f[2 * first]!, 1);
+    const paceB = b / Math.max(f[2 * first + 4]! - f[2 * first + 2]!, 1);
+    paceInterval(slope, gapSpread(2, paceA + paceB, paceA ** 2 + paceB ** 2), 2, this.rate);
     return this.reportFloors(
       f[2 * first]!,
       t,
       slope,
-      (Math.min(a, b) * 2 * 1000) / spanMs,
-      (Math.max(a, b) * 2 * 1000) / spanMs,
+      this.rate[0]!,
+      this.rate[1]!,
       () =>
         `post-GC floor jumped ${MB(a)} then ${MB(b)} MB at the last two GC cycles, in ${spanOfTime(spanMs)} (${MBps(slope)} MB/s)`,
     );
@@ -1004,9 +1163,9 @@ export class LeakTracker {
     horizon: number,
     t: number,
     shortest: WindowState | undefined,
-    report: LeakVerdict = this.current,
+    report: Verdict = this.current,
   ): boolean | undefined {
-    const { slope } = report;
+    const slope = report.pace;
     // A leak younger than the span compared climbed only since it began: a 5 MB/s leak
     // reported 1.2 minutes in by the ramp rule fell "short" over the 5 minutes back to a
     // floor before it, and its alert resolved and fired again.
@@ -1311,8 +1470,13 @@ export class LeakTracker {
   }
 }
 
-/** A verdict whose words are built the first time they are read. */
+/**
+ * A verdict whose words are built the first time they are read, with the pace the stop
+ * checks hold a reported leak to: the slope stated, or for a quick rule's report a lower
+ * pace it is sure of (see rampOutgrowsGc).
+ */
 class Verdict implements LeakVerdict {
+  readonly pace: number;
   readonly leaking: boolean;
   readonly slope: number;
   readonly slopeLow: number;
@@ -1322,7 +1486,8 @@ class Verdict implements LeakVerdict {
   #why: (() => string) | undefined;
   #reason = "";
 
-  constructor(fields: Omit<LeakVerdict, "reason">, why: () => string) {
+  constructor(fields: Omit<LeakVerdict, "reason">, why: () => string, pace = fields.slope) {
+    this.pace = pace;
     this.leaking = fields.leaking;
     this.slope = fields.slope;
     this.slopeLow = fields.slopeLow;

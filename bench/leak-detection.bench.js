@@ -97,12 +97,13 @@ const DETECTORS = {
     let clearSince;
     return (t, v) => {
       tracker.observe(t, v);
-      const leaking = tracker.verdict().leaking;
+      const verdict = tracker.verdict();
+      const leaking = verdict.leaking;
       if (leaking) clearSince = undefined;
       else clearSince ??= t;
       if (leaking) firing = true;
       else if (firing && t - clearSince >= RESOLVE_FOR_MS) firing = false;
-      return { firing, condition: leaking };
+      return { firing, condition: leaking, verdict };
     };
   },
   "seed: LSQ 60 s > 1 MB/s": () =>
@@ -135,9 +136,9 @@ function wrap(rule) {
 }
 
 /**
- * Alerts raised (rising edges), first alert at or after `from`, alerts raised again after
- * it and before `to` (the alert resolved and fired again while the leak went on), last
- * condition time.
+ * Alerts raised (rising edges), first alert at or after `from` and the verdict it was
+ * raised on (voxtrace's: what its message states), alerts raised again after it and before
+ * `to` (the alert resolved and fired again while the leak went on), last condition time.
  */
 function run(makeDetector, { t, v }, from = Infinity, config = undefined, to = Infinity) {
   const detect = makeDetector(config);
@@ -145,20 +146,23 @@ function run(makeDetector, { t, v }, from = Infinity, config = undefined, to = I
   let alertsBefore = 0;
   let again = 0;
   let first;
+  let stated;
   let lastCondition = -Infinity;
   let was = false;
   for (let i = 0; i < t.length; i++) {
-    const { firing, condition } = detect(t[i], v[i]);
+    const { firing, condition, verdict } = detect(t[i], v[i]);
     if (firing && !was) {
       alerts++;
       if (t[i] < from) alertsBefore++;
-      else if (first === undefined) first = t[i];
-      else if (t[i] < to) again++;
+      else if (first === undefined) {
+        first = t[i];
+        stated = verdict;
+      } else if (t[i] < to) again++;
     }
     if (condition) lastCondition = t[i];
     was = firing;
   }
-  return { alerts, alertsBefore, again, first, lastCondition };
+  return { alerts, alertsBefore, again, first, stated, lastCondition };
 }
 
 // --only NAME: one detector, for quick tuning runs.
@@ -328,6 +332,8 @@ const wideColumns = [...gcClasses, MAJOR_GC_READS];
 const wideDelays = new Map();
 const wideResolved = new Map();
 const wideAgain = new Map();
+/** The rate each first alert stated, over the true rate, and whether its interval held it. */
+const wideStated = new Map();
 /** Rates the start-up allowance binds: a leak passes it within minutes (delayBound.js). */
 const BOUND_RATES = [0.2, 1, 5];
 const bounds = new Map();
@@ -346,6 +352,12 @@ for (const rate of LEAK_RATES_MBPS) {
         const resolved = Math.max(0, r.lastCondition - trace.leak.lastGrowth) + RESOLVE_FOR_MS;
         wideResolved.set(key, [...(wideResolved.get(key) ?? []), resolved]);
         wideAgain.set(column, (wideAgain.get(column) ?? 0) + r.again);
+        if (r.stated) {
+          const truth = rate * 1e6; // the corpus's MB are 10^6 bytes, as the message's are
+          const { slope, slopeLow, slopeHigh } = r.stated;
+          const held = slopeLow <= truth && truth <= slopeHigh;
+          wideStated.set(key, [...(wideStated.get(key) ?? []), { ratio: slope / truth, held }]);
+        }
         if (shape === "steady" && BOUND_RATES.includes(rate) && !atMajorGcs) {
           bounds.set(key, [...(bounds.get(key) ?? []), earliestVisible(trace)]);
         }
@@ -370,6 +382,24 @@ classTable((key) => {
 }, wideColumns);
 console.log(
   `re-alerts (resolved and fired again while the leak went on) over the ${LEAK_RATES_MBPS.length * 2 * wide.length} traces of each class: ${wideColumns.map((c) => `${c} ${wideAgain.get(c)}`).join(", ")}`,
+);
+
+// What the alert says: the rate its message states at the first alert, with its interval
+// (docs/leak-detection.md, "The rate it states").
+console.log(
+  `\nvoxtrace on the same seeds: the rate its first alert states, over the true rate, median (10th-90th percentile), and how many of the alerts' intervals hold the true rate, steady | stepwise`,
+);
+classTable((key) => {
+  const stated = wideStated.get(key) ?? [];
+  if (stated.length === 0) return "none";
+  const ratios = stated.map((s) => s.ratio);
+  const held = stated.filter((s) => s.held).length;
+  const r = (p) => percentile(ratios, p).toFixed(2);
+  return `${r(0.5)} (${r(0.1)}-${r(0.9)}) ${Math.round((100 * held) / stated.length)} %`;
+}, wideColumns);
+const allStated = [...wideStated.values()].flat();
+console.log(
+  `intervals that hold the true rate, all first alerts: ${allStated.filter((s) => s.held).length} of ${allStated.length}`,
 );
 
 // What the data allows a fast leak's first alert: no detector that stays quiet on start-up

@@ -193,6 +193,33 @@ describe("memory_leak", () => {
   });
 });
 
+describe("memory_leak's time until the limit", () => {
+  it("gives it as a range, from the rate's interval, that holds the true time", () => {
+    // 0.5 MB/s from minute 10 on a 60 MB saw-tooth of 20 s cycles, with 2 MB of wobble.
+    const { analyzer, alerts } = analyzerWith();
+    const rss = (t: number) =>
+      300e6 +
+      ((t % 20_000) / 20_000) * 60e6 +
+      2e6 * Math.sin(t / 7_000) +
+      Math.max(0, t - 600_000) * 500;
+    run(analyzer, 0, 3600, 5000, (t) => [
+      gauge("process.memory.usage", rss(t)),
+      gauge("voxtrace.memory.limit", 2e9),
+    ]);
+    const fired = alerts.find((a) => a.type === "AlertFired")!;
+    const minutes = (2e9 - rss(fired.time)) / 0.5e6 / 60;
+    const said = /reached in (\d+) min \((\d+) min to (\d+(?:\.\d)? (?:min|h)|never)\)/.exec(
+      fired.data.message,
+    );
+    expect(said, fired.data.message).not.toBeNull();
+    expect(Number(said![2])).toBeLessThanOrEqual(minutes);
+    const last = said![3]!;
+    const lastMinutes =
+      last === "never" ? Infinity : parseFloat(last) * (last.endsWith("h") ? 60 : 1);
+    expect(lastMinutes).toBeGreaterThanOrEqual(minutes);
+  });
+});
+
 describe("rules config", () => {
   it("parses durations and sizes and refuses unknown rules and fields", () => {
     const rules = applyRuleOverrides([

@@ -111,8 +111,13 @@ function judge(memo: Memo, time: number): Judgement | undefined {
             }
           : undefined;
     if (verdict.leaking && verdict.slope > 0 && until) {
-      const ms = (Math.max(0, until.limit - until.level) / verdict.slope) * 1000;
-      text += `, ${until.what} in ${spanOfTime(ms)}`;
+      // At the rate stated, and within the rate's interval: soonest at its top, latest at
+      // its bottom (never, when that is no growth); a range only where it is one.
+      const room = Math.max(0, until.limit - until.level) * 1000;
+      const soonest = spanOfTime(room / verdict.slopeHigh);
+      const last = verdict.slopeLow > 0 ? spanOfTime(room / verdict.slopeLow) : "never";
+      text += `, ${until.what} in ${spanOfTime(room / verdict.slope)}`;
+      if (soonest !== last) text += ` (${soonest} to ${last})`;
     }
     return `${text}: ${verdict.reason}`;
   };

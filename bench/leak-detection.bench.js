@@ -354,9 +354,14 @@ for (const rate of LEAK_RATES_MBPS) {
         wideAgain.set(column, (wideAgain.get(column) ?? 0) + r.again);
         if (r.stated) {
           const truth = rate * 1e6; // the corpus's MB are 10^6 bytes, as the message's are
-          const { slope, slopeLow, slopeHigh } = r.stated;
+          const { slope, slopeLow, slopeHigh, since } = r.stated;
           const held = slopeLow <= truth && truth <= slopeHigh;
-          wideStated.set(key, [...(wideStated.get(key) ?? []), { ratio: slope / truth, held }]);
+          // The age the alert states ("for 4 min"), over the leak's.
+          const age = (r.first - since) / Math.max(r.first - trace.leak.start, 1);
+          wideStated.set(key, [
+            ...(wideStated.get(key) ?? []),
+            { ratio: slope / truth, held, age },
+          ]);
         }
         if (shape === "steady" && BOUND_RATES.includes(rate) && !atMajorGcs) {
           bounds.set(key, [...(bounds.get(key) ?? []), earliestVisible(trace)]);
@@ -400,6 +405,19 @@ classTable((key) => {
 const allStated = [...wideStated.values()].flat();
 console.log(
   `intervals that hold the true rate, all first alerts: ${allStated.filter((s) => s.held).length} of ${allStated.length}`,
+);
+const ages = (column) =>
+  [...wideStated]
+    .filter(([key]) => key.split("|")[1] === column)
+    .flatMap(([, s]) => s.map((x) => x.age));
+console.log(
+  `the age the first alert states over the leak's, median (10th-90th percentile), all rates and shapes: ${wideColumns
+    .map((c) => {
+      const a = ages(c);
+      const r = (p) => percentile(a, p).toFixed(2);
+      return `${c} ${r(0.5)} (${r(0.1)}-${r(0.9)})`;
+    })
+    .join(", ")}`,
 );
 
 // What the data allows a fast leak's first alert: no detector that stays quiet on start-up

@@ -320,7 +320,7 @@ export class LeakTracker {
   private readonly pt = new Float64Array(TARGET_POINTS * 2);
   private readonly pv = new Float64Array(TARGET_POINTS * 2);
   private readonly out = new Float64Array(3);
-  private readonly rate = new Float64Array(3);
+  private readonly rate = new Float64Array(4);
   private readonly rampT = new Float64Array(RAMP_POINTS);
   private readonly rampV = new Float64Array(RAMP_POINTS);
   private readonly cycleFloors = new Float64Array(2 * CYCLE_FLOORS);
@@ -537,6 +537,7 @@ export class LeakTracker {
         ended,
         () => `${ended.reason}; it paused and resumed at that pace`,
         ended.pace,
+        ended.start,
       );
       return;
     }
@@ -552,6 +553,9 @@ export class LeakTracker {
     const since = chosen.leaking
       ? Math.min(this.current.since ?? Infinity, chosen.since)
       : undefined;
+    const start = chosen.leaking
+      ? Math.min(this.current.start ?? Infinity, chosen.since)
+      : undefined;
     this.current = new Verdict(
       {
         leaking: chosen.leaking,
@@ -562,6 +566,8 @@ export class LeakTracker {
         windowMs: chosen.spanMs,
       },
       chosen.reason,
+      chosen.slope,
+      start,
     );
   }
 
@@ -625,13 +631,15 @@ export class LeakTracker {
       () =>
         `memory rose ${MB(rise)} MB in ${spanOfTime(t - from)} since its last GC, ${MB(excess)} MB more than any recent collection freed: growth no GC explains`,
       low,
+      rate[3],
     );
     this.rampReport = this.current;
     return true;
   }
 
   /**
-   * The leak's rate in a ramp that outgrew its GC cycle, [rate, low, high] bytes/s: the
+   * The leak's rate in a ramp that outgrew its GC cycle, [rate, low, high] bytes/s, and
+   * when it began, [3] (data time: the break, or `from` when the ramp did not steepen): the
    * ramp's pace since it last steepened (hingeFit on its bucket floors, buckets from that of
    * `from` to `last`) less the pace garbage piles up at. That is the pace before the break
    * where the ramp plainly steepened there, else the range the recent cycles piled up at
@@ -658,6 +666,7 @@ export class LeakTracker {
     }
     const rate = this.rate;
     const fit = hingeFit(this.rampT, this.rampV, n);
+    rate[3] = from;
     // Too few floors for a line (gaps in the data): between the sure pace and the whole rise's.
     if (!Number.isFinite(fit.after.se)) {
       rate[0] = rate[1] = low;
@@ -674,6 +683,7 @@ export class LeakTracker {
       before !== undefined &&
       fit.after.slope - before.slope > z * Math.hypot(fit.after.se, before.se);
     if (steepened) {
+      rate[3] = from + fit.breakT;
       garbage = before.slope * 1000;
       garbageLow = garbage - z * before.se * 1000;
       garbageHigh = garbage + z * before.se * 1000;
@@ -799,6 +809,7 @@ export class LeakTracker {
     slopeHigh: number,
     why: () => string,
     pace = slope,
+    stated = from,
   ): true {
     this.current = new Verdict(
       {
@@ -806,11 +817,12 @@ export class LeakTracker {
         slope,
         slopeLow,
         slopeHigh,
-        since: Math.min(this.current.since ?? Infinity, from),
+        since: Math.min(this.current.since ?? Infinity, stated),
         windowMs: Math.round(t - from),
       },
       why,
       pace,
+      Math.min(this.current.start ?? Infinity, from),
     );
     return true;
   }
@@ -1169,7 +1181,7 @@ export class LeakTracker {
     // A leak younger than the span compared climbed only since it began: a 5 MB/s leak
     // reported 1.2 minutes in by the ramp rule fell "short" over the 5 minutes back to a
     // floor before it, and its alert resolved and fired again.
-    const young = t - (report.since ?? -Infinity);
+    const young = t - (report.start ?? -Infinity);
     const cycles = this.cycleRise(slope, t, horizon * this.config.bucketMs, 1);
     if (cycles) return !fellShort(cycles.rose, slope, Math.min(cycles.ms, young));
     const block = this.climbBlock(slope, shortest?.scale ?? 0, horizon);
@@ -1472,11 +1484,13 @@ export class LeakTracker {
 
 /**
  * A verdict whose words are built the first time they are read, with the pace the stop
- * checks hold a reported leak to: the slope stated, or for a quick rule's report a lower
- * pace it is sure of (see rampOutgrowsGc).
+ * checks hold a reported leak to and the start they count its age from: the slope and
+ * `since` stated, or for a quick rule's report a lower pace it is sure of and the start of
+ * the floors it read (see rampOutgrowsGc).
  */
 class Verdict implements LeakVerdict {
   readonly pace: number;
+  readonly start: number | undefined;
   readonly leaking: boolean;
   readonly slope: number;
   readonly slopeLow: number;
@@ -1486,8 +1500,14 @@ class Verdict implements LeakVerdict {
   #why: (() => string) | undefined;
   #reason = "";
 
-  constructor(fields: Omit<LeakVerdict, "reason">, why: () => string, pace = fields.slope) {
+  constructor(
+    fields: Omit<LeakVerdict, "reason">,
+    why: () => string,
+    pace = fields.slope,
+    start = fields.since,
+  ) {
     this.pace = pace;
+    this.start = start;
     this.leaking = fields.leaking;
     this.slope = fields.slope;
     this.slopeLow = fields.slopeLow;

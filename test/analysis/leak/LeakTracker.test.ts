@@ -914,21 +914,25 @@ describe("LeakTracker", () => {
     // the tuning seeds of GC every 5-10 minutes, its interval holding the pace in 15 %).
     // A staircase was stated at its steps over the span from the floor before the first
     // (1.3-1.5 times its pace), and a straight climb with the line's error as if its
-    // floors did not wander (54 %).
-    const stated: { ratio: number; held: boolean }[] = [];
+    // floors did not wander (54 %). And since when: see the ages below.
+    const stated: { ratio: number; held: boolean; age: number }[] = [];
     const check = (start: number, shape: SeriesShape, config: Partial<LeakTrackerConfig> = {}) => {
       const tracker = new LeakTracker(config);
       let first: LeakVerdict | undefined;
+      let at = NaN;
       generate(shape, (t, v) => {
         tracker.observe(t, v);
-        if (first === undefined && t >= start && tracker.verdict().leaking)
+        if (first === undefined && t >= start && tracker.verdict().leaking) {
           first = tracker.verdict();
+          at = t;
+        }
       });
       expect(first, "the leak is found").toBeDefined();
       const truth = shape.leak!.mbps * 1e6;
       stated.push({
         ratio: first!.slope / truth,
         held: first!.slopeLow <= truth && truth <= first!.slopeHigh,
+        age: (at - first!.since!) / (at - start),
       });
     };
     fc.assert(
@@ -976,6 +980,11 @@ describe("LeakTracker", () => {
     // intervals hold it; before, 0.13-1.48, median 0.95, and 43.
     const ratios = stated.map((x) => x.ratio).sort((a, b) => a - b);
     const held = stated.filter((x) => x.held).length;
+    // The age stated ("for 4 min"), over the leak's: 0.84-1.29, 90th percentile 1.11. The
+    // ramp rule stated the ramp's start, a GC cycle or more before the leak began: 90th
+    // percentile 2.9, and up to 6.6.
+    const ages = stated.map((x) => x.age).sort((a, b) => a - b);
+    expect(ages[Math.floor(0.9 * ages.length)]).toBeLessThan(1.5);
     expect(ratios[Math.floor(ratios.length / 2)]).toBeGreaterThan(0.9);
     expect(ratios[Math.floor(ratios.length / 2)]).toBeLessThan(1.1);
     expect(held).toBeGreaterThanOrEqual(0.85 * stated.length);

@@ -799,7 +799,8 @@ export class LeakTracker {
 
   /**
    * Reports a leak seen in floors from data time `from` up to `t`, keeping an earlier
-   * `since` while the leak goes on; returns true.
+   * `since` while the leak goes on; returns true. The stop checks hold it to `pace` and
+   * count its age from `from`; the verdict states `slope` and, as its `since`, `stated`.
    */
   private reportFloors(
     from: number,

@@ -307,9 +307,9 @@ export class GcCycles {
   /**
    * How fast garbage piled up in the recent cycles (what each collection freed over the
    * cycle's length), bytes/s: the slowest into out[0], the fastest into out[1]. A leak is
-   * never freed, so this is garbage alone even while one runs. Returns how many cycles.
+   * never freed, so this is garbage alone even while one runs; 0 and 0 with no cycle.
    */
-  garbagePaces(t: number, out: Float64Array): number {
+  garbagePaces(t: number, out: Float64Array): void {
     let slowest = Infinity;
     let fastest = 0;
     let n = 0;
@@ -322,7 +322,6 @@ export class GcCycles {
     }
     out[0] = n > 0 ? slowest : 0;
     out[1] = fastest;
-    return n;
   }
 
   /** Whether the last three cycles or more ended within the memory at data time t. */

@@ -3,7 +3,7 @@
 // where they fit best; each line's slope comes with its standard error.
 
 /** Points a line needs on each side of a break for its slope to mean anything. */
-export const HINGE_MIN_POINTS = 4;
+const HINGE_MIN_POINTS = 4;
 
 /** A least-squares line through points from..to-1 of t, v: slope, its standard error, squares left. */
 function line(

@@ -70,6 +70,7 @@ export class GcCycles {
   private readonly burstMax = new Float64Array(FLOOR_LOG);
   private readonly burstAtStart = new Float64Array(FLOOR_LOG);
   private readonly burstAtEnd = new Float64Array(FLOOR_LOG);
+  private readonly burstTotal = new Float64Array(FLOOR_LOG);
   private readonly burst = new Float64Array(4);
   private last = NaN;
   private next = 0;
@@ -167,6 +168,7 @@ export class GcCycles {
     this.burstMax[slot] = this.burst[0]!;
     this.burstAtStart[slot] = this.burst[1]!;
     this.burstAtEnd[slot] = this.burst[2]!;
+    this.burstTotal[slot] = this.burst[3]!;
   }
 
   /**
@@ -279,6 +281,19 @@ export class GcCycles {
   }
 
   /**
+   * All the bursts (see shortBurst) in the ramps of the completed cycles whose floors are
+   * at or after data time `from`: what of their climb came in steps, not at a steady pace.
+   */
+  burstsSince(from: number): number {
+    let total = 0;
+    for (let k = FLOOR_LOG - KEPT; k < FLOOR_LOG; k++) {
+      const i = (this.nextFloor + k) % FLOOR_LOG;
+      if (this.floorTimes[i]! >= from) total += this.burstTotal[i]!;
+    }
+    return total;
+  }
+
+  /**
    * Hours of standing still (an idle process) show no GC rhythm, but they do not show that
    * the series has none: only a ramp that outlasts any GC cycle without a drop does. So the
    * time a ramp has lasted counts from the last moment the series stood still: within
@@ -377,6 +392,11 @@ export class GcCycles {
       Number.isNaN(this.stillT) ? -Infinity : this.stillT,
     );
     return t - since;
+  }
+
+  /** Data time of the last drop seen; NaN before the first. */
+  lastDrop(): number {
+    return this.lastDropT;
   }
 
   /** The series' typical sample-to-sample kink (running median of the absolute second difference). */

@@ -183,6 +183,20 @@ const WANDER_SHARE = 3;
 /** Shortest block of the stopped-growth check (buckets): 3 min, a stepwise leak's usual gap. */
 const RECENT_BUCKETS = 18;
 /**
+ * A steady leak's stop shows in the floor after the first drop past it that lands early
+ * enough: one cycle that rose under half the pace, after this many cycles that each kept
+ * it, is a stop, not a slow cycle. Without it the stop waited for a floor two cycles and
+ * 3 minutes past an earlier one, often the second drop after the stop.
+ */
+const STEADY_CYCLES = 3;
+/**
+ * A leak whose recent cycle floors rose more than this share in bursts comes in steps:
+ * its ramp stands still between steps and a cycle may hold none, so neither the ramp nor
+ * one cycle tells its stop (stepwise leaks under GC every minute or slower or irregular
+ * GC, 900 tuning traces: resolved and fired again 74 times with them, 49 without, as before).
+ */
+const STEPS_SHARE = 0.5;
+/**
  * An ended report resumes when its climb is found this many buckets in a row after the
  * first: a floor of two buckets on a saw-tooth of cycles up to 30 s can miss the post-GC
  * level once (a stopped 130 MB ramp resumed 4 minutes after it had ended).
@@ -511,10 +525,25 @@ export class LeakTracker {
     // a report: it may not raise the leak again (it held a stopped 1 MB/s leak a
     // quarter-minute longer, and its end then gave a window's "not a significant trend" for
     // a reason). Within resumeMs of the end only the same pace resumes it, below.
+    // A steady leak's stop that shows in its ramp or last cycle (stopShows) ends its report
+    // at once: no floor rule, held pace or resumed climb, whose lookbacks still hold the
+    // growth before the stop, keeps it or brings it back while the floors may hold that
+    // growth (a GC cycle past resumeMs). Under GC every 5-10 minutes a cycle-floor rule
+    // otherwise held a stopped 5 MB/s leak to the second drop after its stop.
+    const { resumeMs, maxGcCycleMs } = this.config;
+    const report = this.current.leaking
+      ? this.current
+      : t - this.endedAt <= resumeMs + maxGcCycleMs
+        ? this.ended
+        : undefined;
+    const halted =
+      report !== undefined &&
+      this.stopShows(report.pace, last, t, collecting, stillHorizon * bucketMs) !== undefined;
     if (
       !decided &&
       !stopped &&
-      t - this.endedAt > this.config.resumeMs &&
+      !halted &&
+      t - this.endedAt > resumeMs &&
       (this.cyclesRising(t) ||
         this.readingsRising(t) ||
         this.rampOutgrowsGc(last, t, collecting) ||
@@ -525,6 +554,7 @@ export class LeakTracker {
     if (
       !decided &&
       !stopped &&
+      !halted &&
       this.current.leaking &&
       this.keepsRising(last, stillHorizon, t, shortest) !== false
     )
@@ -537,8 +567,9 @@ export class LeakTracker {
       ended !== undefined &&
       !decided &&
       !stopped &&
+      !halted &&
       !this.current.leaking &&
-      t - this.endedAt <= this.config.resumeMs &&
+      t - this.endedAt <= resumeMs &&
       this.keepsRising(last, stillHorizon, t, shortest, ended) === true;
     if (!climbs) this.resumeFirst = NaN;
     else if (Number.isNaN(this.resumeFirst)) this.resumeFirst = last;
@@ -1160,8 +1191,10 @@ export class LeakTracker {
     t: number,
     collecting: boolean,
   ): boolean {
+    const horizonMs = horizon * this.config.bucketMs;
     const rose =
-      this.cycleClimb(w, t, horizon * this.config.bucketMs) ??
+      this.stopShows(w.slope, last, t, collecting, horizonMs) ??
+      this.cycleClimb(w, t, horizonMs) ??
       this.recentClimb(w, last, horizon, collecting);
     if (rose === undefined) {
       this.stallFirst = NaN;
@@ -1221,6 +1254,69 @@ export class LeakTracker {
     const cycles = this.cycleRise(w.slope, t, horizonMs);
     if (!cycles || !fellShort(cycles.rose, w.slope, cycles.ms)) return undefined;
     return { mb: cycles.rose, ms: cycles.ms, persist: 0 };
+  }
+
+  /**
+   * Whether a steady leak at `pace` has stopped, as the ramp under way or the floor after
+   * the last drop shows it at once (see rampStops, cycleStops): the floors a stopped-growth
+   * block apart show it only a cycle or two later under GC every minute or slower.
+   * Undefined when neither tells, or the leak comes in steps (STEPS_SHARE).
+   */
+  private stopShows(
+    pace: number,
+    last: number,
+    t: number,
+    collecting: boolean,
+    horizonMs: number,
+  ): Stall | undefined {
+    if (this.config.maxGcCycleMs === 0 || !this.cycles.rhythmKnown(t)) return undefined;
+    const f = this.cycleFloors;
+    const n = this.cycles.recentFloors(CYCLE_FLOORS, f);
+    if (n < 2) return undefined;
+    const rise = Math.max(0, f[2 * n - 1]! - f[1]!);
+    if (this.cycles.burstsSince(f[0]!) > STEPS_SHARE * rise) return undefined;
+    return this.rampStops(pace, last, collecting) ?? this.cycleStops(f, n, pace, t, horizonMs);
+  }
+
+  /**
+   * Garbage only ever lifts a ramp: while a leak goes on, the ramp under way climbs at least
+   * at its pace. So one that climbed under half the pace over its last RECENT_BUCKETS, with
+   * no drop in them, shows the stop within minutes of it, whenever the next drop comes.
+   * Not under GC faster than the sampling, whose drops hide between samples.
+   */
+  private rampStops(pace: number, last: number, collecting: boolean): Stall | undefined {
+    const ms = RECENT_BUCKETS * this.config.bucketMs;
+    const first = last - RECENT_BUCKETS;
+    if (collecting || !(this.buckets.bucketOf(this.cycles.lastDrop()) < first)) return undefined;
+    if (!this.promisesAllowance(pace, ms) || !this.buckets.floor(first, first + 1, this.out))
+      return undefined;
+    const from = this.out[0]!;
+    if (!this.buckets.floor(last - 1, last, this.out)) return undefined;
+    const rose = this.out[0]! - from;
+    return fellShort(rose, pace, ms) ? { mb: rose, ms, persist: 0 } : undefined;
+  }
+
+  /**
+   * The last of `n` cycle floors [t0, v0, ...] rose under half of `pace` over its own
+   * cycle, and each of the STEADY_CYCLES before it kept that pace: each cycle promising the
+   * long-window allowance, so a floor's jitter does not pass for a stop.
+   */
+  private cycleStops(
+    f: Float64Array,
+    n: number,
+    pace: number,
+    t: number,
+    horizonMs: number,
+  ): Stall | undefined {
+    if (n < STEADY_CYCLES + 2 || t - f[2 * (n - 1)]! > horizonMs) return undefined;
+    for (let i = n - 1; i >= n - 1 - STEADY_CYCLES; i--) {
+      const ms = f[2 * i]! - f[2 * i - 2]!;
+      const rose = f[2 * i + 1]! - f[2 * i - 1]!;
+      if (ms > 2 * this.config.maxGcCycleMs || !this.promisesAllowance(pace, ms)) return undefined;
+      if (fellShort(rose, pace, ms) !== (i === n - 1)) return undefined;
+    }
+    const ms = f[2 * (n - 1)]! - f[2 * (n - 2)]!;
+    return { mb: f[2 * n - 1]! - f[2 * n - 3]!, ms, persist: 0 };
   }
 
   /**

@@ -47,6 +47,18 @@ describe("GcCycles bursts", () => {
     expect(burst / MB).toBeGreaterThan(30);
     expect(burst / MB).toBeLessThanOrEqual(40);
   });
+
+  it("sums the steps of a stepwise leak, and finds no sum in a steady one", () => {
+    // Steps of 40 MB, one a cycle from cycle 6 (195 MB in the completed cycles), against
+    // 10 MB a sample of a steady leak.
+    const steps = (c: number, k: number): number =>
+      500 + 40 * Math.max(0, c - 6 + (k >= 12 ? 1 : 0));
+    const stepped = cyclesOf(steps).burstsSince(0) / MB;
+    expect(stepped).toBeGreaterThan(150);
+    expect(stepped).toBeLessThanOrEqual(240);
+    const leak = (c: number, k: number): number => 500 + 10 * Math.max(0, (c - 6) * 24 + k + 1);
+    expect(cyclesOf(leak).burstsSince(0)).toBe(0);
+  });
 });
 
 describe("GcCycles ramp excess", () => {

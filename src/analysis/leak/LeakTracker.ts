@@ -530,12 +530,8 @@ export class LeakTracker {
     // growth before the stop, keeps it or brings it back while the floors may hold that
     // growth (a GC cycle past resumeMs). Under GC every 5-10 minutes a cycle-floor rule
     // otherwise held a stopped 5 MB/s leak to the second drop after its stop.
-    const { resumeMs, maxGcCycleMs } = this.config;
-    const report = this.current.leaking
-      ? this.current
-      : t - this.endedAt <= resumeMs + maxGcCycleMs
-        ? this.ended
-        : undefined;
+    const { resumeMs } = this.config;
+    const report = this.reportInView(t);
     const halted =
       report !== undefined &&
       this.stopShows(report.pace, last, t, collecting, stillHorizon * bucketMs) !== undefined;
@@ -1192,10 +1188,14 @@ export class LeakTracker {
     collecting: boolean,
   ): boolean {
     const horizonMs = horizon * this.config.bucketMs;
+    // The ramp and the last cycle end a report, or keep a window from raising one just
+    // ended; a fresh climb they may not hold back: a stepwise leak's ramp stands still
+    // between steps before its floors show that it comes in steps.
+    const quick = this.reportInView(t)
+      ? this.stopShows(w.slope, last, t, collecting, horizonMs)
+      : undefined;
     const rose =
-      this.stopShows(w.slope, last, t, collecting, horizonMs) ??
-      this.cycleClimb(w, t, horizonMs) ??
-      this.recentClimb(w, last, horizon, collecting);
+      quick ?? this.cycleClimb(w, t, horizonMs) ?? this.recentClimb(w, last, horizon, collecting);
     if (rose === undefined) {
       this.stallFirst = NaN;
       return false;
@@ -1254,6 +1254,17 @@ export class LeakTracker {
     const cycles = this.cycleRise(w.slope, t, horizonMs);
     if (!cycles || !fellShort(cycles.rose, w.slope, cycles.ms)) return undefined;
     return { mb: cycles.rose, ms: cycles.ms, persist: 0 };
+  }
+
+  /**
+   * The report a stop now seen would end or keep ended: the one under way, or one that
+   * ended while the floors may still hold the growth before its stop (within `resumeMs`
+   * and the longest GC cycle of its end).
+   */
+  private reportInView(t: number): Verdict | undefined {
+    if (this.current.leaking) return this.current;
+    const { resumeMs, maxGcCycleMs } = this.config;
+    return t - this.endedAt <= resumeMs + maxGcCycleMs ? this.ended : undefined;
   }
 
   /**

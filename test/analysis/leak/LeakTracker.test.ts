@@ -1241,7 +1241,7 @@ describe("LeakTracker", () => {
     // these 60: 2.3 minutes after the ramp's end on a smooth series or under fast GC, as
     // before a reported leak held while its floor kept the pace. Under GC every 1-5
     // minutes such a ramp is now reported too (it outgrows what a collection frees) and
-    // held until a cycle floor three minutes past it shows the stop: 3.7-8.3 minutes.
+    // held until its ramp or a cycle floor past it shows the stop: 3.1-6.8 minutes.
     let reported = 0;
     fc.assert(
       fc.property(

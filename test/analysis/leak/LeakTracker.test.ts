@@ -1279,8 +1279,7 @@ describe("LeakTracker", () => {
         (s, cycleMs, amplitudeMB, mbps) => {
           const leak = { mbps, start: HOUR, stop: 2 * HOUR };
           const shape = irregularLeakShape(s, 2.6, cycleMs, amplitudeMB, leak);
-          const times = leakingTimes(shape);
-          after.push(Math.max(...times) - leak.stop);
+          after.push(lastLeakingAfter(leakingTimes(shape), leak.stop));
           again += alertsFrom(leak.start, shape) - 1;
         },
       ),

@@ -23,9 +23,13 @@ describe("ProcessMemorySampler", () => {
     ).toBeLessThan(8 * MB);
     expect(seen.value("voxtrace.memory.native")!).toBeLessThan(rss);
     expect(seen.value("voxtrace.memory.external")).toBeGreaterThan(0);
+    // The buffer is external memory; a GC between the two reads may free other external
+    // memory (a CI run saw the difference 0.8 MB short of the buffer), so allow what the
+    // checks above allow.
+    expect(grown.value("voxtrace.memory.external")!).toBeGreaterThanOrEqual(buffer.length);
     expect(
       grown.value("voxtrace.memory.external")! - seen.value("voxtrace.memory.external")!,
-    ).toBeGreaterThanOrEqual(buffer.length);
+    ).toBeGreaterThan(buffer.length - 8 * MB);
     expect(
       grown.value("voxtrace.memory.native")! - seen.value("voxtrace.memory.native")!,
     ).toBeGreaterThan(56 * MB);

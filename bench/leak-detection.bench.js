@@ -394,13 +394,16 @@ console.log(
 console.log(
   `\nvoxtrace on the same seeds: the rate its first alert states, over the true rate, median (10th-90th percentile), and how many of the alerts' intervals hold the true rate, steady | stepwise`,
 );
+/** Median (10th-90th percentile) of values, two decimals. */
+const spread = (values) => {
+  const r = (p) => percentile(values, p).toFixed(2);
+  return `${r(0.5)} (${r(0.1)}-${r(0.9)})`;
+};
 classTable((key) => {
   const stated = wideStated.get(key) ?? [];
   if (stated.length === 0) return "none";
-  const ratios = stated.map((s) => s.ratio);
   const held = stated.filter((s) => s.held).length;
-  const r = (p) => percentile(ratios, p).toFixed(2);
-  return `${r(0.5)} (${r(0.1)}-${r(0.9)}) ${Math.round((100 * held) / stated.length)} %`;
+  return `${spread(stated.map((s) => s.ratio))} ${Math.round((100 * held) / stated.length)} %`;
 }, wideColumns);
 const allStated = [...wideStated.values()].flat();
 console.log(
@@ -412,11 +415,7 @@ const ages = (column) =>
     .flatMap(([, s]) => s.map((x) => x.age));
 console.log(
   `the age the first alert states over the leak's, median (10th-90th percentile), all rates and shapes: ${wideColumns
-    .map((c) => {
-      const a = ages(c);
-      const r = (p) => percentile(a, p).toFixed(2);
-      return `${c} ${r(0.5)} (${r(0.1)}-${r(0.9)})`;
-    })
+    .map((c) => `${c} ${spread(ages(c))}`)
     .join(", ")}`,
 );
 

@@ -543,11 +543,11 @@ export class LeakTracker {
     const { resumeMs } = this.config;
     const report = this.reportInView(t);
     const halt = report && this.stopShows(report.pace, last, t, stillHorizon * bucketMs);
-    const halted = halt !== undefined;
+    // A stop seen, by a window's stop check or by stopShows, is news no lookback outweighs.
+    const stopSeen = stopped !== undefined || halt !== undefined;
     if (
       !decided &&
-      !stopped &&
-      !halted &&
+      !stopSeen &&
       t - this.endedAt > resumeMs &&
       (this.cyclesRising(t) ||
         this.readingsRising(t) ||
@@ -558,8 +558,7 @@ export class LeakTracker {
     // A leak reported stays reported while the floor keeps the pace it was reported at.
     if (
       !decided &&
-      !stopped &&
-      !halted &&
+      !stopSeen &&
       this.current.leaking &&
       this.keepsRising(last, stillHorizon, t, shortest) !== false
     )
@@ -571,8 +570,7 @@ export class LeakTracker {
     const climbs =
       ended !== undefined &&
       !decided &&
-      !stopped &&
-      !halted &&
+      !stopSeen &&
       !this.current.leaking &&
       t - this.endedAt <= resumeMs &&
       this.keepsRising(last, stillHorizon, t, shortest, ended) === true;
@@ -1332,14 +1330,15 @@ export class LeakTracker {
     horizonMs: number,
   ): Stall | undefined {
     if (n < STEADY_CYCLES + 2 || t - f[2 * (n - 1)]! > horizonMs) return undefined;
+    let stop: Stall | undefined;
     for (let i = n - 1; i >= n - 1 - STEADY_CYCLES; i--) {
       const ms = f[2 * i]! - f[2 * i - 2]!;
       const rose = f[2 * i + 1]! - f[2 * i - 1]!;
       if (ms > 2 * this.config.maxGcCycleMs || !this.promisesAllowance(pace, ms)) return undefined;
       if (fellShort(rose, pace, ms) !== (i === n - 1)) return undefined;
+      stop ??= { mb: rose, ms, persist: 0 };
     }
-    const ms = f[2 * (n - 1)]! - f[2 * (n - 2)]!;
-    return { mb: f[2 * n - 1]! - f[2 * n - 3]!, ms, persist: 0 };
+    return stop;
   }
 
   /**

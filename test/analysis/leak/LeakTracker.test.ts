@@ -1286,7 +1286,7 @@ describe("LeakTracker", () => {
       { numRuns: 60, seed: 20261206 },
     );
     // Until the verdict last said leaking, after the stop, median (worst): 9.7 (23.9)
-    // minutes when only floors a stopped-growth block apart could show it, 4.5 (10.0) now.
+    // minutes when only floors a stopped-growth block apart could show it, 4.2 (10.0) now.
     after.sort((a, b) => a - b);
     expect(after[after.length / 2]!).toBeLessThanOrEqual(5.5 * MIN);
     expect(after[after.length - 1]!).toBeLessThanOrEqual(11 * MIN);

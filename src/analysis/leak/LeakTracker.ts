@@ -228,6 +228,14 @@ const ONSET_MARGIN = 1.1;
 /** ...and on a busy series (GC hidden in the sampling) this many floor scatters more. */
 const ONSET_SCATTERS = 3;
 /**
+ * ...so there it also reads floors this many horizons long. Under GC faster than the
+ * sampling a floor of four samples may miss the post-GC level; one of eight scatters less
+ * (4.1 -> 3.0 MB, median over the 60 tuning seed-weeks of GC every 3-30 s), which a slow
+ * leak gains more from than the 10-20 s it lags (0.2 MB/s there: 90th percentile 13.3 ->
+ * 11.0 minutes, tuning seeds 2001-2060).
+ */
+const BUSY_ONSET_HORIZONS = 2;
+/**
  * A stepwise leak climbs the onset floors in steps and strays from their line by up to half
  * a step: the line may be missed by that much more when the rise came in at least this
  * many steps (see likeSteps), the smallest at least STAIR_LIKE of the largest (a leak's
@@ -552,7 +560,8 @@ export class LeakTracker {
       (this.cyclesRising(t) ||
         this.readingsRising(t) ||
         this.rampOutgrowsGc(last, t, collecting) ||
-        this.risingSinceOnset(last, horizon, t, collecting))
+        this.risingSinceOnset(last, horizon, t, collecting) ||
+        (collecting && this.risingSinceOnset(last, BUSY_ONSET_HORIZONS * horizon, t, collecting)))
     )
       return;
     // A leak reported stays reported while the floor keeps the pace it was reported at.

@@ -43,6 +43,15 @@ export class GcCycles {
   private readonly minHorizonMs: number;
   private readonly forgetMs: number;
   private firstT = NaN;
+  /**
+   * The biggest fall within two samples while the kink level warmed up, when no drop could
+   * be counted (bytes, data time), and once it is known, the time of that fall if it was a
+   * drop (NaN if not).
+   */
+  private warmFall = 0;
+  private warmFallT = NaN;
+  private warmDropT = NaN;
+  private warmJudged = false;
   private v1 = NaN;
   private v2 = NaN;
   private noise = 0;
@@ -113,7 +122,15 @@ export class GcCycles {
     const before = Math.max(this.v1, Number.isNaN(this.v2) ? this.v1 : this.v2);
     this.v2 = this.v1;
     this.v1 = v;
-    const dropping = this.noiseSamples >= NOISE_WARMUP && before - v > DROP_NOISE * this.noise;
+    const warm = this.noiseSamples >= NOISE_WARMUP;
+    const dropping = warm && before - v > DROP_NOISE * this.noise;
+    if (!warm && before - v > this.warmFall) {
+      this.warmFall = before - v;
+      this.warmFallT = t;
+    } else if (warm && !this.warmJudged) {
+      this.warmJudged = true;
+      if (this.warmFall > DROP_NOISE * this.noise) this.warmDropT = this.warmFallT;
+    }
     const continues = this.dropping;
     this.dropping = dropping;
     // The ramp's increments: all but a drop's own falls (one spread over two samples may
@@ -418,7 +435,16 @@ export class GcCycles {
     }
     // One or two cycles in the memory are a stray noise dip, not a rhythm.
     if (recent < MIN_CYCLES) longest = biggestDrop = 0;
-    const open = t - (Number.isNaN(this.lastDropT) ? this.firstT : this.lastDropT);
+    // A collection while the kink level warmed up was not counted, but the ramp after it
+    // is no smooth climb: with no drop since, the time without one counts from it (an
+    // irregular saw-tooth's second ramp was judged at once 11 minutes in; 400 tuning
+    // seed-weeks: 1).
+    const since = Number.isNaN(this.lastDropT)
+      ? Number.isNaN(this.warmDropT)
+        ? this.firstT
+        : this.warmDropT
+      : this.lastDropT;
+    const open = t - since;
     // The cycle under way may be the longest yet (GC rhythms are irregular): until it has
     // outlasted any GC cycle, its ramp is not evidence. A series that has shown no drop
     // at all for that long is smooth (heap after GC, GPU memory) and needs no horizon.

@@ -100,3 +100,26 @@ describe("GcCycles ramp excess", () => {
     expect(excess).toBeLessThan(265);
   });
 });
+
+describe("GcCycles horizon", () => {
+  /** A GcCycles fed a 5 s series that climbs 0.2 MB a sample under ±1 MB of noise. */
+  function climbing(samples: number, dropAt: number): GcCycles {
+    const gc = new GcCycles(600_000, 20_000, 86_400_000);
+    for (let k = 0; k < samples; k++) {
+      const fell = k >= dropAt ? 100 : 0;
+      gc.observe(k * 5000, (400 + 0.2 * k + (k % 2 ? 1 : -1) - fell) * MB);
+    }
+    return gc;
+  }
+
+  it("takes a series with no drop for 11 minutes as smooth", () => {
+    expect(climbing(138, Infinity).horizon(137 * 5000)).toBe(20_000);
+  });
+
+  it("counts a ramp from a collection during the kink level's warm-up as a GC cycle under way", () => {
+    // The kink level takes its first 24 second differences (2 minutes) to set, and no drop
+    // is counted before. A 100 MB fall at 80 s still began the ramp: 11.4 minutes in, it
+    // is 10 minutes old, and may be garbage of a cycle up to the longest.
+    expect(climbing(138, 16).horizon(137 * 5000)).toBe(660_000);
+  });
+});

@@ -45,13 +45,15 @@ export class GcCycles {
   private firstT = NaN;
   /**
    * The biggest fall within two samples while the kink level warmed up, when no drop could
-   * be counted (bytes, data time), and once it is known, the time of that fall if it was a
-   * drop (NaN if not).
+   * be counted (bytes, data time).
    */
   private warmFall = 0;
   private warmFallT = NaN;
-  private warmDropT = NaN;
-  private warmJudged = false;
+  /**
+   * Where the time without a drop counts from until the first drop: the first sample, or a
+   * fall in the warm-up that the kink level, once set, takes for a drop.
+   */
+  private noDropFromT = NaN;
   private v1 = NaN;
   private v2 = NaN;
   private noise = 0;
@@ -104,7 +106,7 @@ export class GcCycles {
   }
 
   observe(t: number, v: number): void {
-    if (Number.isNaN(this.firstT)) this.firstT = t;
+    if (Number.isNaN(this.firstT)) this.firstT = this.noDropFromT = t;
     if (!Number.isNaN(this.v2)) {
       const d2 = Math.abs(v - 2 * this.v1 + this.v2);
       // A running median (not a mean): the drops themselves must not count as noise.
@@ -115,6 +117,9 @@ export class GcCycles {
         if (this.noiseSamples === NOISE_WARMUP - 1) this.noise = median(this.warmup);
       } else this.noise *= d2 > this.noise ? 1 + NOISE_STEP : 1 - NOISE_STEP;
       this.noise = Math.max(this.noise, Math.abs(v) * 1e-9);
+      // The level is set: a fall in the warm-up that it takes for a drop began a ramp.
+      if (this.noiseSamples === NOISE_WARMUP - 1 && this.warmFall > DROP_NOISE * this.noise)
+        this.noDropFromT = this.warmFallT;
       this.noiseSamples++;
     }
     // A collection frees memory at once: the fall must happen within two samples, which
@@ -127,9 +132,6 @@ export class GcCycles {
     if (!warm && before - v > this.warmFall) {
       this.warmFall = before - v;
       this.warmFallT = t;
-    } else if (warm && !this.warmJudged) {
-      this.warmJudged = true;
-      if (this.warmFall > DROP_NOISE * this.noise) this.warmDropT = this.warmFallT;
     }
     const continues = this.dropping;
     this.dropping = dropping;
@@ -439,12 +441,7 @@ export class GcCycles {
     // is no smooth climb: with no drop since, the time without one counts from it (an
     // irregular saw-tooth's second ramp was judged at once 11 minutes in; 400 tuning
     // seed-weeks: 1).
-    const since = Number.isNaN(this.lastDropT)
-      ? Number.isNaN(this.warmDropT)
-        ? this.firstT
-        : this.warmDropT
-      : this.lastDropT;
-    const open = t - since;
+    const open = t - (Number.isNaN(this.lastDropT) ? this.noDropFromT : this.lastDropT);
     // The cycle under way may be the longest yet (GC rhythms are irregular): until it has
     // outlasted any GC cycle, its ramp is not evidence. A series that has shown no drop
     // at all for that long is smooth (heap after GC, GPU memory) and needs no horizon.

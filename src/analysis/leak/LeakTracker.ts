@@ -1404,11 +1404,12 @@ export class LeakTracker {
   }
 
   /**
-   * Whether growth at `slope` bytes/s climbs the long-window allowance over `ms`: floors
-   * wander by a few MB, so a stop or a resumed climb is judged only on climbs that size.
+   * Whether growth at `slope` bytes/s climbs the long-window allowance (or `share` of it)
+   * over `ms`: floors wander by a few MB, so a stop or a resumed climb is judged only on
+   * climbs that size.
    */
-  private promisesAllowance(slope: number, ms: number): boolean {
-    return climbOf(slope, ms) >= this.config.minGrowth;
+  private promisesAllowance(slope: number, ms: number, share = 1): boolean {
+    return climbOf(slope, ms) >= share * this.config.minGrowth;
   }
 
   /**
@@ -1445,8 +1446,11 @@ export class LeakTracker {
     if (rose === undefined || !fellShort(rose, w.slope, ms)) return undefined;
     const quick =
       smooth && ms <= QUICK_STOP_MAX_MS && rose < QUICK_STOP_SHARE * climbOf(w.slope, ms);
-    const share = block > RECENT_BUCKETS ? 1 : SHORT_BLOCK_SHARE;
-    const plain = climbOf(w.slope, ms) >= share * this.config.minGrowth;
+    const plain = this.promisesAllowance(
+      w.slope,
+      ms,
+      block > RECENT_BUCKETS ? 1 : SHORT_BLOCK_SHARE,
+    );
     return { mb: rose, ms, persist: quick || plain ? 0 : block };
   }
 

@@ -32,6 +32,8 @@ const BURST_NOISE = 3;
  * for as long as it lasts (see shortBurst).
  */
 const BURST_SAMPLES = 9;
+/** The floors have left their lowest at the last one within this share of a climb's excess of it. */
+const LEFT_SHARE = 0.1;
 /**
  * Post-GC floors kept: the rules of rising floors read the last few, and windows that judge
  * cycle floors (`floorsSince`) all within their span.
@@ -84,6 +86,7 @@ export class GcCycles {
   private readonly burstTotal = new Float64Array(FLOOR_LOG);
   private readonly burst = new Float64Array(4);
   private last = NaN;
+  private lastT = NaN;
   private next = 0;
   // Standing still: the lowest level of each slot of the last half GC cycle, and the last
   // time the series stood within `stillBytes` of it.
@@ -172,6 +175,7 @@ export class GcCycles {
       this.lowSinceDropT = t;
     }
     this.last = v;
+    this.lastT = t;
     // A series with no GC cycle to wait for (heap after GC, GPU memory) never asks.
     if (this.maxCycleMs > 0) this.watchStill(t, v);
   }
@@ -269,14 +273,80 @@ export class GcCycles {
     out[0] = long ? (this.slot - STILL_SLOTS + 1) * this.slotMs : this.lowSinceDropT;
     out[1] = low;
     out[2] = this.last;
-    let biggestDrop = 0;
-    for (let i = 0; i < KEPT; i++)
-      if (this.ends[i]! >= t - this.forgetMs) biggestDrop = Math.max(biggestDrop, this.drops[i]!);
+    const biggestDrop = this.biggestDrop(t);
     const rise = this.last - low;
     if (!(rise > 2 * biggestDrop)) return 0;
     this.bursts();
     const steady = rise - this.burst[3]!;
     return steady > 2 * biggestDrop ? steady - biggestDrop : 0;
+  }
+
+  /**
+   * What rampExcess measures, from the lowest post-GC floor at or after data time `since`
+   * (of the last KEPT cycles, as far as their bursts are kept) instead of the cycle's own,
+   * across the drops between, less the bursts in all the ramps since: floors a leak lifted
+   * add to it. 0 without a GC rhythm, when the cycle's own floor is the lowest (rampExcess
+   * judges that), or while the climb less its bursts is under twice the biggest drop.
+   * `out` gets [from t, from v, last value, the cycle's floor t, its v, when the floors
+   * left the lowest (the last floor within LEFT_SHARE of the excess above it), the last
+   * value's t, the largest rise from one floor to the next, cycles since the lowest]. A
+   * ramp under way younger than `youngMs` counts whole as such a rise: too young to have a
+   * pace of its own, it hides a cache filling in it.
+   */
+  climbExcess(t: number, since: number, youngMs: number, out: Float64Array): number {
+    if (!this.rhythmKnown(t) || !Number.isFinite(this.lowSinceDrop)) return 0;
+    let low = this.lowSinceDrop;
+    let lowBack = 0;
+    for (let back = 1; back <= KEPT; back++) {
+      const i = this.floorSlot(back);
+      if (!(this.floorTimes[i]! >= since)) break;
+      if (this.floors[i]! < low) {
+        low = this.floors[i]!;
+        lowBack = back;
+      }
+    }
+    if (lowBack === 0) return 0;
+    const biggestDrop = this.biggestDrop(t);
+    const rise = this.last - low;
+    if (!(rise > 2 * biggestDrop)) return 0;
+    const lowT = this.floorTimes[this.floorSlot(lowBack)]!;
+    this.bursts();
+    const steady = rise - this.burst[3]! - this.burstsSince(lowT);
+    if (!(steady > 2 * biggestDrop)) return 0;
+    const excess = steady - biggestDrop;
+    let largest = t - this.lowSinceDropT < youngMs ? this.last - this.lowSinceDrop : 0;
+    let left = lowT;
+    let previous = low;
+    for (let back = lowBack - 1; back >= 0; back--) {
+      const i = this.floorSlot(back);
+      const v = back === 0 ? this.lowSinceDrop : this.floors[i]!;
+      largest = Math.max(largest, v - previous);
+      previous = v;
+      if (back > 0 && v <= low + LEFT_SHARE * excess) left = this.floorTimes[i]!;
+    }
+    out[0] = lowT;
+    out[1] = low;
+    out[2] = this.last;
+    out[3] = this.lowSinceDropT;
+    out[4] = this.lowSinceDrop;
+    out[5] = left;
+    out[6] = this.lastT;
+    out[7] = largest;
+    out[8] = lowBack;
+    return excess;
+  }
+
+  /** The ring slot of the post-GC floor `back` cycles before the next (1: the last completed). */
+  private floorSlot(back: number): number {
+    return (this.nextFloor + FLOOR_LOG - back) % FLOOR_LOG;
+  }
+
+  /** The most any collection within the memory freed at data time t, bytes. */
+  private biggestDrop(t: number): number {
+    let biggest = 0;
+    for (let i = 0; i < KEPT; i++)
+      if (this.ends[i]! >= t - this.forgetMs) biggest = Math.max(biggest, this.drops[i]!);
+    return biggest;
   }
 
   /**

@@ -223,6 +223,14 @@ const ONSET_FLOORS = 5;
 const ONSET_MIN_MS = 90_000;
 /** Bucket floors of a ramp the ramp rule's rate is read from, at most: its last 20 minutes. */
 const RAMP_POINTS = 120;
+/**
+ * A climb across GC cycles (see climbOutgrowsGc) is news only when the floors carried at
+ * least this share of its excess: with less it is the ramp under way's, which
+ * rampOutgrowsGc judges. The floors' wander of a few MB otherwise lifted a ramp that a
+ * cache hidden in a drop had swollen past twice the biggest drop (one-off steps, 200
+ * tuning seed-weeks: 1 alarm; 0 with this).
+ */
+const CLIMB_FLOORS_SHARE = 0.15;
 /** ...and a rise past the start-up allowance by this factor, for the floors' noise. */
 const ONSET_MARGIN = 1.1;
 /** ...and on a busy series (GC hidden in the sampling) this many floor scatters more. */
@@ -361,7 +369,7 @@ export class LeakTracker {
   private readonly scratch = new TrendScratch(TARGET_POINTS * 2);
   private readonly pt = new Float64Array(TARGET_POINTS * 2);
   private readonly pv = new Float64Array(TARGET_POINTS * 2);
-  private readonly out = new Float64Array(3);
+  private readonly out = new Float64Array(9);
   private readonly rate = new Float64Array(4);
   private readonly rampT = new Float64Array(RAMP_POINTS);
   private readonly rampV = new Float64Array(RAMP_POINTS);
@@ -388,6 +396,8 @@ export class LeakTracker {
   private resumeFirst = NaN;
   /** The last verdict the ramp rule (rampOutgrowsGc) gave. */
   private rampReport: Verdict | undefined;
+  /** The last verdict the climb rule (climbOutgrowsGc) gave. */
+  private climbReport: Verdict | undefined;
   private current: Verdict = new Verdict(
     { leaking: false, slope: 0, slopeLow: 0, slopeHigh: 0, since: undefined, windowMs: 0 },
     () => "no samples yet",
@@ -560,6 +570,7 @@ export class LeakTracker {
       (this.cyclesRising(t) ||
         this.readingsRising(t) ||
         this.rampOutgrowsGc(last, t, collecting) ||
+        this.climbOutgrowsGc(last, t, collecting) ||
         this.risingSinceOnset(last, horizon, t, collecting) ||
         (collecting && this.risingSinceOnset(last, BUSY_ONSET_HORIZONS * horizon, t, collecting)))
     )
@@ -698,6 +709,97 @@ export class LeakTracker {
   }
 
   /**
+   * A leak that runs across GC cycles lifts their floors as well as the ramp under way.
+   * Under irregular GC, or a slow one with a leak of about 1 MB/s, the ramp alone seldom
+   * passes twice the biggest drop before the next drop comes, and the floors seldom rise at
+   * every cycle, as cyclesRising asks. Leaking when the climb from the lowest floor of the
+   * last ONSET_LOOKBACK_MS, across the drops since, passes rampOutgrowsGc's test (twice
+   * the biggest recent drop, and that drop plus what start-up adds, bursts aside, over at
+   * least ONSET_MIN_MS), the floors carried CLIMB_FLOORS_SHARE of its excess, no floor's
+   * rise over the one before carried over ONE_CYCLE_SHARE of it (a cache that filled as a
+   * collection ran hides in its drop and lifts one floor), and the floors still climb
+   * (floorsStillClimb). The stop checks hold
+   * the leak to the excess over the climb's age, as the ramp rule's; the rate stated is the
+   * ramp's (see climbRate). Sets the verdict when so.
+   */
+  private climbOutgrowsGc(last: number, t: number, collecting: boolean): boolean {
+    // A busy series' drops hide between samples (see rampOutgrowsGc). The climb's lookback
+    // still holds a leak whose report ended: only floors since may raise it again.
+    const ours = this.current === this.climbReport;
+    if (this.config.maxGcCycleMs === 0 || (collecting && !ours)) return false;
+    const since = Math.max(t - ONSET_LOOKBACK_MS, this.endedAt);
+    const out = this.out;
+    const excess = this.cycles.climbExcess(t, since, ONSET_MIN_MS, out);
+    if (
+      excess < CYCLE_FLOOR_MARGIN * this.config.burstGrowth ||
+      out[4]! - out[1]! < CLIMB_FLOORS_SHARE * excess ||
+      out[7]! > ONE_CYCLE_SHARE * excess
+    )
+      return false;
+    const from = out[0]!;
+    const rise = out[2]! - out[1]!;
+    const seconds = (t - from) / 1000;
+    if (seconds * 1000 < ONSET_MIN_MS) return false;
+    const low = excess / seconds;
+    const cycles = out[8]!;
+    const left = out[5]!;
+    if (low < this.config.minSlope || !this.floorsStillClimb(from, left)) return false;
+    const rate = this.climbRate(last, t, low);
+    this.reportFloors(
+      from,
+      t,
+      rate[0]!,
+      rate[1]!,
+      rate[2]!,
+      () =>
+        `memory rose ${MB(rise)} MB in ${spanOfTime(t - from)} over ${cycles} GC cycles, ${MB(excess)} MB more than any recent collection freed: growth no GC explains`,
+      low,
+      left,
+    );
+    this.climbReport = this.current;
+    return true;
+  }
+
+  /**
+   * Whether the post-GC floors from data time `from` still climb: the newest rose over the
+   * last ONSET_MIN_MS or more by at least STOP_SHARE of the pace since they left the
+   * lowest, at `left`. A leak keeps lifting them; a step that flattened does not (a one-off
+   * step across collections lifted three floors by 40, 65 and 16 MB, then none, and the
+   * climb from before it passed the allowance in each flat cycle after).
+   */
+  private floorsStillClimb(from: number, left: number): boolean {
+    const f = this.loggedFloors;
+    const m = this.cycles.floorsSince(from, f);
+    if (m < 2) return false;
+    const end = m - 1;
+    let start = 0;
+    while (start < end - 1 && f[2 * start]! < left) start++;
+    let recent = end - 1;
+    while (recent > start && f[2 * end]! - f[2 * recent]! < ONSET_MIN_MS) recent--;
+    const pace = (i: number): number =>
+      (f[2 * end + 1]! - f[2 * i + 1]!) / Math.max(f[2 * end]! - f[2 * i]!, 1);
+    return pace(recent) >= STOP_SHARE * pace(start);
+  }
+
+  /**
+   * The rate of a leak that climbOutgrowsGc found, [rate, low, high] bytes/s, from `out` as
+   * climbExcess left it: the pace of the ramp under way, through which the leak ran, less
+   * garbage's, as rampRate reads it. Garbage piled up at a pace of its own in this cycle,
+   * which may lie outside the recent cycles' (the corpus's vary threefold): so the interval
+   * reaches from `low`, the excess over the climb's age, which the leak surely made, to the
+   * ramp's whole pace, leak and garbage.
+   */
+  private climbRate(last: number, t: number, low: number): Float64Array {
+    const out = this.out;
+    const rampFrom = out[3]!;
+    const whole = Math.max(low, ((out[2]! - out[4]!) / Math.max(out[6]! - rampFrom, 1)) * 1000);
+    const rate = this.rampRate(rampFrom, last, t, low, whole, true);
+    rate[1] = low;
+    rate[2] = Math.max(rate[2]!, whole);
+    return rate;
+  }
+
+  /**
    * The leak's rate in a ramp that outgrew its GC cycle, [rate, low, high] bytes/s, and
    * when it began, [3] (data time: the break, or `from` when the ramp did not steepen): the
    * ramp's pace since it last steepened (hingeFit on its bucket floors, buckets from that of
@@ -706,7 +808,8 @@ export class LeakTracker {
    * (what each freed over its length). The interval adds z standard errors of both; it
    * never reaches below `low`, the excess over the ramp's age, which the leak surely made
    * (with too few floors for a line, it is `low` to `whole`, the rise over the ramp's age).
-   * Reports only: it fits O(n²) over up to RAMP_POINTS floors.
+   * `leakBefore`: the leak ran before the ramp began, so a break in it is no start and the
+   * pace before it is no garbage. Reports only: it fits O(n²) over up to RAMP_POINTS floors.
    */
   private rampRate(
     from: number,
@@ -714,6 +817,7 @@ export class LeakTracker {
     t: number,
     low: number,
     whole: number,
+    leakBefore = false,
   ): Float64Array {
     const { z } = this.config;
     const first = Math.max(this.buckets.bucketOf(from), last - RAMP_POINTS + 1);
@@ -740,6 +844,7 @@ export class LeakTracker {
     let garbageLow: number;
     let garbageHigh: number;
     const steepened =
+      !leakBefore &&
       before !== undefined &&
       fit.after.slope - before.slope > z * Math.hypot(fit.after.se, before.se);
     if (steepened) {

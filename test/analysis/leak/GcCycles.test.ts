@@ -101,6 +101,51 @@ describe("GcCycles ramp excess", () => {
   });
 });
 
+describe("GcCycles climb excess", () => {
+  const out = new Float64Array(9);
+  /** The cycles found, and the last sample's time, in a regular saw-tooth of 12 cycles. */
+  function climbOf(levelMB: (cycle: number, sample: number) => number): {
+    gc: GcCycles;
+    t: number;
+  } {
+    const gc = new GcCycles(600_000, 20_000, 86_400_000);
+    let t = 0;
+    regularSawTooth(12, levelMB, (time, v) => gc.observe((t = time), v), 96);
+    return { gc, t };
+  }
+
+  it("adds the floors a leak lifted to its ramp's excess, where the ramp alone shows none", () => {
+    // 3 MB a sample (0.6 MB/s) from cycle 9: the floors of cycles 10 and 11 stand 72 and 144
+    // MB higher, and the last ramp climbed 161 MB from its own floor, under twice the 93 MB
+    // drops. From cycle 9's floor the climb is 306 MB: 213 MB past the biggest drop.
+    const leak = climbOf((c, k) => 500 + 3 * Math.max(0, (c - 9) * 24 + k));
+    expect(leak.gc.rampExcess(leak.t, out)).toBe(0);
+    const excess = leak.gc.climbExcess(leak.t, 0, 90_000, out) / MB;
+    expect(excess).toBeGreaterThan(205);
+    expect(excess).toBeLessThan(220);
+    expect(out[8]).toBe(2);
+    // No floor's rise over the one before carried more than 72 MB of it.
+    expect(out[7]! / MB).toBeCloseTo(72, 0);
+  });
+
+  it("shows a cache that filled as a collection ran as one floor's rise, most of the climb", () => {
+    // 80 MB landing on the drop's own sample into cycle 10, which hides it (a cache larger
+    // than the drop would show as a burst in a ramp), and 40 MB of growth over cycles 10
+    // and 11: the climb passes twice the drops by 27 MB, and the cache carries most of it.
+    const cache = climbOf((c, k) => 500 + (c >= 10 ? 80 + (40 * ((c - 10) * 24 + k)) / 48 : 0));
+    const excess = cache.gc.climbExcess(cache.t, 0, 90_000, out) / MB;
+    expect(excess).toBeGreaterThan(110);
+    expect(excess).toBeLessThan(125);
+    expect(out[7]! / MB).toBeCloseTo(80, 0);
+  });
+
+  it("reads no floor before `since`, and none while the cycle's own floor is the lowest", () => {
+    const leak = climbOf((c, k) => 500 + 3 * Math.max(0, (c - 9) * 24 + k));
+    // From cycle 11's start only its own floor is in view: rampExcess's case.
+    expect(leak.gc.climbExcess(leak.t, 11 * 24 * 5000, 90_000, out)).toBe(0);
+  });
+});
+
 describe("GcCycles horizon", () => {
   /** A GcCycles fed a 5 s series that climbs 0.2 MB a sample under ±1 MB of noise. */
   function climbing(samples: number, dropAt: number): GcCycles {

@@ -289,7 +289,8 @@ export class GcCycles {
    * judges that), or while the climb less its bursts is under twice the biggest drop.
    * `out` gets [from t, from v, last value, the cycle's floor t, its v, when the floors
    * left the lowest (the last floor within LEFT_SHARE of the excess above it), the last
-   * value's t, the largest rise from one floor to the next, cycles since the lowest]. A
+   * value's t, the largest rise from one floor to the next, cycles since the lowest, the
+   * floor they left from]. A
    * ramp under way younger than `youngMs` counts whole as such a rise: too young to have a
    * pace of its own, it hides a cache filling in it.
    */
@@ -316,13 +317,17 @@ export class GcCycles {
     const excess = steady - biggestDrop;
     let largest = t - this.lowSinceDropT < youngMs ? this.last - this.lowSinceDrop : 0;
     let left = lowT;
+    let leftV = low;
     let previous = low;
     for (let back = lowBack - 1; back >= 0; back--) {
       const i = this.floorSlot(back);
       const v = back === 0 ? this.lowSinceDrop : this.floors[i]!;
       largest = Math.max(largest, v - previous);
       previous = v;
-      if (back > 0 && v <= low + LEFT_SHARE * excess) left = this.floorTimes[i]!;
+      if (back > 0 && v <= low + LEFT_SHARE * excess) {
+        left = this.floorTimes[i]!;
+        leftV = v;
+      }
     }
     out[0] = lowT;
     out[1] = low;
@@ -333,6 +338,7 @@ export class GcCycles {
     out[6] = this.lastT;
     out[7] = largest;
     out[8] = lowBack;
+    out[9] = leftV;
     return excess;
   }
 

@@ -290,7 +290,7 @@ export class GcCycles {
    * `out` gets [from t, from v, last value, the cycle's floor t, its v, when the floors
    * left the lowest (the last floor within LEFT_SHARE of the excess above it), the last
    * value's t, the largest rise from one floor to the next, cycles since the lowest, the
-   * floor they left from]. A
+   * floor they left from, and the next floor's t and v]. A
    * ramp under way younger than `youngMs` counts whole as such a rise: too young to have a
    * pace of its own, it hides a cache filling in it.
    */
@@ -319,6 +319,7 @@ export class GcCycles {
     let left = lowT;
     let leftV = low;
     let previous = low;
+    let after = lowBack - 1;
     for (let back = lowBack - 1; back >= 0; back--) {
       const i = this.floorSlot(back);
       const v = back === 0 ? this.lowSinceDrop : this.floors[i]!;
@@ -327,8 +328,12 @@ export class GcCycles {
       if (back > 0 && v <= low + LEFT_SHARE * excess) {
         left = this.floorTimes[i]!;
         leftV = v;
+        after = back - 1;
       }
     }
+    const next = this.floorSlot(after);
+    out[10] = after === 0 ? this.lowSinceDropT : this.floorTimes[next]!;
+    out[11] = after === 0 ? this.lowSinceDrop : this.floors[next]!;
     out[0] = lowT;
     out[1] = low;
     out[2] = this.last;

@@ -369,7 +369,7 @@ export class LeakTracker {
   private readonly scratch = new TrendScratch(TARGET_POINTS * 2);
   private readonly pt = new Float64Array(TARGET_POINTS * 2);
   private readonly pv = new Float64Array(TARGET_POINTS * 2);
-  private readonly out = new Float64Array(10);
+  private readonly out = new Float64Array(12);
   private readonly rate = new Float64Array(4);
   private readonly rampT = new Float64Array(RAMP_POINTS);
   private readonly rampV = new Float64Array(RAMP_POINTS);
@@ -745,6 +745,9 @@ export class LeakTracker {
     const left = out[5]!;
     if (low < this.config.minSlope || !this.floorsStillClimb(from, left)) return false;
     const rate = this.climbRate(last, t, low);
+    // The leak began between the floor the others left and the next, as long before the
+    // next as that floor's rise takes at the rate stated.
+    const began = Math.max(left, out[10]! - ((out[11]! - out[9]!) / Math.max(rate[0]!, 1)) * 1000);
     this.reportFloors(
       from,
       t,
@@ -754,7 +757,7 @@ export class LeakTracker {
       () =>
         `memory rose ${MB(rise)} MB in ${spanOfTime(t - from)} over ${cycles} GC cycles, ${MB(excess)} MB more than any recent collection freed: growth no GC explains`,
       low,
-      left,
+      Math.min(began, out[10]!),
     );
     this.climbReport = this.current;
     return true;

@@ -693,18 +693,16 @@ export class LeakTracker {
     const low = excess / seconds;
     if (low < this.config.minSlope) return false;
     const rate = this.rampRate(from, last, t, low, rise / seconds);
-    this.reportFloors(
+    this.rampReport = this.reportRated(
       from,
       t,
-      rate[0]!,
-      rate[1]!,
-      rate[2]!,
-      () =>
-        `memory rose ${MB(rise)} MB in ${spanOfTime(t - from)} since its last GC, ${MB(excess)} MB more than any recent collection freed: growth no GC explains`,
+      rate,
+      "since its last GC",
+      rise,
+      excess,
       low,
-      rate[3],
+      rate[3]!,
     );
-    this.rampReport = this.current;
     return true;
   }
 
@@ -748,18 +746,16 @@ export class LeakTracker {
     // The leak began between the floor the others left and the next, as long before the
     // next as that floor's rise takes at the rate stated.
     const began = Math.max(left, out[10]! - ((out[11]! - out[9]!) / Math.max(rate[0]!, 1)) * 1000);
-    this.reportFloors(
+    this.climbReport = this.reportRated(
       from,
       t,
-      rate[0]!,
-      rate[1]!,
-      rate[2]!,
-      () =>
-        `memory rose ${MB(rise)} MB in ${spanOfTime(t - from)} over ${cycles} GC cycles, ${MB(excess)} MB more than any recent collection freed: growth no GC explains`,
+      rate,
+      `over ${cycles} GC cycles`,
+      rise,
+      excess,
       low,
       Math.min(began, out[10]!),
     );
-    this.climbReport = this.current;
     return true;
   }
 
@@ -969,6 +965,36 @@ export class LeakTracker {
       () =>
         `post-GC floor rose after each of the last ${steps} ${what}, ${MB(rise)} MB in ${spanOfTime(spanMs)} (${MBps(slope)} MB/s)`,
     );
+  }
+
+  /**
+   * Reports a climb that outgrew every recent collection (the ramp and climb rules): it
+   * rose `rise` bytes from data time `from` (`over`: since when, in words), `excess` past
+   * the biggest drop, at `rate` ([rate, low, high] bytes/s); the stop checks hold it to
+   * `pace`, and it began at `stated`. Returns the verdict.
+   */
+  private reportRated(
+    from: number,
+    t: number,
+    rate: Float64Array,
+    over: string,
+    rise: number,
+    excess: number,
+    pace: number,
+    stated: number,
+  ): Verdict {
+    this.reportFloors(
+      from,
+      t,
+      rate[0]!,
+      rate[1]!,
+      rate[2]!,
+      () =>
+        `memory rose ${MB(rise)} MB in ${spanOfTime(t - from)} ${over}, ${MB(excess)} MB more than any recent collection freed: growth no GC explains`,
+      pace,
+      stated,
+    );
+    return this.current;
   }
 
   /**

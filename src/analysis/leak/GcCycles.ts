@@ -40,6 +40,32 @@ const LEFT_SHARE = 0.1;
  */
 export const FLOOR_LOG = 256;
 
+/**
+ * A climb across GC cycles (see GcCycles.climbExcess): data times (ms) and levels (bytes).
+ * One object is filled in place, call after call.
+ */
+export interface Climb {
+  /** The lowest floor it climbs from. */
+  fromT: number;
+  fromV: number;
+  /** The last sample. */
+  lastT: number;
+  lastV: number;
+  /** The floor of the cycle under way, where its ramp rose from. */
+  rampT: number;
+  rampV: number;
+  /** The floor the others left the lowest from (the last within LEFT_SHARE of the excess above it)... */
+  leftT: number;
+  leftV: number;
+  /** ...and the floor after it. */
+  nextT: number;
+  nextV: number;
+  /** The largest rise from one floor to the next since the lowest (see climbExcess). */
+  largestRise: number;
+  /** Cycles since the lowest floor. */
+  cycles: number;
+}
+
 export class GcCycles {
   private readonly maxCycleMs: number;
   private readonly minHorizonMs: number;
@@ -286,15 +312,12 @@ export class GcCycles {
    * (of the last KEPT cycles, as far as their bursts are kept) instead of the cycle's own,
    * across the drops between, less the bursts in all the ramps since: floors a leak lifted
    * add to it. 0 without a GC rhythm, when the cycle's own floor is the lowest (rampExcess
-   * judges that), or while the climb less its bursts is under twice the biggest drop.
-   * `out` gets [from t, from v, last value, the cycle's floor t, its v, when the floors
-   * left the lowest (the last floor within LEFT_SHARE of the excess above it), the last
-   * value's t, the largest rise from one floor to the next, cycles since the lowest, the
-   * floor they left from, and the next floor's t and v]. A
-   * ramp under way younger than `youngMs` counts whole as such a rise: too young to have a
-   * pace of its own, it hides a cache filling in it.
+   * judges that), or while the climb less its bursts is under twice the biggest drop;
+   * otherwise `climb` describes it. A ramp under way younger than `youngMs` counts whole
+   * in its largest rise: too young to have a pace of its own, it hides a cache filling in
+   * it.
    */
-  climbExcess(t: number, since: number, youngMs: number, out: Float64Array): number {
+  climbExcess(t: number, since: number, youngMs: number, climb: Climb): number {
     if (!this.rhythmKnown(t) || !Number.isFinite(this.lowSinceDrop)) return 0;
     let low = this.lowSinceDrop;
     let lowBack = 0;
@@ -315,35 +338,30 @@ export class GcCycles {
     const steady = rise - this.burst[3]! - this.burstsSince(lowT);
     if (!(steady > 2 * biggestDrop)) return 0;
     const excess = steady - biggestDrop;
-    let largest = t - this.lowSinceDropT < youngMs ? this.last - this.lowSinceDrop : 0;
-    let left = lowT;
-    let leftV = low;
+    climb.fromT = climb.leftT = lowT;
+    climb.fromV = climb.leftV = low;
+    climb.lastT = this.lastT;
+    climb.lastV = this.last;
+    climb.rampT = this.lowSinceDropT;
+    climb.rampV = this.lowSinceDrop;
+    climb.cycles = lowBack;
+    climb.largestRise = t - this.lowSinceDropT < youngMs ? this.last - this.lowSinceDrop : 0;
+    // From the lowest floor on, oldest first; back 0 is the cycle under way's.
     let previous = low;
     let after = lowBack - 1;
     for (let back = lowBack - 1; back >= 0; back--) {
       const i = this.floorSlot(back);
       const v = back === 0 ? this.lowSinceDrop : this.floors[i]!;
-      largest = Math.max(largest, v - previous);
+      climb.largestRise = Math.max(climb.largestRise, v - previous);
       previous = v;
       if (back > 0 && v <= low + LEFT_SHARE * excess) {
-        left = this.floorTimes[i]!;
-        leftV = v;
+        climb.leftT = this.floorTimes[i]!;
+        climb.leftV = v;
         after = back - 1;
       }
     }
-    const next = this.floorSlot(after);
-    out[10] = after === 0 ? this.lowSinceDropT : this.floorTimes[next]!;
-    out[11] = after === 0 ? this.lowSinceDrop : this.floors[next]!;
-    out[0] = lowT;
-    out[1] = low;
-    out[2] = this.last;
-    out[3] = this.lowSinceDropT;
-    out[4] = this.lowSinceDrop;
-    out[5] = left;
-    out[6] = this.lastT;
-    out[7] = largest;
-    out[8] = lowBack;
-    out[9] = leftV;
+    climb.nextT = after === 0 ? this.lowSinceDropT : this.floorTimes[this.floorSlot(after)]!;
+    climb.nextV = after === 0 ? this.lowSinceDrop : this.floors[this.floorSlot(after)]!;
     return excess;
   }
 

@@ -21,7 +21,7 @@
 import { linearRegression } from "simple-statistics";
 import { spanOfTime } from "../../text/spanOfTime.js";
 import { FloorBuckets } from "./FloorBuckets.js";
-import { FLOOR_LOG, GcCycles } from "./GcCycles.js";
+import { type Climb, FLOOR_LOG, GcCycles } from "./GcCycles.js";
 import { hingeFit } from "./hingeFit.js";
 import { leakTrackerConfig, type LeakTrackerConfig } from "./LeakTrackerConfig.js";
 import type { LeakVerdict } from "./LeakVerdict.js";
@@ -369,7 +369,21 @@ export class LeakTracker {
   private readonly scratch = new TrendScratch(TARGET_POINTS * 2);
   private readonly pt = new Float64Array(TARGET_POINTS * 2);
   private readonly pv = new Float64Array(TARGET_POINTS * 2);
-  private readonly out = new Float64Array(12);
+  private readonly out = new Float64Array(3);
+  private readonly climb: Climb = {
+    fromT: 0,
+    fromV: 0,
+    lastT: 0,
+    lastV: 0,
+    rampT: 0,
+    rampV: 0,
+    leftT: 0,
+    leftV: 0,
+    nextT: 0,
+    nextV: 0,
+    largestRise: 0,
+    cycles: 0,
+  };
   private readonly rate = new Float64Array(4);
   private readonly rampT = new Float64Array(RAMP_POINTS);
   private readonly rampV = new Float64Array(RAMP_POINTS);
@@ -716,45 +730,41 @@ export class LeakTracker {
    * least ONSET_MIN_MS), the floors carried CLIMB_FLOORS_SHARE of its excess, no floor's
    * rise over the one before carried over ONE_CYCLE_SHARE of it (a cache that filled as a
    * collection ran hides in its drop and lifts one floor), and the floors still climb
-   * (floorsStillClimb). The stop checks hold
-   * the leak to the excess over the climb's age, as the ramp rule's; the rate stated is the
-   * ramp's (see climbRate). Sets the verdict when so.
+   * (floorsStillClimb). The stop checks hold the leak to the excess over the climb's age,
+   * as the ramp rule's; see climbRate for the rate stated. Sets the verdict when so.
    */
   private climbOutgrowsGc(last: number, t: number, collecting: boolean): boolean {
-    // A busy series' drops hide between samples (see rampOutgrowsGc). The climb's lookback
-    // still holds a leak whose report ended: only floors since may raise it again.
+    // A busy series' drops hide between samples (see rampOutgrowsGc).
     const ours = this.current === this.climbReport;
     if (this.config.maxGcCycleMs === 0 || (collecting && !ours)) return false;
+    // The lookback still holds the climb of a leak whose report ended: only floors since
+    // its end may raise it again.
     const since = Math.max(t - ONSET_LOOKBACK_MS, this.endedAt);
-    const out = this.out;
-    const excess = this.cycles.climbExcess(t, since, ONSET_MIN_MS, out);
+    const c = this.climb;
+    const excess = this.cycles.climbExcess(t, since, ONSET_MIN_MS, c);
     if (
       excess < CYCLE_FLOOR_MARGIN * this.config.burstGrowth ||
-      out[4]! - out[1]! < CLIMB_FLOORS_SHARE * excess ||
-      out[7]! > ONE_CYCLE_SHARE * excess
+      c.rampV - c.fromV < CLIMB_FLOORS_SHARE * excess ||
+      c.largestRise > ONE_CYCLE_SHARE * excess
     )
       return false;
-    const from = out[0]!;
-    const rise = out[2]! - out[1]!;
-    const seconds = (t - from) / 1000;
+    const seconds = (t - c.fromT) / 1000;
     if (seconds * 1000 < ONSET_MIN_MS) return false;
     const low = excess / seconds;
-    const cycles = out[8]!;
-    const left = out[5]!;
-    if (low < this.config.minSlope || !this.floorsStillClimb(from, left)) return false;
+    if (low < this.config.minSlope || !this.floorsStillClimb(c.fromT, c.leftT)) return false;
     const rate = this.climbRate(last, t, low);
     // The leak began between the floor the others left and the next, as long before the
     // next as that floor's rise takes at the rate stated.
-    const began = Math.max(left, out[10]! - ((out[11]! - out[9]!) / Math.max(rate[0]!, 1)) * 1000);
+    const began = c.nextT - ((c.nextV - c.leftV) / Math.max(rate[0]!, 1)) * 1000;
     this.climbReport = this.reportRated(
-      from,
+      c.fromT,
       t,
       rate,
-      `over ${cycles} GC cycles`,
-      rise,
+      `over ${c.cycles} GC cycles`,
+      c.lastV - c.fromV,
       excess,
       low,
-      Math.min(began, out[10]!),
+      Math.min(Math.max(c.leftT, began), c.nextT),
     );
     return true;
   }
@@ -781,25 +791,23 @@ export class LeakTracker {
   }
 
   /**
-   * The rate of a leak that climbOutgrowsGc found, [rate, low, high] bytes/s, from `out` as
-   * climbExcess left it: the pace of the ramp under way, through which the leak ran, less
-   * garbage's, as rampRate reads it, or the floors' since they left the lowest where that
-   * is more (tuning seeds, 1 MB/s under irregular GC: median stated over true rate 0.70 ->
-   * 0.85). Garbage piled up at a pace of its own in this cycle,
-   * which may lie outside the recent cycles' (the corpus's vary threefold): so the interval
-   * reaches from `low`, the excess over the climb's age, which the leak surely made, to the
-   * ramp's whole pace, leak and garbage.
+   * The rate of the leak climbOutgrowsGc found in `this.climb`, [rate, low, high] bytes/s:
+   * the larger of the pace of the ramp under way, through which the leak ran, less
+   * garbage's, as rampRate reads it, and the floors' pace since they left the lowest. The
+   * floors' is low when the leak began after the floor they left from; the ramp's errs
+   * either way with this cycle's garbage (tuning seeds, 1 MB/s under irregular GC: median
+   * stated over true rate 0.70 with the ramp's alone, 0.85 so). Garbage piled up at a pace
+   * of its own in this cycle, which may lie outside the recent cycles' (the corpus's vary
+   * threefold): so the interval reaches from `low`, the excess over the climb's age, which
+   * the leak surely made, to the ramp's whole pace, leak and garbage.
    */
   private climbRate(last: number, t: number, low: number): Float64Array {
-    const out = this.out;
-    const rampFrom = out[3]!;
-    const whole = Math.max(low, ((out[2]! - out[4]!) / Math.max(out[6]! - rampFrom, 1)) * 1000);
-    const rate = this.rampRate(rampFrom, last, t, low, whole, true);
+    const c = this.climb;
+    const whole = Math.max(low, ((c.lastV - c.rampV) / Math.max(c.lastT - c.rampT, 1)) * 1000);
+    const rate = this.rampRate(c.rampT, last, t, low, whole, true);
     rate[1] = low;
     rate[2] = Math.max(rate[2]!, whole);
-    // The floors' pace since they left the lowest is low when the leak began after that
-    // floor; the ramp's errs either way with this cycle's garbage: the larger is stated.
-    const floors = ((out[4]! - out[9]!) / Math.max(out[3]! - out[5]!, 1)) * 1000;
+    const floors = ((c.rampV - c.leftV) / Math.max(c.rampT - c.leftT, 1)) * 1000;
     rate[0] = Math.min(rate[2], Math.max(rate[1], floors, rate[0]!));
     return rate;
   }

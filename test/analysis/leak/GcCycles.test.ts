@@ -3,7 +3,7 @@
 // it rose beyond any collection, bursts aside, which garbage alone never makes.
 
 import { describe, expect, it } from "vitest";
-import { GcCycles } from "../../../src/analysis/leak/GcCycles.js";
+import { type Climb, GcCycles } from "../../../src/analysis/leak/GcCycles.js";
 import { regularSawTooth } from "./memorySeries.js";
 
 const MB = 1e6;
@@ -102,7 +102,21 @@ describe("GcCycles ramp excess", () => {
 });
 
 describe("GcCycles climb excess", () => {
-  const out = new Float64Array(9);
+  const climb: Climb = {
+    fromT: 0,
+    fromV: 0,
+    lastT: 0,
+    lastV: 0,
+    rampT: 0,
+    rampV: 0,
+    leftT: 0,
+    leftV: 0,
+    nextT: 0,
+    nextV: 0,
+    largestRise: 0,
+    cycles: 0,
+  };
+  const out = new Float64Array(3);
   /** The cycles found, and the last sample's time, in a regular saw-tooth of 12 cycles. */
   function climbOf(levelMB: (cycle: number, sample: number) => number): {
     gc: GcCycles;
@@ -120,12 +134,12 @@ describe("GcCycles climb excess", () => {
     // drops. From cycle 9's floor the climb is 306 MB: 213 MB past the biggest drop.
     const leak = climbOf((c, k) => 500 + 3 * Math.max(0, (c - 9) * 24 + k));
     expect(leak.gc.rampExcess(leak.t, out)).toBe(0);
-    const excess = leak.gc.climbExcess(leak.t, 0, 90_000, out) / MB;
+    const excess = leak.gc.climbExcess(leak.t, 0, 90_000, climb) / MB;
     expect(excess).toBeGreaterThan(205);
     expect(excess).toBeLessThan(220);
-    expect(out[8]).toBe(2);
+    expect(climb.cycles).toBe(2);
     // No floor's rise over the one before carried more than 72 MB of it.
-    expect(out[7]! / MB).toBeCloseTo(72, 0);
+    expect(climb.largestRise / MB).toBeCloseTo(72, 0);
   });
 
   it("shows a cache that filled as a collection ran as one floor's rise, most of the climb", () => {
@@ -133,16 +147,16 @@ describe("GcCycles climb excess", () => {
     // than the drop would show as a burst in a ramp), and 40 MB of growth over cycles 10
     // and 11: the climb passes twice the drops by 27 MB, and the cache carries most of it.
     const cache = climbOf((c, k) => 500 + (c >= 10 ? 80 + (40 * ((c - 10) * 24 + k)) / 48 : 0));
-    const excess = cache.gc.climbExcess(cache.t, 0, 90_000, out) / MB;
+    const excess = cache.gc.climbExcess(cache.t, 0, 90_000, climb) / MB;
     expect(excess).toBeGreaterThan(110);
     expect(excess).toBeLessThan(125);
-    expect(out[7]! / MB).toBeCloseTo(80, 0);
+    expect(climb.largestRise / MB).toBeCloseTo(80, 0);
   });
 
   it("reads no floor before `since`, and none while the cycle's own floor is the lowest", () => {
     const leak = climbOf((c, k) => 500 + 3 * Math.max(0, (c - 9) * 24 + k));
     // From cycle 11's start only its own floor is in view: rampExcess's case.
-    expect(leak.gc.climbExcess(leak.t, 11 * 24 * 5000, 90_000, out)).toBe(0);
+    expect(leak.gc.climbExcess(leak.t, 11 * 24 * 5000, 90_000, climb)).toBe(0);
   });
 });
 

@@ -66,6 +66,24 @@ export interface Climb {
   cycles: number;
 }
 
+/** A Climb to fill (see GcCycles.climbExcess). */
+export function emptyClimb(): Climb {
+  return {
+    fromT: 0,
+    fromV: 0,
+    lastT: 0,
+    lastV: 0,
+    rampT: 0,
+    rampV: 0,
+    leftT: 0,
+    leftV: 0,
+    nextT: 0,
+    nextV: 0,
+    largestRise: 0,
+    cycles: 0,
+  };
+}
+
 export class GcCycles {
   private readonly maxCycleMs: number;
   private readonly minHorizonMs: number;

@@ -21,7 +21,7 @@
 import { linearRegression } from "simple-statistics";
 import { spanOfTime } from "../../text/spanOfTime.js";
 import { FloorBuckets } from "./FloorBuckets.js";
-import { type Climb, FLOOR_LOG, GcCycles } from "./GcCycles.js";
+import { type Climb, emptyClimb, FLOOR_LOG, GcCycles } from "./GcCycles.js";
 import { hingeFit } from "./hingeFit.js";
 import { leakTrackerConfig, type LeakTrackerConfig } from "./LeakTrackerConfig.js";
 import type { LeakVerdict } from "./LeakVerdict.js";
@@ -370,20 +370,7 @@ export class LeakTracker {
   private readonly pt = new Float64Array(TARGET_POINTS * 2);
   private readonly pv = new Float64Array(TARGET_POINTS * 2);
   private readonly out = new Float64Array(3);
-  private readonly climb: Climb = {
-    fromT: 0,
-    fromV: 0,
-    lastT: 0,
-    lastV: 0,
-    rampT: 0,
-    rampV: 0,
-    leftT: 0,
-    leftV: 0,
-    nextT: 0,
-    nextV: 0,
-    largestRise: 0,
-    cycles: 0,
-  };
+  private readonly climb: Climb = emptyClimb();
   private readonly rate = new Float64Array(4);
   private readonly rampT = new Float64Array(RAMP_POINTS);
   private readonly rampV = new Float64Array(RAMP_POINTS);

@@ -3,7 +3,7 @@
 // it rose beyond any collection, bursts aside, which garbage alone never makes.
 
 import { describe, expect, it } from "vitest";
-import { type Climb, GcCycles } from "../../../src/analysis/leak/GcCycles.js";
+import { emptyClimb, GcCycles } from "../../../src/analysis/leak/GcCycles.js";
 import { regularSawTooth } from "./memorySeries.js";
 
 const MB = 1e6;
@@ -102,20 +102,7 @@ describe("GcCycles ramp excess", () => {
 });
 
 describe("GcCycles climb excess", () => {
-  const climb: Climb = {
-    fromT: 0,
-    fromV: 0,
-    lastT: 0,
-    lastV: 0,
-    rampT: 0,
-    rampV: 0,
-    leftT: 0,
-    leftV: 0,
-    nextT: 0,
-    nextV: 0,
-    largestRise: 0,
-    cycles: 0,
-  };
+  const climb = emptyClimb();
   const out = new Float64Array(3);
   /** The cycles found, and the last sample's time, in a regular saw-tooth of 12 cycles. */
   function climbOf(levelMB: (cycle: number, sample: number) => number): {

@@ -124,6 +124,8 @@ export class GcCycles {
   private readonly rampSorted = new Float64Array(RAMP_SAMPLES);
   private readonly runSorted = new Float64Array(RAMP_SAMPLES);
   private rampN = 0;
+  /** Whether `burst` is out of date: the ramp or the noise changed since bursts() ran. */
+  private burstsStale = true;
   private readonly burstMax = new Float64Array(FLOOR_LOG);
   private readonly burstAtStart = new Float64Array(FLOOR_LOG);
   private readonly burstAtEnd = new Float64Array(FLOOR_LOG);
@@ -153,6 +155,7 @@ export class GcCycles {
   }
 
   observe(t: number, v: number): void {
+    this.burstsStale = true;
     if (Number.isNaN(this.firstT)) this.firstT = this.noDropFromT = t;
     if (!Number.isNaN(this.v2)) {
       const d2 = Math.abs(v - 2 * this.v1 + this.v2);
@@ -211,6 +214,7 @@ export class GcCycles {
         this.nextFloor = (this.nextFloor + 1) % FLOOR_LOG;
       }
       this.rampN = 0;
+      this.burstsStale = true;
       this.lastDropT = t;
       this.lowSinceDrop = Infinity;
     }
@@ -243,6 +247,9 @@ export class GcCycles {
    * one running at its end, and all of them (see shortBurst).
    */
   private bursts(): void {
+    // The ramp and climb rules both ask, on the same sample.
+    if (!this.burstsStale) return;
+    this.burstsStale = false;
     let largest = 0;
     let atStart = 0;
     let run = 0;
@@ -317,11 +324,20 @@ export class GcCycles {
     out[0] = long ? (this.slot - STILL_SLOTS + 1) * this.slotMs : this.lowSinceDropT;
     out[1] = low;
     out[2] = this.last;
+    return this.excessOver(t, low, out[0]);
+  }
+
+  /**
+   * What the climb from `low`, a level at data time `from`, to the last sample rose past
+   * the biggest drop of the recent cycles, less the bursts in the ramp under way and in the
+   * completed ramps since `from`; 0 while that is under twice the biggest drop.
+   */
+  private excessOver(t: number, low: number, from: number): number {
     const biggestDrop = this.biggestDrop(t);
     const rise = this.last - low;
     if (!(rise > 2 * biggestDrop)) return 0;
     this.bursts();
-    const steady = rise - this.burst[3]!;
+    const steady = rise - this.burst[3]! - this.burstsSince(from);
     return steady > 2 * biggestDrop ? steady - biggestDrop : 0;
   }
 
@@ -348,14 +364,9 @@ export class GcCycles {
       }
     }
     if (lowBack === 0) return 0;
-    const biggestDrop = this.biggestDrop(t);
-    const rise = this.last - low;
-    if (!(rise > 2 * biggestDrop)) return 0;
     const lowT = this.floorTimes[this.floorSlot(lowBack)]!;
-    this.bursts();
-    const steady = rise - this.burst[3]! - this.burstsSince(lowT);
-    if (!(steady > 2 * biggestDrop)) return 0;
-    const excess = steady - biggestDrop;
+    const excess = this.excessOver(t, low, lowT);
+    if (excess === 0) return 0;
     climb.fromT = climb.leftT = lowT;
     climb.fromV = climb.leftV = low;
     climb.lastT = this.lastT;
@@ -489,7 +500,7 @@ export class GcCycles {
     // The log is in time order: walk back from the newest to the first at or after `from`.
     let back = 0;
     while (back < FLOOR_LOG) {
-      const t = this.floorTimes[(this.nextFloor + FLOOR_LOG - 1 - back) % FLOOR_LOG]!;
+      const t = this.floorTimes[this.floorSlot(back + 1)]!;
       if (Number.isNaN(t) || t < from) break;
       back++;
     }

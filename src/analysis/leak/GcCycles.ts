@@ -546,6 +546,11 @@ export class GcCycles {
     return this.lastDropT;
   }
 
+  /** Whether the last sample fell as a drop does: the cycle's floor may be lower yet. */
+  inDrop(): boolean {
+    return this.dropping;
+  }
+
   /** The series' typical sample-to-sample kink (running median of the absolute second difference). */
   kink(): number {
     return this.noiseSamples >= NOISE_WARMUP ? this.noise : 0;

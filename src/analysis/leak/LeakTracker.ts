@@ -231,6 +231,14 @@ const RAMP_POINTS = 120;
  * tuning seed-weeks: 1 alarm; 0 with this).
  */
 const CLIMB_FLOORS_SHARE = 0.15;
+/**
+ * ...and it looks this far back for the lowest floor, nearest first. Under GC every 5-10
+ * minutes 15 minutes hold two or three floors, too few to carry a leak past the drops
+ * (tuning seeds, 1 MB/s: median 9.6 minutes with 15 alone, 9.0 with 30 as well). Under
+ * irregular GC 30 minutes hold more ramps, whose bursts, set aside, may sink a climb that
+ * 15 pass (1 MB/s, seed 2023: 2.5 minutes with 15, 5.3 with 30 alone).
+ */
+const CLIMB_LOOKBACKS_MS = [ONSET_LOOKBACK_MS, 2 * ONSET_LOOKBACK_MS];
 /** ...and a rise past the start-up allowance by this factor, for the floors' noise. */
 const ONSET_MARGIN = 1.1;
 /** ...and on a busy series (GC hidden in the sampling) this many floor scatters more. */
@@ -712,23 +720,47 @@ export class LeakTracker {
    * Under irregular GC, or a slow one with a leak of about 1 MB/s, the ramp alone seldom
    * passes twice the biggest drop before the next drop comes, and the floors seldom rise at
    * every cycle, as cyclesRising asks. Leaking when the climb from the lowest floor of the
-   * last ONSET_LOOKBACK_MS, across the drops since, passes rampOutgrowsGc's test (twice
-   * the biggest recent drop, and that drop plus what start-up adds, bursts aside, over at
-   * least ONSET_MIN_MS), the floors carried CLIMB_FLOORS_SHARE of its excess, no floor's
-   * rise over the one before carried over ONE_CYCLE_SHARE of it (a cache that filled as a
-   * collection ran hides in its drop and lifts one floor), and the floors still climb
-   * (floorsStillClimb). The stop checks hold the leak to the excess over the climb's age,
-   * as the ramp rule's; see climbRate for the rate stated. Sets the verdict when so.
+   * last 15 or 30 minutes (CLIMB_LOOKBACKS_MS), across the drops since, passes
+   * rampOutgrowsGc's test (twice the biggest recent drop, and that drop plus what start-up
+   * adds, bursts aside, over at least ONSET_MIN_MS), the floors carried CLIMB_FLOORS_SHARE
+   * of its excess, no floor's rise over the one before carried over ONE_CYCLE_SHARE of it
+   * (a cache that filled as a collection ran hides in its drop and lifts one floor), and
+   * the floors still climb (floorsStillClimb). The stop checks hold the leak to the excess
+   * over the climb's age, as the ramp rule's, or over a quarter hour where the climb is
+   * older (see reportClimb); see climbRate for the rate stated. Sets the verdict when so.
    */
   private climbOutgrowsGc(last: number, t: number, collecting: boolean): boolean {
     // A busy series' drops hide between samples (see rampOutgrowsGc).
     const ours = this.current === this.climbReport;
     if (this.config.maxGcCycleMs === 0 || (collecting && !ours)) return false;
-    // The lookback still holds the climb of a leak whose report ended: only floors since
-    // its end may raise it again.
-    const since = Math.max(t - ONSET_LOOKBACK_MS, this.endedAt);
+    // Within a drop the climb ends at a level the drop has not left yet, and the cycle's
+    // floor is not there to say whether the floors still climb: a one-off ramp of 240 MB
+    // over 5 minutes was raised again from the floor before it, mid-drop, 5 minutes after
+    // it ended, and held for 17 more.
+    if (!ours && this.cycles.inDrop()) return false;
+    for (const lookbackMs of CLIMB_LOOKBACKS_MS) {
+      // The lookback still holds the climb of a leak whose report ended: only floors since
+      // its end may raise it again.
+      const since = Math.max(t - lookbackMs, this.endedAt);
+      const excess = this.cycles.climbExcess(t, since, ONSET_MIN_MS, this.climb);
+      // A climb the nearer lookback saw and refused, a farther one may not raise: it
+      // holds more of a one-off ramp's floors, at a slower pace the garbage after it keeps.
+      if (excess > 0) {
+        if (!this.climbPasses(excess, t)) return false;
+        this.reportClimb(last, t, excess);
+        return true;
+      }
+      if (since === this.endedAt) break;
+    }
+    return false;
+  }
+
+  /**
+   * Whether the climb in `this.climb`, `excess` bytes past the biggest recent drop, passes
+   * climbOutgrowsGc's tests.
+   */
+  private climbPasses(excess: number, t: number): boolean {
     const c = this.climb;
-    const excess = this.cycles.climbExcess(t, since, ONSET_MIN_MS, c);
     if (
       excess < CYCLE_FLOOR_MARGIN * this.config.burstGrowth ||
       c.rampV - c.fromV < CLIMB_FLOORS_SHARE * excess ||
@@ -738,11 +770,21 @@ export class LeakTracker {
     const seconds = (t - c.fromT) / 1000;
     if (seconds * 1000 < ONSET_MIN_MS) return false;
     const low = excess / seconds;
-    if (low < this.config.minSlope || !this.floorsStillClimb(c.fromT, c.leftT)) return false;
+    return low >= this.config.minSlope && this.floorsStillClimb(c.fromT, c.leftT);
+  }
+
+  /** Reports the climb in `this.climb`, `excess` past the biggest drop (see climbSince). */
+  private reportClimb(last: number, t: number, excess: number): void {
+    const c = this.climb;
+    const low = excess / ((t - c.fromT) / 1000);
     const rate = this.climbRate(last, t, low);
     // The leak began between the floor the others left and the next, as long before the
     // next as that floor's rise takes at the rate stated.
     const began = c.nextT - ((c.nextV - c.leftV) / Math.max(rate[0]!, 1)) * 1000;
+    // The stop checks hold it to the excess over the climb's age, up to a quarter hour: a
+    // 0.2 MB/s leak's climb over half an hour held it to 0.11 MB/s, a pace the garbage after
+    // its stop kept, and the report resumed (tuning seed 2015: resolved 20.5 minutes after
+    // the stop; 11.1 so, 12.6 with the quarter-hour lookback alone).
     this.climbReport = this.reportRated(
       c.fromT,
       t,
@@ -750,10 +792,9 @@ export class LeakTracker {
       `over ${c.cycles} GC cycles`,
       c.lastV - c.fromV,
       excess,
-      low,
+      excess / (Math.min(t - c.fromT, ONSET_LOOKBACK_MS) / 1000),
       Math.min(Math.max(c.leftT, began), c.nextT),
     );
-    return true;
   }
 
   /**

@@ -232,11 +232,12 @@ const RAMP_POINTS = 120;
  */
 const CLIMB_FLOORS_SHARE = 0.15;
 /**
- * ...and it looks this far back for the lowest floor, nearest first. Under GC every 5-10
- * minutes 15 minutes hold two or three floors, too few to carry a leak past the drops
- * (tuning seeds, 1 MB/s: median 9.6 minutes with 15 alone, 9.0 with 30 as well). Under
- * irregular GC 30 minutes hold more ramps, whose bursts, set aside, may sink a climb that
- * 15 pass (1 MB/s, seed 2023: 2.5 minutes with 15, 5.3 with 30 alone).
+ * ...and it looks this far back for the lowest floor, the farther only when the climb from
+ * the nearer does not pass twice the biggest drop. Under GC every 5-10 minutes 15 minutes
+ * hold two or three floors, too few to carry a leak past the drops (tuning seeds, 1 MB/s:
+ * median 9.6 minutes with 15 alone, 9.0 with 30 as well). Under irregular GC 30 minutes
+ * hold more ramps, whose bursts, set aside, may sink a climb that 15 pass (1 MB/s, seed
+ * 2023: 2.5 minutes with 15, 5.3 with 30 alone).
  */
 const CLIMB_LOOKBACKS_MS = [ONSET_LOOKBACK_MS, 2 * ONSET_LOOKBACK_MS];
 /** ...and a rise past the start-up allowance by this factor, for the floors' noise. */
@@ -720,14 +721,15 @@ export class LeakTracker {
    * Under irregular GC, or a slow one with a leak of about 1 MB/s, the ramp alone seldom
    * passes twice the biggest drop before the next drop comes, and the floors seldom rise at
    * every cycle, as cyclesRising asks. Leaking when the climb from the lowest floor of the
-   * last 15 or 30 minutes (CLIMB_LOOKBACKS_MS), across the drops since, passes
-   * rampOutgrowsGc's test (twice the biggest recent drop, and that drop plus what start-up
-   * adds, bursts aside, over at least ONSET_MIN_MS), the floors carried CLIMB_FLOORS_SHARE
-   * of its excess, no floor's rise over the one before carried over ONE_CYCLE_SHARE of it
-   * (a cache that filled as a collection ran hides in its drop and lifts one floor), and
-   * the floors still climb (floorsStillClimb). The stop checks hold the leak to the excess
-   * over the climb's age, as the ramp rule's, or over a quarter hour where the climb is
-   * older (see reportClimb); see climbRate for the rate stated. Sets the verdict when so.
+   * last 15 minutes, or of the last 30 where that one shows none (CLIMB_LOOKBACKS_MS),
+   * across the drops since, passes rampOutgrowsGc's test (twice the biggest recent drop,
+   * and that drop plus what start-up adds, bursts aside, over at least ONSET_MIN_MS), the
+   * floors carried CLIMB_FLOORS_SHARE of its excess, no floor's rise over the one before
+   * carried over ONE_CYCLE_SHARE of it (a cache that filled as a collection ran hides in
+   * its drop and lifts one floor), and the floors still climb (floorsStillClimb). The stop
+   * checks hold the leak to the excess over the climb's age, as the ramp rule's, or over a
+   * quarter hour where the climb is older (see reportClimb); see climbRate for the rate
+   * stated. Sets the verdict when so.
    */
   private climbOutgrowsGc(last: number, t: number, collecting: boolean): boolean {
     // A busy series' drops hide between samples (see rampOutgrowsGc).
@@ -773,7 +775,7 @@ export class LeakTracker {
     return low >= this.config.minSlope && this.floorsStillClimb(c.fromT, c.leftT);
   }
 
-  /** Reports the climb in `this.climb`, `excess` past the biggest drop (see climbSince). */
+  /** Reports the climb in `this.climb`, `excess` past the biggest drop (see climbPasses). */
   private reportClimb(last: number, t: number, excess: number): void {
     const c = this.climb;
     const low = excess / ((t - c.fromT) / 1000);

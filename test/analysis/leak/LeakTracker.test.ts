@@ -234,6 +234,28 @@ function irregularLeakShape(
 const seed = fc.integer({ min: 1, max: 2 ** 31 - 1 });
 
 /**
+ * How long (ms) after its start each of 40 leaks of 1 MB/s was first found, shortest
+ * first: each from the second hour's end for an hour, on an irregular saw-tooth of the
+ * given cycles and amplitude range (MB), the series `hours` long (fast-check seed).
+ */
+function hourLeakDelays(
+  cycleMs: [number, number],
+  [minMB, maxMB]: [number, number],
+  hours: number,
+  runSeed: number,
+): number[] {
+  return sortedDelays(
+    fc.tuple(seed, fc.double({ min: minMB, max: maxMB, noNaN: true })),
+    ([s, amplitudeMB]) => {
+      const leak = { mbps: 1, start: 2 * HOUR, stop: 3 * HOUR };
+      return { start: leak.start, shape: irregularLeakShape(s, hours, cycleMs, amplitudeMB, leak) };
+    },
+    40,
+    runSeed,
+  );
+}
+
+/**
  * Of 40 leaks of 0.05-0.07 MB/s from the second hour, on irregular saw-tooth of the given
  * cycles and amplitude range (MB), how many are found within `withinMs` (fast-check seed).
  */
@@ -848,18 +870,7 @@ describe("LeakTracker", () => {
     // the rising-floors rules read as one jump. The climb from the floor before the leak,
     // across the drops since, adds the floors' rise to the ramp's. Over these 40 series:
     // median 3.4, 90th percentile 8.8, worst 10.1 minutes (3.8, 9.4 and 11.8 before).
-    const delays = sortedDelays(
-      fc.tuple(seed, fc.double({ min: 20, max: 300, noNaN: true })),
-      ([s, amplitudeMB]) => {
-        const leak = { mbps: 1, start: 2 * HOUR, stop: 3 * HOUR };
-        return {
-          start: leak.start,
-          shape: irregularLeakShape(s, 2.5, [60_000, 300_000], amplitudeMB, leak),
-        };
-      },
-      40,
-      20261206,
-    );
+    const delays = hourLeakDelays([60_000, 300_000], [20, 300], 2.5, 20261206);
     expect(delays[36]!).toBeLessThanOrEqual(9 * MIN);
     expect(delays[39]!).toBeLessThanOrEqual(10.5 * MIN);
   });
@@ -869,18 +880,7 @@ describe("LeakTracker", () => {
     // pass twice the drops; half an hour holds more. Over these 40 series, collections of
     // 200-400 MB: 90th percentile 13.7, worst 17.7 minutes (14.9 and 19.0 with the quarter
     // hour alone).
-    const delays = sortedDelays(
-      fc.tuple(seed, fc.double({ min: 200, max: 400, noNaN: true })),
-      ([s, amplitudeMB]) => {
-        const leak = { mbps: 1, start: 2 * HOUR, stop: 3 * HOUR };
-        return {
-          start: leak.start,
-          shape: irregularLeakShape(s, 3, [300_000, 600_000], amplitudeMB, leak),
-        };
-      },
-      40,
-      20261207,
-    );
+    const delays = hourLeakDelays([300_000, 600_000], [200, 400], 3, 20261207);
     expect(delays[36]!).toBeLessThanOrEqual(14 * MIN);
     expect(delays[39]!).toBeLessThanOrEqual(18 * MIN);
   });

@@ -64,6 +64,8 @@ const LINE_FIT = 0.1;
 const ONE_CYCLE_SHARE = 0.6;
 /** Two jumps in a row of this many times the one-off allowance are a leak, not a cache. */
 const FAST_JUMP = 2;
+/** ...and of readings at major GCs, over this long at most: two gaps of up to 10 minutes. */
+const READING_JUMPS_MS = 1_200_000;
 /**
  * A cycle's floor is one sample, not a block's minimum, so it reads a few MB either side:
  * a rising run must pass the start-up allowance by this factor.
@@ -913,8 +915,11 @@ export class LeakTracker {
    * The heap after GC read only at major GCs minutes apart is a staircase: each reading is
    * a post-GC level, as a cycle floor is, and a leak lifts each by its pace times the gap.
    * Leaking when the last readings, each at least READING_GAP_MS after the one before,
-   * rose at every one along a straight line, as cycle floors must (risingFrom). Only on a
-   * series declared smooth: RSS changes at every sample. Sets the verdict when so.
+   * rose at every one along a straight line, as cycle floors must (risingFrom), or the last
+   * two jumped as cyclesJumping asks of cycle floors: four readings take three gaps of
+   * minutes (tuning seeds read every 1.5-8.5 minutes, 5 MB/s: 14.3 minutes median with four
+   * alone, 10.0 so). Only on a series declared smooth: RSS changes at every sample. Sets
+   * the verdict when so.
    */
   private readingsRising(t: number): boolean {
     if (this.config.maxGcCycleMs !== 0) return false;
@@ -930,7 +935,7 @@ export class LeakTracker {
     for (let first = n - RISING_FLOORS; first >= run; first--) {
       if (this.risingFrom(f, first, n, t, true)) return true;
     }
-    return false;
+    return n - 3 >= run && this.cyclesJumping(t, n, true);
   }
 
   /**
@@ -1317,37 +1322,43 @@ export class LeakTracker {
    * A fast leak under slow GC: the post-GC floor jumped at each of the last two cycles by
    * more than twice what a cache or a model adds at once, by like amounts, over at least two
    * minutes. A one-off step jumps once; this needs two in a row. Waiting for the four floors
-   * cyclesRising wants would take half an hour when GC runs every ten minutes.
+   * cyclesRising wants would take half an hour when GC runs every ten minutes. `readings`:
+   * the floors are readings at major GCs (see readingsRising), which come at no rhythm, so
+   * their jumps are compared as paces, over gaps of up to READING_JUMPS_MS in all.
    */
-  private cyclesJumping(t: number, n: number): boolean {
+  private cyclesJumping(t: number, n: number, readings = false): boolean {
     if (n < 3) return false;
-    const f = this.cycleFloors;
+    const f = readings ? this.readingFloors : this.cycleFloors;
     const first = n - 3;
     const a = f[2 * first + 3]! - f[2 * first + 1]!;
     const b = f[2 * first + 5]! - f[2 * first + 3]!;
     const spanMs = f[2 * first + 4]! - f[2 * first]!;
     const big = FAST_JUMP * this.config.burstGrowth;
+    const paceA = a / Math.max(f[2 * first + 2]! - f[2 * first]!, 1);
+    const paceB = b / Math.max(f[2 * first + 4]! - f[2 * first + 2]!, 1);
+    const [x, y] = readings ? [paceA, paceB] : [a, b];
     // Two cycles in a row span at most two of the longest GC cycle the tracker accepts;
     // floors further apart are a gap in the rhythm, and two steps hours apart are not a leak.
+    const maxSpanMs = readings ? READING_JUMPS_MS : 2 * GC_RHYTHM_CYCLES * this.config.maxGcCycleMs;
     if (
       a < big ||
       b < big ||
-      Math.min(a, b) < 0.5 * Math.max(a, b) ||
+      Math.min(x, y) < 0.5 * Math.max(x, y) ||
       spanMs < RISING_MIN_MS ||
-      spanMs > 2 * GC_RHYTHM_CYCLES * this.config.maxGcCycleMs
+      spanMs > maxSpanMs
     )
       return false;
     const rise = a + b;
     const slope = (rise / spanMs) * 1000;
     if (slope < this.config.minSlope) return false;
-    const paceA = a / Math.max(f[2 * first + 2]! - f[2 * first]!, 1);
-    const paceB = b / Math.max(f[2 * first + 4]! - f[2 * first + 2]!, 1);
     paceInterval(slope, gapSpread(2, paceA + paceB, paceA ** 2 + paceB ** 2), 2, this.rate);
     // Jumps that came as bursts are two steps, and two steps say little of the pace of the
     // steps to come: a leak in 290 MB steps at 1 MB/s, two of them 3 minutes apart, read
-    // as 3.3 MB/s. Their interval is that of a rate counted from two events.
-    const steps = this.cycles.largestBurst(f[2 * first]!) > JUMP_BURST_SHARE * Math.min(a, b);
-    if (steps) {
+    // as 3.3 MB/s. Their interval is that of a rate counted from two events; so is that of
+    // two readings' jumps, which cannot show whether they came as steps.
+    const steps =
+      !readings && this.cycles.largestBurst(f[2 * first]!) > JUMP_BURST_SHARE * Math.min(a, b);
+    if (steps || readings) {
       this.rate[0] = slope * TWO_EVENTS[0];
       this.rate[1] = slope * TWO_EVENTS[1];
     }
@@ -1358,7 +1369,7 @@ export class LeakTracker {
       this.rate[0]!,
       this.rate[1]!,
       () =>
-        `post-GC floor jumped ${MB(a)} then ${MB(b)} MB at the last two GC cycles${steps ? ", each in a step" : ""}, in ${spanOfTime(spanMs)} (${MBps(slope)} MB/s)`,
+        `post-GC floor jumped ${MB(a)} then ${MB(b)} MB at the last two ${readings ? "readings (one per major GC)" : "GC cycles"}${steps ? ", each in a step" : ""}, in ${spanOfTime(spanMs)} (${MBps(slope)} MB/s)`,
     );
   }
 

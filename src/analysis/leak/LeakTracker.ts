@@ -1334,20 +1334,16 @@ export class LeakTracker {
     const b = f[2 * first + 5]! - f[2 * first + 3]!;
     const spanMs = f[2 * first + 4]! - f[2 * first]!;
     const big = FAST_JUMP * this.config.burstGrowth;
-    const paceA = a / Math.max(f[2 * first + 2]! - f[2 * first]!, 1);
-    const paceB = b / Math.max(f[2 * first + 4]! - f[2 * first + 2]!, 1);
-    const [x, y] = readings ? [paceA, paceB] : [a, b];
     // Two cycles in a row span at most two of the longest GC cycle the tracker accepts;
     // floors further apart are a gap in the rhythm, and two steps hours apart are not a leak.
     const maxSpanMs = readings ? READING_JUMPS_MS : 2 * GC_RHYTHM_CYCLES * this.config.maxGcCycleMs;
-    if (
-      a < big ||
-      b < big ||
-      Math.min(x, y) < 0.5 * Math.max(x, y) ||
-      spanMs < RISING_MIN_MS ||
-      spanMs > maxSpanMs
-    )
-      return false;
+    if (a < big || b < big || spanMs < RISING_MIN_MS || spanMs > maxSpanMs) return false;
+    const paceA = a / Math.max(f[2 * first + 2]! - f[2 * first]!, 1);
+    const paceB = b / Math.max(f[2 * first + 4]! - f[2 * first + 2]!, 1);
+    // Like jumps: by size between cycles, by pace between readings, which come at no rhythm.
+    const x = readings ? paceA : a;
+    const y = readings ? paceB : b;
+    if (Math.min(x, y) < 0.5 * Math.max(x, y)) return false;
     const rise = a + b;
     const slope = (rise / spanMs) * 1000;
     if (slope < this.config.minSlope) return false;

@@ -1225,6 +1225,29 @@ describe("LeakTracker", () => {
     expect(Math.max(...cleared)).toBeLessThanOrEqual(16 * MIN);
   });
 
+  it("ends a steady 1-5 MB/s leak's report on the heap after GC read only at major GCs at the first reading after its stop that fell short", () => {
+    // Readings hold no garbage: a steady leak lifts each at its pace to a few per cent, and
+    // the first after the stop holds only the growth up to the stop. Until the verdict last
+    // said leaking, after the stop, over these 40: median 4.8, worst 8.5 minutes, and no
+    // re-alert (6.5 and 10.3, and one alert raised again from the readings before the stop,
+    // while a reading had to fall half the pace short over 3 minutes).
+    const after: number[] = [];
+    let again = 0;
+    fc.assert(
+      fc.property(seed, fc.double({ min: 1, max: 5, noNaN: true }), (s, mbps) => {
+        const leak = { mbps, start: HOUR, stop: 2 * HOUR };
+        const shape = readAtMajorGcs(s, 2.6, { leak });
+        after.push(lastLeakingAfter(leakingTimes(shape, { maxGcCycleMs: 0 }), leak.stop));
+        again += alertsFrom(leak.start, shape, { maxGcCycleMs: 0 }) - 1;
+      }),
+      { numRuns: 40, seed: 20261208 },
+    );
+    after.sort((a, b) => a - b);
+    expect(after[19]!).toBeLessThanOrEqual(5.5 * MIN);
+    expect(after[39]!).toBeLessThanOrEqual(9 * MIN);
+    expect(again).toBe(0);
+  });
+
   it("finds a 0.2-5 MB/s leak on the heap after GC read only at major GCs minutes apart within 23 minutes", () => {
     // Each reading is a post-GC level: four rising along a line are a leak, whatever the
     // gaps between them, as the floors of four GC cycles are on RSS. Over these 40: median
@@ -1362,9 +1385,11 @@ describe("LeakTracker", () => {
       { numRuns: 60, seed: 20261206 },
     );
     // Until the verdict last said leaking, after the stop, median (worst): 9.7 (23.9)
-    // minutes when only floors a stopped-growth block apart could show it, 4.2 (10.0) now.
+    // minutes when only floors a stopped-growth block apart could show it, 4.2 (10.0) when a
+    // cycle had to fall half the pace short, 2.8 (10.0) now that a cycle under 0.9 of three
+    // steady ones before it shows the stop too.
     after.sort((a, b) => a - b);
-    expect(after[after.length / 2]!).toBeLessThanOrEqual(5.5 * MIN);
+    expect(after[after.length / 2]!).toBeLessThanOrEqual(3.5 * MIN);
     expect(after[after.length - 1]!).toBeLessThanOrEqual(11 * MIN);
     expect(again).toBe(0);
   });

@@ -228,7 +228,7 @@ const CYCLE_STOP: LevelStop = { steady: 3, band: 1.05, halfPace: true, minGapMs:
  * 11.8 (15.1) minutes, now 9.8 (12.0); 5 MB/s 12.1 (14.9), now 9.6 (11.9)). A stepwise
  * leak's readings jump unevenly, as steps land in some gaps and not others, but may look
  * steady for a few gaps: asking three readings, or a band of 15 %, or half the pace alone,
- * 1-8 of its 360 traces resolved and fired again while it went on.
+ * 1-8 more of its 180 traces of 0.2-5 MB/s resolved and fired again while it went on.
  */
 const READING_STOP: LevelStop = {
   steady: 4,

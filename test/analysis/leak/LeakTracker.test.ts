@@ -1269,14 +1269,16 @@ describe("LeakTracker", () => {
     expect(Math.max(...delays)).toBeLessThanOrEqual(23 * MIN);
   });
 
-  it("finds a 2-5 MB/s leak on the heap after GC read only at major GCs within 17 minutes, from two like jumps of over 200 MB", () => {
-    // Two readings in a row that each jumped over twice what a cache adds at once, at like
+  it("finds a 2-5 MB/s leak on the heap after GC read only at major GCs within 16 minutes, from two jumps in a row", () => {
+    // Two readings in a row that jumped over twice what a cache adds at once, at like
     // paces, are a leak, as two such cycle floors are on RSS: four readings take three gaps
-    // of 1.5-8.5 minutes. Over these 40: median 10.1, worst 16.0 minutes (13.4 and 22.5
-    // with four readings only).
+    // of 1.5-8.5 minutes. The first may hold the leak's start mid-gap, so it need only pass
+    // the start-up allowance, at down to a quarter of the second's pace. Over these 40:
+    // median 8.4, worst 15.2 minutes (10.1 and 16.0 with both jumps of 200 MB at like
+    // paces; 13.4 and 22.5 with four readings only).
     const delays = majorGcLeakDelays([2, 5], 20261208);
-    expect(delays[19]!).toBeLessThanOrEqual(11 * MIN);
-    expect(delays[39]!).toBeLessThanOrEqual(17 * MIN);
+    expect(delays[19]!).toBeLessThanOrEqual(9 * MIN);
+    expect(delays[39]!).toBeLessThanOrEqual(16 * MIN);
   });
 
   it("finds most 0.05-0.07 MB/s leaks on the heap after GC read only at major GCs within 30 minutes", () => {

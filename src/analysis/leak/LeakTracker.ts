@@ -1395,8 +1395,12 @@ export class LeakTracker {
     const y = readings ? paceB : b;
     const slowerFirst = readings ? LEAK_START_SHARE : 0.5;
     if (x < slowerFirst * y || y < 0.5 * x) return false;
+    // A first reading under half the second's pace held the leak's start: the time before
+    // it would dilute the rate (5 MB/s was stated at 0.82 of its rate at the median), so the
+    // second's pace is the rate.
+    const started = readings && paceA < 0.5 * paceB;
     const rise = a + b;
-    const slope = (rise / spanMs) * 1000;
+    const slope = started ? paceB * 1000 : (rise / spanMs) * 1000;
     if (slope < this.config.minSlope) return false;
     paceInterval(slope, gapSpread(2, paceA + paceB, paceA ** 2 + paceB ** 2), 2, this.rate);
     // Jumps that came as bursts are two steps, and two steps say little of the pace of the
@@ -1416,7 +1420,7 @@ export class LeakTracker {
       this.rate[0]!,
       this.rate[1]!,
       () =>
-        `post-GC floor jumped ${MB(a)} then ${MB(b)} MB at the last two ${readings ? "readings (one per major GC)" : "GC cycles"}${steps ? ", each in a step" : ""}, in ${spanOfTime(spanMs)} (${MBps(slope)} MB/s)`,
+        `post-GC floor jumped ${MB(a)} then ${MB(b)} MB at the last two ${readings ? "readings (one per major GC)" : "GC cycles"}${steps ? ", each in a step" : ""}, in ${spanOfTime(spanMs)} (${MBps(slope)} MB/s${started ? " over the last gap" : ""})`,
     );
   }
 

@@ -1397,8 +1397,9 @@ export class LeakTracker {
     if (x < slowerFirst * y || y < 0.5 * x) return false;
     // A first reading under half the second's pace held the leak's start: the time before
     // it would dilute the rate (5 MB/s was stated at 0.82 of its rate at the median), so the
-    // second's pace is the rate.
+    // second's pace is the rate, and the start is where the first jump began at that pace.
     const started = readings && paceA < 0.5 * paceB;
+    const since = started ? f[2 * first + 2]! - a / paceB : f[2 * first]!;
     const rise = a + b;
     const slope = started ? paceB * 1000 : (rise / spanMs) * 1000;
     if (slope < this.config.minSlope) return false;
@@ -1421,6 +1422,8 @@ export class LeakTracker {
       this.rate[1]!,
       () =>
         `post-GC floor jumped ${MB(a)} then ${MB(b)} MB at the last two ${readings ? "readings (one per major GC)" : "GC cycles"}${steps ? ", each in a step" : ""}, in ${spanOfTime(spanMs)} (${MBps(slope)} MB/s${started ? " over the last gap" : ""})`,
+      slope,
+      since,
     );
   }
 

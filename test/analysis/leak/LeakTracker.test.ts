@@ -1054,7 +1054,9 @@ describe("LeakTracker", () => {
     // Read at major GCs minutes apart, a leak that began between two readings lifts the
     // first only by the share of the gap it spanned: the two jumps' rise over their span
     // stated 2-5 MB/s at 0.84 of its pace (median of these 30; 0.61 at the 10th
-    // percentile), the second jump's pace at 0.96 (0.82).
+    // percentile), the second jump's pace at 0.96 (0.82). And the age it stated, from the
+    // reading before the first jump, over the leak's: 1.67 at the 90th percentile; from
+    // where the first jump began at the second's pace, 1.25.
     const before = stated.length;
     fc.assert(
       fc.property(seed, fc.double({ min: 2, max: 5, noNaN: true }), (s, mbps) => {
@@ -1069,6 +1071,11 @@ describe("LeakTracker", () => {
       .sort((a, b) => a - b);
     expect(read[15]).toBeGreaterThan(0.9);
     expect(read[3]).toBeGreaterThan(0.7);
+    const readAges = stated
+      .slice(before)
+      .map((x) => x.age)
+      .sort((a, b) => a - b);
+    expect(readAges[27]).toBeLessThan(1.4);
     // Over the 90 before those: the rate stated 0.72-1.30 times the pace, median 1.00, and 88
     // intervals hold it; before, 0.13-1.48, median 0.95, and 43.
     const ratios = stated.map((x) => x.ratio).sort((a, b) => a - b);

@@ -1536,20 +1536,28 @@ export class LeakTracker {
 
   /**
    * Whether a steady leak at `pace` has stopped, as the ramp under way or the floor after
-   * the last drop shows it at once (see rampStops, cycleStops), or on a series declared
-   * smooth the last reading at a major GC (readingStops): the floors a stopped-growth block
-   * apart show it only a cycle or two later under GC every minute or slower. Undefined when
-   * none tells, or the leak comes in steps (STEPS_SHARE).
+   * the last drop shows it at once (see rampStops, and lastLevelStops with CYCLE_STOP), or
+   * on a series declared smooth the last reading at a major GC (READING_STOP): the floors a
+   * stopped-growth block apart show it only a cycle or two later under GC every minute or
+   * slower. Undefined when none tells, or the leak comes in steps (STEPS_SHARE).
    */
   private stopShows(pace: number, last: number, t: number, horizonMs: number): Stall | undefined {
-    if (this.config.maxGcCycleMs === 0) return this.readingStops(pace);
+    if (this.config.maxGcCycleMs === 0) {
+      const n = this.readings.recent(CYCLE_FLOORS, this.readingFloors);
+      return this.lastLevelStops(this.readingFloors, n, pace, READING_STOP, READING_JUMPS_MS);
+    }
     if (!this.cycles.rhythmKnown(t)) return undefined;
     const f = this.cycleFloors;
     const n = this.cycles.recentFloors(CYCLE_FLOORS, f);
     if (n < 2) return undefined;
     const rise = Math.max(0, f[2 * n - 1]! - f[1]!);
     if (this.cycles.burstsSince(f[0]!) > STEPS_SHARE * rise) return undefined;
-    return this.rampStops(pace, last, t) ?? this.cycleStops(f, n, pace, t, horizonMs);
+    const fresh = t - f[2 * (n - 1)]! <= horizonMs;
+    const maxGapMs = 2 * this.config.maxGcCycleMs;
+    return (
+      this.rampStops(pace, last, t) ??
+      (fresh ? this.lastLevelStops(f, n, pace, CYCLE_STOP, maxGapMs) : undefined)
+    );
   }
 
   /**
@@ -1572,24 +1580,6 @@ export class LeakTracker {
     if (!this.buckets.floor(last - 1, last, this.out)) return undefined;
     const rose = this.out[0]! - from;
     return fellShort(rose, pace, ms) ? { mb: rose, ms, persist: 0 } : undefined;
-  }
-
-  /** The last reading at a major GC shows a steady leak at `pace` stopped (READING_STOP). */
-  private readingStops(pace: number): Stall | undefined {
-    const n = this.readings.recent(CYCLE_FLOORS, this.readingFloors);
-    return this.lastLevelStops(this.readingFloors, n, pace, READING_STOP, READING_JUMPS_MS);
-  }
-
-  /** The last of `n` recent cycle floors shows a steady leak at `pace` stopped (CYCLE_STOP). */
-  private cycleStops(
-    f: Float64Array,
-    n: number,
-    pace: number,
-    t: number,
-    horizonMs: number,
-  ): Stall | undefined {
-    if (n < 1 || t - f[2 * (n - 1)]! > horizonMs) return undefined;
-    return this.lastLevelStops(f, n, pace, CYCLE_STOP, 2 * this.config.maxGcCycleMs);
   }
 
   /**

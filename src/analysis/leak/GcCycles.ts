@@ -32,6 +32,11 @@ const BURST_NOISE = 3;
  * for as long as it lasts (see shortBurst).
  */
 const BURST_SAMPLES = 9;
+/**
+ * A burst stands alone (a cache filled once, a model loaded) when the other bursts beside it
+ * add up to under this share of it; a stepwise leak's steps are bursts of like size.
+ */
+const LONE_BURST_SHARE = 0.5;
 /** The floors have left their lowest at the last one within this share of a climb's excess of it. */
 const LEFT_SHARE = 0.1;
 /**
@@ -428,6 +433,20 @@ export class GcCycles {
   }
 
   /**
+   * largestBurst when it stands alone among the bursts since `from` (LONE_BURST_SHARE): a
+   * cache or a model, which lifts floors once; 0 when they are steps of like size.
+   */
+  loneBurst(from: number): number {
+    return alone(this.largestBurst(from), this.burstsSince(from));
+  }
+
+  /** The largest burst in the ramp under way, when it stands alone there (see loneBurst). */
+  private loneRampBurst(): number {
+    this.bursts();
+    return alone(this.burst[0]!, this.burst[3]!);
+  }
+
+  /**
    * All the bursts (see shortBurst) in the ramps of the completed cycles whose floors are
    * at or after data time `from`: what of their climb came in steps, not at a steady pace.
    */
@@ -582,8 +601,15 @@ export class GcCycles {
     // frees that much, so that growth is not garbage.
     const rise = this.last - this.lowSinceDrop;
     const noDropYet = Number.isNaN(this.lastDropT);
+    // A cache that filled in the ramp lifts it without making it less of a GC ramp: under
+    // irregular GC a 224 MB cache at the start of a 7.6-minute cycle took it past twice
+    // the biggest drop, the horizon fell to 20 s, and the ramp read as a leak (one-off
+    // steps under irregular GC, 400 tuning seed-weeks: 18 alarms, 2 with this and
+    // LeakTracker's lone burst).
     const garbage =
-      biggestDrop > 0 ? rise <= 2 * biggestDrop : open < HORIZON_CYCLES * this.maxCycleMs;
+      biggestDrop > 0
+        ? rise <= 2 * biggestDrop || rise - this.loneRampBurst() <= 2 * biggestDrop
+        : open < HORIZON_CYCLES * this.maxCycleMs;
     if (garbage) {
       // Without a rhythm (under three cycles: the first ramp, or a noise dip taken for a
       // drop), the ramp under way may have begun well before the last drop: allow the
@@ -619,4 +645,9 @@ export class GcCycles {
     }
     return n;
   }
+}
+
+/** `largest` when the bursts besides it (`total` less it) leave it standing alone, else 0. */
+function alone(largest: number, total: number): number {
+  return total - largest < LONE_BURST_SHARE * largest ? largest : 0;
 }

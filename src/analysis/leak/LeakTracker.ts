@@ -1029,12 +1029,17 @@ export class LeakTracker {
       spanMs >= this.config.burstMs ||
       (spanMs >= LONG_RUN_MS && steps + 1 >= (readings ? LONG_RUN_READINGS : LONG_RUN_FLOORS));
     const allowance = long ? YOUNG_GROWTH * this.config.minGrowth : this.config.burstGrowth;
+    // A cache or a model that filled at once lifts the floors by what it added: what they
+    // rose besides must pass the allowance (under irregular GC a 105 MB cache and floors
+    // that rose 38 and 28 MB by their scatter made four rising by 140 MB). A stepwise
+    // leak's steps are bursts too, but of like size: none stands alone (GcCycles.loneBurst).
+    const lone = readings ? 0 : this.cycles.loneBurst(f[2 * first]!);
     // One cycle carrying most of the rise is a cache; a reading may carry most of it by
     // coming after a long gap, and the rates and the line tell a cache there.
     const oneCycle = !readings && largest > ONE_CYCLE_SHARE * rise;
     if (
       !rhythm ||
-      rise < CYCLE_FLOOR_MARGIN * allowance ||
+      rise - lone < CYCLE_FLOOR_MARGIN * allowance ||
       spanMs < RISING_MIN_MS ||
       slope < this.config.minSlope ||
       smallest < 0.2 * largest ||

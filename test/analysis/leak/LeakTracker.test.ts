@@ -655,6 +655,27 @@ describe("LeakTracker", () => {
     expect(found?.reason).toMatch(/after each of the last \d GC cycles/);
   });
 
+  it("stays quiet on a cache filling within seconds under irregular GC, in a long GC ramp or between cycle floors", () => {
+    // From the bench corpus (one-off steps under irregular GC), two segments that fired.
+    // A 224 MB cache at the start of a 7.6-minute cycle, after cycles of seconds to two
+    // minutes, lifted the ramp past twice the biggest drop: the horizon fell to 20 s and
+    // the onset check read the ramp itself as a 0.27 MB/s leak. A 105 MB cache just after
+    // a drop lifted the next floor, and with floors that rose 38 and 28 MB by their scatter
+    // made four rising by 140 MB. Both ramps show the cache as one burst standing alone.
+    const fixture = (name: string): { t: number[]; mb: number[] } =>
+      JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), "utf8")) as {
+        t: number[];
+        mb: number[];
+      };
+    for (const name of ["cache-in-long-gc-ramp", "cache-lifting-cycle-floors"]) {
+      const { t, mb } = fixture(name);
+      const leaking = verdictsOf((sample) => t.forEach((x, i) => sample(x, mb[i]! * 1e6))).filter(
+        (v) => v.leaking,
+      );
+      expect(leaking.map((v) => v.reason)).toEqual([]);
+    }
+  });
+
   it("finds a steady or stepwise leak of 1-5 MB/s within 5 minutes on a smooth series, 7 when GC runs at least every 30 s", () => {
     fc.assert(
       fc.property(

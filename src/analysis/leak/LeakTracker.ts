@@ -94,6 +94,17 @@ const RISING_MIN_MS = 120_000;
 const LONG_RUN_MS = 1_200_000;
 const LONG_RUN_FLOORS = 5;
 /**
+ * ...or of this many cycle floors, when it rose this many times the long-window allowance
+ * (70 MB) besides the bursts in its ramps. A start-up's first seconds and a cache filling
+ * show as bursts, and lifted the four floors that fired with them counted (400 tuning
+ * seed-weeks each of start-up and one-off steps: 1 alarm each); a start-up that grew over
+ * minutes shows none, and with 60 MB fired once in 400 under GC every 5-10 minutes. A
+ * steady leak shows no burst: there 0.05 MB/s was found in 28.6 minutes instead of 31.0
+ * (median, tuning seeds 2001-2060).
+ */
+const STEADY_RUN_FLOORS = 4;
+const STEADY_RUN_MARGIN = 1.4;
+/**
  * ...and of readings at major GCs (readingsRising), this many: a reading shows a level up
  * to a gap late, so a load ramp of ten minutes read 6-8 minutes apart spread over five
  * readings and 23 minutes, and fired (load, 100 tuning seed-weeks: 1; with six, 0 of 400).
@@ -1028,7 +1039,16 @@ export class LeakTracker {
     const long =
       spanMs >= this.config.burstMs ||
       (spanMs >= LONG_RUN_MS && steps + 1 >= (readings ? LONG_RUN_READINGS : LONG_RUN_FLOORS));
-    const allowance = long ? YOUNG_GROWTH * this.config.minGrowth : this.config.burstGrowth;
+    const longAllowance = YOUNG_GROWTH * this.config.minGrowth;
+    const allowance = long ? longAllowance : this.config.burstGrowth;
+    // Four cycle floors over LONG_RUN_MS have outlasted start-up as well, but may hold
+    // a start-up or a cache that filled in seconds, which their ramps show as bursts.
+    const steadyRun =
+      !readings &&
+      !long &&
+      spanMs >= LONG_RUN_MS &&
+      steps + 1 >= STEADY_RUN_FLOORS &&
+      rise - this.cycles.burstsSince(f[2 * first]!) >= STEADY_RUN_MARGIN * longAllowance;
     // A cache or a model that filled at once lifts the floors by what it added: what they
     // rose besides must pass the allowance (under irregular GC a 105 MB cache and floors
     // that rose 38 and 28 MB by their scatter made four rising by 140 MB). A stepwise
@@ -1039,7 +1059,7 @@ export class LeakTracker {
     const oneCycle = !readings && largest > ONE_CYCLE_SHARE * rise;
     if (
       !rhythm ||
-      rise - lone < CYCLE_FLOOR_MARGIN * allowance ||
+      (rise - lone < CYCLE_FLOOR_MARGIN * allowance && !steadyRun) ||
       spanMs < RISING_MIN_MS ||
       slope < this.config.minSlope ||
       smallest < 0.2 * largest ||

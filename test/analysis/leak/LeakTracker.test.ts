@@ -966,13 +966,15 @@ describe("LeakTracker", () => {
     expect(delays[39]).toBeLessThanOrEqual(23 * MIN);
   });
 
-  it("finds most 0.05-0.07 MB/s leaks within 40 minutes under GC every 5-10 minutes", () => {
+  it("finds most 0.05-0.07 MB/s leaks within 30 minutes under GC every 5-10 minutes, and nearly all within 40", () => {
     // A run of cycle floors spanning 30 minutes or more, or 20 minutes and five floors,
-    // needs 60 MB, not the 120 MB of the start-up allowance. Over 100 such series: 92
-    // found within 40 minutes, 57 within 30 (91 and 35 when only a run over 30 minutes
-    // did; 62 within 40 when none did).
-    const found = slowLeaksFound([300_000, 600_000], [50, 400], 40 * MIN, 20261205);
-    expect(found).toBeGreaterThanOrEqual(34);
+    // needs 60 MB, not the 120 MB of the start-up allowance; four floors over 20 minutes
+    // need 70 MB once the bursts in their ramps are set aside. Over these 40 series: 33
+    // found within 30 minutes and 39 within 40 (26 and 38 with five floors only).
+    const within30 = slowLeaksFound([300_000, 600_000], [50, 400], 30 * MIN, 20261205);
+    const within40 = slowLeaksFound([300_000, 600_000], [50, 400], 40 * MIN, 20261205);
+    expect(within30).toBeGreaterThanOrEqual(32);
+    expect(within40).toBeGreaterThanOrEqual(38);
   });
 
   it("finds most 0.05-0.07 MB/s leaks within 30 minutes under irregular GC, cycles of 20 s to 10 minutes", () => {

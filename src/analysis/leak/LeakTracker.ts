@@ -96,11 +96,11 @@ const LONG_RUN_FLOORS = 5;
 /**
  * ...or of this many cycle floors, when it rose this many times the long-window allowance
  * (70 MB) besides the bursts in its ramps. A start-up's first seconds and a cache filling
- * show as bursts, and lifted the four floors that fired with them counted (400 tuning
- * seed-weeks each of start-up and one-off steps: 1 alarm each); a start-up that grew over
- * minutes shows none, and with 60 MB fired once in 400 under GC every 5-10 minutes. A
- * steady leak shows no burst: there 0.05 MB/s was found in 28.6 minutes instead of 31.0
- * (median, tuning seeds 2001-2060).
+ * show as bursts: four floors asked 60 MB with them counted fired once each in 400 tuning
+ * seed-weeks of start-up and of one-off steps. A start-up that grew over minutes shows
+ * none: 60 MB besides the bursts fired once in 400 under GC every 5-10 minutes. A steady
+ * leak shows no burst: there 0.05 MB/s was found in 28.6 minutes instead of 31.0 (median,
+ * tuning seeds 2001-2060).
  */
 const STEADY_RUN_FLOORS = 4;
 const STEADY_RUN_MARGIN = 1.4;
@@ -1041,25 +1041,26 @@ export class LeakTracker {
       (spanMs >= LONG_RUN_MS && steps + 1 >= (readings ? LONG_RUN_READINGS : LONG_RUN_FLOORS));
     const longAllowance = YOUNG_GROWTH * this.config.minGrowth;
     const allowance = long ? longAllowance : this.config.burstGrowth;
-    // Four cycle floors over LONG_RUN_MS have outlasted start-up as well, but may hold
-    // a start-up or a cache that filled in seconds, which their ramps show as bursts.
-    const steadyRun =
-      !readings &&
-      !long &&
-      spanMs >= LONG_RUN_MS &&
-      steps + 1 >= STEADY_RUN_FLOORS &&
-      rise - this.cycles.burstsSince(f[2 * first]!) >= STEADY_RUN_MARGIN * longAllowance;
     // A cache or a model that filled at once lifts the floors by what it added: what they
     // rose besides must pass the allowance (under irregular GC a 105 MB cache and floors
     // that rose 38 and 28 MB by their scatter made four rising by 140 MB). A stepwise
     // leak's steps are bursts too, but of like size: none stands alone (GcCycles.loneBurst).
-    const lone = readings ? 0 : this.cycles.loneBurst(f[2 * first]!);
+    // Four cycle floors over LONG_RUN_MS have outlasted start-up as well, but may hold a
+    // start-up or a cache that filled in seconds, which their ramps show as bursts.
+    const grew =
+      rise - (readings ? 0 : this.cycles.loneBurst(f[2 * first]!)) >=
+        CYCLE_FLOOR_MARGIN * allowance ||
+      (!readings &&
+        !long &&
+        spanMs >= LONG_RUN_MS &&
+        steps + 1 >= STEADY_RUN_FLOORS &&
+        rise - this.cycles.burstsSince(f[2 * first]!) >= STEADY_RUN_MARGIN * longAllowance);
     // One cycle carrying most of the rise is a cache; a reading may carry most of it by
     // coming after a long gap, and the rates and the line tell a cache there.
     const oneCycle = !readings && largest > ONE_CYCLE_SHARE * rise;
     if (
       !rhythm ||
-      (rise - lone < CYCLE_FLOOR_MARGIN * allowance && !steadyRun) ||
+      !grew ||
       spanMs < RISING_MIN_MS ||
       slope < this.config.minSlope ||
       smallest < 0.2 * largest ||

@@ -432,18 +432,10 @@ export class GcCycles {
     return largest;
   }
 
-  /**
-   * largestBurst when it stands alone among the bursts since `from` (LONE_BURST_SHARE): a
-   * cache or a model, which lifts floors once; 0 when they are steps of like size.
-   */
-  loneBurst(from: number): number {
-    return alone(this.largestBurst(from), this.burstsSince(from));
-  }
-
   /** The largest burst in the ramp under way, when it stands alone there (see loneBurst). */
   private loneRampBurst(): number {
     this.bursts();
-    return alone(this.burst[0]!, this.burst[3]!);
+    return loneBurst(this.burst[0]!, this.burst[3]!);
   }
 
   /**
@@ -647,7 +639,11 @@ export class GcCycles {
   }
 }
 
-/** `largest` when the bursts besides it (`total` less it) leave it standing alone, else 0. */
-function alone(largest: number, total: number): number {
+/**
+ * The largest of some bursts, `largest`, when it stands alone among them (all of them
+ * `total`; LONE_BURST_SHARE): a cache or a model, which lifts floors once; 0 when they are
+ * steps of like size.
+ */
+export function loneBurst(largest: number, total: number): number {
   return total - largest < LONE_BURST_SHARE * largest ? largest : 0;
 }

@@ -21,7 +21,7 @@
 import { linearRegression } from "simple-statistics";
 import { spanOfTime } from "../../text/spanOfTime.js";
 import { FloorBuckets } from "./FloorBuckets.js";
-import { type Climb, emptyClimb, FLOOR_LOG, GcCycles } from "./GcCycles.js";
+import { type Climb, emptyClimb, FLOOR_LOG, GcCycles, loneBurst } from "./GcCycles.js";
 import { hingeFit } from "./hingeFit.js";
 import { leakTrackerConfig, type LeakTrackerConfig } from "./LeakTrackerConfig.js";
 import type { LeakVerdict } from "./LeakVerdict.js";
@@ -1041,34 +1041,34 @@ export class LeakTracker {
       (spanMs >= LONG_RUN_MS && steps + 1 >= (readings ? LONG_RUN_READINGS : LONG_RUN_FLOORS));
     const longAllowance = YOUNG_GROWTH * this.config.minGrowth;
     const allowance = long ? longAllowance : this.config.burstGrowth;
-    // A cache or a model that filled at once lifts the floors by what it added: what they
-    // rose besides must pass the allowance (under irregular GC a 105 MB cache and floors
-    // that rose 38 and 28 MB by their scatter made four rising by 140 MB). A stepwise
-    // leak's steps are bursts too, but of like size: none stands alone (GcCycles.loneBurst).
     // Four cycle floors over LONG_RUN_MS have outlasted start-up as well, but may hold a
     // start-up or a cache that filled in seconds, which their ramps show as bursts.
-    const grew =
-      rise - (readings ? 0 : this.cycles.loneBurst(f[2 * first]!)) >=
-        CYCLE_FLOOR_MARGIN * allowance ||
-      (!readings &&
-        !long &&
-        spanMs >= LONG_RUN_MS &&
-        steps + 1 >= STEADY_RUN_FLOORS &&
-        rise - this.cycles.burstsSince(f[2 * first]!) >= STEADY_RUN_MARGIN * longAllowance);
+    const steadyRun = !readings && !long && spanMs >= LONG_RUN_MS && steps + 1 >= STEADY_RUN_FLOORS;
     // One cycle carrying most of the rise is a cache; a reading may carry most of it by
     // coming after a long gap, and the rates and the line tell a cache there.
     const oneCycle = !readings && largest > ONE_CYCLE_SHARE * rise;
     if (
       !rhythm ||
-      !grew ||
+      (rise < CYCLE_FLOOR_MARGIN * allowance && !steadyRun) ||
       spanMs < RISING_MIN_MS ||
       slope < this.config.minSlope ||
       smallest < 0.2 * largest ||
       oneCycle ||
-      this.lineFit(f, first, n).worst > LINE_FIT * rise ||
-      (!readings && this.cycles.largestBurst(f[2 * first]!) > burstShare * rise)
+      this.lineFit(f, first, n).worst > LINE_FIT * rise
     ) {
       return false;
+    }
+    if (!readings) {
+      // A cache or a model that filled at once lifts the floors by what it added: what
+      // they rose besides must pass the allowance (under irregular GC a 105 MB cache and
+      // floors that rose 38 and 28 MB by their scatter made four rising by 140 MB). A
+      // stepwise leak's steps are bursts too, but of like size: none stands alone.
+      const burst = this.cycles.largestBurst(f[2 * first]!);
+      const bursts = this.cycles.burstsSince(f[2 * first]!);
+      const grew =
+        rise - loneBurst(burst, bursts) >= CYCLE_FLOOR_MARGIN * allowance ||
+        (steadyRun && rise - bursts >= STEADY_RUN_MARGIN * longAllowance);
+      if (!grew || burst > burstShare * rise) return false;
     }
     paceInterval(slope, gapSpread(steps, paces, paceSquares), steps, this.rate);
     const what = readings ? "readings (one per major GC)" : "GC cycles";

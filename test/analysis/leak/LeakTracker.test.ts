@@ -41,6 +41,14 @@ function verdictsOf(
   return verdicts;
 }
 
+/** The verdicts on a segment of the bench corpus kept in fixtures/ (`t` ms, `mb` MB). */
+function fixtureVerdicts(name: string): LeakVerdict[] {
+  const { t, mb } = JSON.parse(
+    readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), "utf8"),
+  ) as { t: number[]; mb: number[] };
+  return verdictsOf((sample) => t.forEach((x, i) => sample(x, mb[i]! * 1e6)));
+}
+
 /**
  * On how many of `numRuns` series drawn from `arbitrary` (fast-check, seeded) the tracker
  * ever said leaking.
@@ -638,12 +646,7 @@ describe("LeakTracker", () => {
     // a drop; the floors rose 28, 81 and 116 MB over 15, 70 and 75 s, like a 1.4 MB/s
     // leak on a line. The ramps show the cache: two increments of 38 and 54 MB before the
     // drop and three of 47, 50 and 38 after it, where the ramp climbs 6-8 MB a sample.
-    const fixture = JSON.parse(
-      readFileSync(new URL("./fixtures/one-off-step-across-gc.json", import.meta.url), "utf8"),
-    ) as { t: number[]; mb: number[] };
-    const reasons = verdictsOf((sample) =>
-      fixture.t.forEach((t, i) => sample(t, fixture.mb[i]! * 1e6)),
-    )
+    const reasons = fixtureVerdicts("one-off-step-across-gc")
       .filter((v) => v.leaking)
       .map((v) => v.reason);
     expect(reasons).toEqual([]);
@@ -662,16 +665,8 @@ describe("LeakTracker", () => {
     // the onset check read the ramp itself as a 0.27 MB/s leak. A 105 MB cache just after
     // a drop lifted the next floor, and with floors that rose 38 and 28 MB by their scatter
     // made four rising by 140 MB. Both ramps show the cache as one burst standing alone.
-    const fixture = (name: string): { t: number[]; mb: number[] } =>
-      JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), "utf8")) as {
-        t: number[];
-        mb: number[];
-      };
     for (const name of ["cache-in-long-gc-ramp", "cache-lifting-cycle-floors"]) {
-      const { t, mb } = fixture(name);
-      const leaking = verdictsOf((sample) => t.forEach((x, i) => sample(x, mb[i]! * 1e6))).filter(
-        (v) => v.leaking,
-      );
+      const leaking = fixtureVerdicts(name).filter((v) => v.leaking);
       expect(leaking.map((v) => v.reason)).toEqual([]);
     }
   });

@@ -131,13 +131,25 @@ const BY_CYCLES_MIN_MS = 900_000;
 /** Cycle floors further apart on average than this many of the longest GC cycle are no rhythm. */
 const GC_RHYTHM_CYCLES = 1.25;
 /**
- * Growth that began under burstMs ago needs this many times the long-window allowance even
- * in a long window: busy stretches hold tens of MB more for as long as they last (tuning
- * corpus, load: 4 of 60 seed-weeks raised an alarm at 42-47 MB, 0 at 1.25 x 40 MB). So
- * does any growth in a window under STAIRCASE_MS: its few floors also hold a one-off step
- * and the wander about it (a 29 MB step and 12 MB of wander read as 41 MB).
+ * Growth in a window under STAIRCASE_MS needs this many times the long-window allowance:
+ * its few floors also hold a one-off step and the wander about it (a 29 MB step and 12 MB
+ * of wander read as 41 MB). So does a longer window before it reports a leak: a one-off
+ * step or a restart that came back higher, and the floors' chance drift about it, read
+ * as 40-46 MB of growth at 0.005-0.007 MB/s over 2-3 hours (tuning seed-weeks 5201-5600
+ * forced to GC every 5-10 minutes: 5 alarms each of start-up and one-off steps, now 3
+ * each). Once it has, it keeps the report down to the allowance itself, so a slow leak's
+ * report does not end and come back as its floors wander (tuning seeds 2001-2060: 0.01
+ * MB/s found 2-11 minutes later at the median, re-alerts 84 -> 82 of 3,000).
  */
 const YOUNG_GROWTH = 1.25;
+/**
+ * Growth that began under burstMs ago needs this many times the long-window allowance even
+ * in a long window: load ramps in 20-80 MB over 1-10 minutes, and its floors, read over
+ * half an hour, made 50-64 MB of steady growth (tuning seed-weeks 5201-5600, load forced
+ * to GC every 1-5 minutes: 8 alarms at 1.25, 2 at 1.5, 3 at 1.4; forced to irregular GC:
+ * 5, 2, 2). Cost: 0.05 MB/s found 0.3-2.1 minutes later at the median.
+ */
+const ARRIVING_GROWTH = 1.5;
 /**
  * Windows of at least this many burstMs, and under STAIRCASE_MS, whose floors are too few
  * for the trend test to reach its level (six or seven: an hour under GC every 5-10
@@ -1879,9 +1891,10 @@ export class LeakTracker {
       intercept = Math.min(intercept, this.pv[i]! - trend.slope * this.pt[i]!);
     const began =
       t0 + (trend.slope > 0 ? Math.max(0, (lowest - intercept) / trend.slope) : 0) * 1000;
-    // Growth younger than burstMs in a long window may still be load arriving, and a long
-    // window under STAIRCASE_MS may see a one-off step and the wander about it: either needs
-    // a little more than the long-window allowance.
+    // Growth younger than burstMs in a long window may still be load arriving (ARRIVING_GROWTH);
+    // a long window may see a one-off step and its floors' chance drift about it
+    // (YOUNG_GROWTH), of which one of STAIRCASE_MS or more, once it has found a leak, asks
+    // only the long-window allowance.
     const young = (last + 1) * this.config.bucketMs - began < this.config.burstMs;
     const staircase = w.spanMs >= STAIRCASE_MS;
     // (Cycle floors are single samples: see BY_CYCLES_MIN_MS.)
@@ -1889,9 +1902,11 @@ export class LeakTracker {
       ? busyRamp || byCycles
         ? ONSET_MARGIN * this.config.burstGrowth + ONSET_SCATTERS * trend.scale
         : this.config.burstGrowth
-      : young || !staircase
-        ? YOUNG_GROWTH * this.config.minGrowth
-        : this.config.minGrowth;
+      : young
+        ? ARRIVING_GROWTH * this.config.minGrowth
+        : staircase && held
+          ? this.config.minGrowth
+          : YOUNG_GROWTH * this.config.minGrowth;
     // Too few floors for the test's level (WEAK_WINDOW_BURSTS).
     const few = trend.weak || (byCycles && n < TARGET_POINTS);
     if (few && !staircase && w.spanMs >= WEAK_WINDOW_BURSTS * this.config.burstMs)

@@ -513,9 +513,9 @@ describe("LeakTracker", () => {
   it("does not report 52-60 MB of growth over an hour that then stops from an hour's six floors, under GC every 5-10 minutes", () => {
     // An hour's window holds six floors there, too few for the trend test to reach its
     // level: six that rise in a row pass it whatever their scatter. So such windows ask a
-    // quarter more than their 50 MB. Before, 37 of these 100 were reported, now 10, each
-    // by a two-hour window half an hour after the growth stopped: those ask 40 MB, which
-    // 0.01 MB/s makes in 67 minutes.
+    // quarter more than their 50 MB. Before, 37 of these 100 were reported, then 10, now 3,
+    // each by a two-hour window after the growth stopped: those ask 50 MB to report a leak
+    // (40 MB before stop 48, which 0.01 MB/s makes in 67 minutes).
     fc.assert(
       fc.property(
         seed,

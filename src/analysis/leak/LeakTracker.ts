@@ -41,9 +41,9 @@ const MIN_POINTS = 6;
  * While a leak is reported, a window's trend keeps it when it holds at this share of the
  * level z that raised it (3.09 → 2.32: one-sided 0.1 % → 1 %). A slow leak's trend drifts
  * in and out of significance with the floors' wander, and each time it fell out the
- * report ended and the alert resolved and fired again. Besides it only a long window's
- * allowance is (YOUNG_GROWTH, ARRIVING_GROWTH): a stop and the level-shift tests end a
- * report as before.
+ * report ended and the alert resolved and fired again. Besides it, only a long window's
+ * allowance is eased (YOUNG_GROWTH, ARRIVING_GROWTH): a stop and the level-shift tests
+ * end a report as before.
  */
 const HOLD_LEVEL = 0.75;
 /** A window is re-judged when a block of new data is in, and at least this often (buckets). */

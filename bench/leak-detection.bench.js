@@ -89,6 +89,16 @@ function rangeRule(ms, everyMs, test) {
 const SMOOTH_CONFIG = { maxGcCycleMs: 0 };
 /** Regimes that a series with no saw-tooth shows too, run on one and declared so. */
 const SMOOTH_TOO = new Set(["start-up growth", "one-off steps", "load comes and goes"]);
+/**
+ * The regimes that draw their GC class per seed-week, run again with each slow class they
+ * draw forced: drawn, slow GC gets a fifth to a third of the seed-weeks, and its false
+ * alarms hide among the rest.
+ */
+const FORCED_CLASSES = {
+  "start-up growth": ["gc 1-5 min", "gc 5-10 min", "gc irregular"],
+  "one-off steps": ["gc 1-5 min", "gc 5-10 min", "gc irregular"],
+  "load comes and goes": ["gc 1-5 min", "gc irregular"],
+};
 
 const DETECTORS = {
   voxtrace: (config = {}) => {
@@ -206,6 +216,9 @@ for (const [regime, make] of Object.entries(REGIMES)) {
   if (SMOOTH_TOO.has(regime)) {
     rows.push([`${regime}, smooth and declared so`, SMOOTH_CONFIG, "smooth"]);
     rows.push([`${regime}, smooth, read at major GCs`, SMOOTH_CONFIG, "smooth", true]);
+  }
+  for (const gcClass of FORCED_CLASSES[regime] ?? []) {
+    rows.push([`${regime}, ${gcClass} forced`, undefined, gcClass]);
   }
   for (const [label, config, gcClass, atMajorGcs] of rows) {
     const counts = wide.map((seed) => {

@@ -15,6 +15,7 @@
 import { LeakTracker } from "../dist/analysis/leak/LeakTracker.js";
 import { DEFAULT_RULES } from "../dist/analysis/RulesConfig.js";
 import {
+  DRAWN_GC_CLASSES,
   GC_CLASSES,
   JUDGING_SEEDS,
   LEAK_NOISE_MB,
@@ -87,18 +88,13 @@ function rangeRule(ms, everyMs, test) {
  * shows it judged as RSS, undeclared.
  */
 const SMOOTH_CONFIG = { maxGcCycleMs: 0 };
-/** Regimes that a series with no saw-tooth shows too, run on one and declared so. */
-const SMOOTH_TOO = new Set(["start-up growth", "one-off steps", "load comes and goes"]);
 /**
- * The regimes that draw their GC class per seed-week, run again with each slow class they
- * draw forced: drawn, slow GC gets a fifth to a third of the seed-weeks, and its false
- * alarms hide among the rest.
+ * The regimes that draw their GC class per seed-week are run again on a series with no
+ * saw-tooth, declared smooth (the heap after GC and GPU memory see them too), and with each
+ * slow class they draw forced: drawn, slow GC gets a fifth to a third of the seed-weeks,
+ * and its false alarms hide among the rest. GC faster than the sampling is not forced.
  */
-const FORCED_CLASSES = {
-  "start-up growth": ["gc 1-5 min", "gc 5-10 min", "gc irregular"],
-  "one-off steps": ["gc 1-5 min", "gc 5-10 min", "gc irregular"],
-  "load comes and goes": ["gc 1-5 min", "gc irregular"],
-};
+const NOT_FORCED = new Set(["gc 3-30 s", "smooth"]);
 
 const DETECTORS = {
   voxtrace: (config = {}) => {
@@ -213,12 +209,13 @@ for (const [regime, make] of Object.entries(REGIMES)) {
   const rows = [[regime, undefined, undefined]];
   // The heap after GC and GPU memory see start-up, caches and load too, with no saw-tooth.
   if (regime === "noise only") rows.push([`${regime}, declared smooth`, SMOOTH_CONFIG]);
-  if (SMOOTH_TOO.has(regime)) {
+  const drawn = DRAWN_GC_CLASSES[regime];
+  if (drawn) {
     rows.push([`${regime}, smooth and declared so`, SMOOTH_CONFIG, "smooth"]);
     rows.push([`${regime}, smooth, read at major GCs`, SMOOTH_CONFIG, "smooth", true]);
-  }
-  for (const gcClass of FORCED_CLASSES[regime] ?? []) {
-    rows.push([`${regime}, ${gcClass} forced`, undefined, gcClass]);
+    for (const gcClass of drawn.filter((c) => !NOT_FORCED.has(c))) {
+      rows.push([`${regime}, ${gcClass} forced`, undefined, gcClass]);
+    }
   }
   for (const [label, config, gcClass, atMajorGcs] of rows) {
     const counts = wide.map((seed) => {

@@ -120,6 +120,16 @@ function simulate(random, { durationMs, gc, noiseMB, offset, activity = () => 1 
   return { t, v, garbage: garbageAt };
 }
 
+/**
+ * The regimes that draw their GC class per seed-week and take a forced one (`gcClass`):
+ * the classes each draws from.
+ */
+export const DRAWN_GC_CLASSES = {
+  "start-up growth": Object.keys(GC_CLASSES),
+  "one-off steps": Object.keys(GC_CLASSES),
+  "load comes and goes": ["gc 3-30 s", "gc 1-5 min", "gc irregular"],
+};
+
 /** A GC class drawn from `classes`, or `forced` where given (the draw is still made). */
 function pickGc(random, classes = Object.keys(GC_CLASSES), forced = undefined) {
   const name = forced ?? classes[Math.floor(random() * classes.length)];
@@ -161,7 +171,7 @@ export const REGIMES = {
   // The process restarts every few hours and grows 20-100 MB over 1-6 minutes each time.
   "start-up growth": (seed, days, gcClass) => {
     const random = rng(seed);
-    const { gc } = pickGc(random, undefined, gcClass);
+    const { gc } = pickGc(random, DRAWN_GC_CLASSES["start-up growth"], gcClass);
     const restarts = [0];
     while (restarts[restarts.length - 1] < days * DAY_MS) {
       restarts.push(restarts[restarts.length - 1] + uniform(random, 2, 8) * HOUR);
@@ -187,7 +197,7 @@ export const REGIMES = {
   // A cache filled once, a second model loaded, a buffer released: 20-300 MB in under 30 s.
   "one-off steps": (seed, days, gcClass) => {
     const random = rng(seed);
-    const { gc } = pickGc(random, undefined, gcClass);
+    const { gc } = pickGc(random, DRAWN_GC_CLASSES["one-off steps"], gcClass);
     const steps = [];
     let level = 0;
     for (let t = uniform(random, 0.5, 4) * HOUR; t < days * DAY_MS;) {
@@ -229,7 +239,7 @@ export const REGIMES = {
   // Busy stretches hold 20-80 MB more (requests in flight) and allocate 2-4x faster.
   "load comes and goes": (seed, days, gcClass) => {
     const random = rng(seed);
-    const { gc } = pickGc(random, ["gc 3-30 s", "gc 1-5 min", "gc irregular"], gcClass);
+    const { gc } = pickGc(random, DRAWN_GC_CLASSES["load comes and goes"], gcClass);
     const busy = schedule(random, days * DAY_MS, [10 * MIN, 3 * HOUR], [10 * MIN, 4 * HOUR]).map(
       ([a, b]) => ({
         a,

@@ -1901,16 +1901,19 @@ export class LeakTracker {
     // allowance itself, as the trend test keeps it at HOLD_LEVEL.
     const young = (last + 1) * this.config.bucketMs - began < this.config.burstMs;
     const staircase = w.spanMs >= STAIRCASE_MS;
+    const longShare = held
+      ? staircase
+        ? 1
+        : YOUNG_GROWTH
+      : young
+        ? ARRIVING_GROWTH
+        : YOUNG_GROWTH;
     // (Cycle floors are single samples: see BY_CYCLES_MIN_MS.)
     let allowance = !long
       ? busyRamp || byCycles
         ? ONSET_MARGIN * this.config.burstGrowth + ONSET_SCATTERS * trend.scale
         : this.config.burstGrowth
-      : young && !held
-        ? ARRIVING_GROWTH * this.config.minGrowth
-        : staircase && held
-          ? this.config.minGrowth
-          : YOUNG_GROWTH * this.config.minGrowth;
+      : longShare * this.config.minGrowth;
     // Too few floors for the test's level (WEAK_WINDOW_BURSTS).
     const few = trend.weak || (byCycles && n < TARGET_POINTS);
     if (few && !staircase && w.spanMs >= WEAK_WINDOW_BURSTS * this.config.burstMs)

@@ -136,6 +136,9 @@ export class GcCycles {
   private readonly burstAtEnd = new Float64Array(FLOOR_LOG);
   private readonly burstTotal = new Float64Array(FLOOR_LOG);
   private readonly burst = new Float64Array(4);
+  private readonly stepSorted = new Float64Array(RAMP_SAMPLES);
+  private liftStale = true;
+  private lift = 0;
   private last = NaN;
   private lastT = NaN;
   private next = 0;
@@ -161,6 +164,7 @@ export class GcCycles {
 
   observe(t: number, v: number): void {
     this.burstsStale = true;
+    this.liftStale = true;
     if (Number.isNaN(this.firstT)) this.firstT = this.noDropFromT = t;
     if (!Number.isNaN(this.v2)) {
       const d2 = Math.abs(v - 2 * this.v1 + this.v2);
@@ -215,6 +219,8 @@ export class GcCycles {
       if (Number.isFinite(this.lowSinceDrop)) {
         this.floors[this.nextFloor] = this.lowSinceDrop;
         this.floorTimes[this.nextFloor] = this.lowSinceDropT;
+        // The cycle that ends gives its step to the next until that has one of its own.
+        this.newestLift();
         this.rampBursts(this.nextFloor);
         this.nextFloor = (this.nextFloor + 1) % FLOOR_LOG;
       }
@@ -231,6 +237,23 @@ export class GcCycles {
     this.lastT = t;
     // A series with no GC cycle to wait for (heap after GC, GPU memory) never asks.
     if (this.maxCycleMs > 0) this.watchStill(t, v);
+  }
+
+  /**
+   * How far the floor of the cycle under way (its lowest sample) may stand above the level
+   * its collection left: one step of its ramp (the median increment), since the collection
+   * fell somewhere in the gap before that sample and the ramp climbed on for the rest of
+   * it. A ramp of under two increments has no step of its own: the last cycle's stands in.
+   */
+  newestLift(): number {
+    if (!this.liftStale) return this.lift;
+    this.liftStale = false;
+    const n = Math.min(this.rampN, RAMP_SAMPLES);
+    if (n < 2) return this.lift;
+    const steps = this.stepSorted.subarray(0, n);
+    steps.set(this.ramp.subarray(0, n));
+    this.lift = Math.max(0, median(steps));
+    return this.lift;
   }
 
   /**

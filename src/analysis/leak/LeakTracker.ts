@@ -1042,6 +1042,12 @@ export class LeakTracker {
     const spanMs = f[2 * n - 2]! - f[2 * first]!;
     const slope = (rise / Math.max(spanMs, 1)) * 1000;
     const steps = n - 1 - first;
+    // On a steep ramp the newest floor's sample may stand a ramp step above its collection's
+    // level (up to 40 MB where it allocates fast): the rise must pass its allowance without
+    // that. Under irregular GC, start-up growth of 88 MB read as 124 MB over three floors,
+    // and load arriving (90 MB) as 133 MB over five (forced GC classes, 2,000 tuning
+    // seed-weeks: 14 alarms, 12 with this).
+    const lifted = readings ? 0 : this.cycles.newestLift();
     // Floors hours apart are not a GC rhythm: a one-off step down reads as a drop, and a
     // few steps up after it as rising floors. The windows judge growth that slow.
     const rhythm = readings || spanMs <= GC_RHYTHM_CYCLES * this.config.maxGcCycleMs * steps;
@@ -1064,7 +1070,7 @@ export class LeakTracker {
     const oneCycle = !readings && largest > ONE_CYCLE_SHARE * rise;
     if (
       !rhythm ||
-      (rise < CYCLE_FLOOR_MARGIN * allowance && !steadyRun) ||
+      (rise - lifted < CYCLE_FLOOR_MARGIN * allowance && !steadyRun) ||
       spanMs < RISING_MIN_MS ||
       slope < this.config.minSlope ||
       smallest < 0.2 * largest ||
@@ -1081,8 +1087,8 @@ export class LeakTracker {
       const burst = this.cycles.largestBurst(f[2 * first]!);
       const bursts = this.cycles.burstsSince(f[2 * first]!);
       const grew =
-        rise - loneBurst(burst, bursts) >= CYCLE_FLOOR_MARGIN * allowance ||
-        (steadyRun && rise - bursts >= STEADY_RUN_MARGIN * longAllowance);
+        rise - lifted - loneBurst(burst, bursts) >= CYCLE_FLOOR_MARGIN * allowance ||
+        (steadyRun && rise - lifted - bursts >= STEADY_RUN_MARGIN * longAllowance);
       if (!grew || burst > burstShare * rise) return false;
     }
     paceInterval(slope, gapSpread(steps, paces, paceSquares), steps, this.rate);

@@ -136,7 +136,6 @@ export class GcCycles {
   private readonly burstAtEnd = new Float64Array(FLOOR_LOG);
   private readonly burstTotal = new Float64Array(FLOOR_LOG);
   private readonly burst = new Float64Array(4);
-  private readonly stepSorted = new Float64Array(RAMP_SAMPLES);
   private liftStale = true;
   private lift = 0;
   private last = NaN;
@@ -250,10 +249,15 @@ export class GcCycles {
     this.liftStale = false;
     const n = Math.min(this.rampN, RAMP_SAMPLES);
     if (n < 2) return this.lift;
-    const steps = this.stepSorted.subarray(0, n);
-    steps.set(this.ramp.subarray(0, n));
-    this.lift = Math.max(0, median(steps));
+    this.lift = Math.max(0, this.rampStep(n));
     return this.lift;
+  }
+
+  /** The median of the ramp's last `n` increments (its step), from a sorted copy. */
+  private rampStep(n: number): number {
+    const sorted = this.rampSorted.subarray(0, n);
+    sorted.set(this.ramp.subarray(0, n));
+    return median(sorted);
   }
 
   /**
@@ -285,9 +289,7 @@ export class GcCycles {
     const n = Math.min(this.rampN, RAMP_SAMPLES);
     const first = this.rampN - n;
     if (n >= RAMP_MIN) {
-      const sorted = this.rampSorted.subarray(0, n);
-      sorted.set(this.ramp.subarray(0, n));
-      const middle = median(sorted);
+      const middle = this.rampStep(n);
       const over = BURST_NOISE * this.noise;
       let opening = true;
       let length = 0;

@@ -1,7 +1,8 @@
 // Finds garbage-collection cycles in a memory series: a drop is a fall within two samples
 // that stands well above the sample-to-sample noise. The time between drops tells how long a floor horizon must be
 // to hold at least one post-GC level, instead of assuming a GC period. Each cycle's ramp is
-// also searched for a burst (a cache filling within seconds), which lifts the floors once.
+// also searched for a burst (a cache filling within seconds), which lifts the floors once,
+// and its step tells how far its floor's sample may stand above the level GC left.
 
 import { median } from "./trendTest.js";
 

@@ -1908,13 +1908,9 @@ export class LeakTracker {
     // allowance itself, as the trend test keeps it at HOLD_LEVEL.
     const young = (last + 1) * this.config.bucketMs - began < this.config.burstMs;
     const staircase = w.spanMs >= STAIRCASE_MS;
-    const longShare = held
-      ? staircase
-        ? 1
-        : YOUNG_GROWTH
-      : young
-        ? ARRIVING_GROWTH
-        : YOUNG_GROWTH;
+    let longShare = YOUNG_GROWTH;
+    if (held && staircase) longShare = 1;
+    else if (!held && young) longShare = ARRIVING_GROWTH;
     // (Cycle floors are single samples: see BY_CYCLES_MIN_MS.)
     let allowance = !long
       ? busyRamp || byCycles

@@ -41,12 +41,17 @@ function verdictsOf(
   return verdicts;
 }
 
-/** The verdicts on a segment of the bench corpus kept in fixtures/ (`t` ms, `mb` MB). */
-function fixtureVerdicts(name: string): LeakVerdict[] {
+/**
+ * The reasons of the verdicts that said leaking on a segment of the bench corpus kept in
+ * fixtures/ (`t` ms, `mb` MB).
+ */
+function leakingReasons(name: string): string[] {
   const { t, mb } = JSON.parse(
     readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), "utf8"),
   ) as { t: number[]; mb: number[] };
-  return verdictsOf((sample) => t.forEach((x, i) => sample(x, mb[i]! * 1e6)));
+  return verdictsOf((sample) => t.forEach((x, i) => sample(x, mb[i]! * 1e6)))
+    .filter((v) => v.leaking)
+    .map((v) => v.reason);
 }
 
 /**
@@ -648,10 +653,7 @@ describe("LeakTracker", () => {
     // a drop; the floors rose 28, 81 and 116 MB over 15, 70 and 75 s, like a 1.4 MB/s
     // leak on a line. The ramps show the cache: two increments of 38 and 54 MB before the
     // drop and three of 47, 50 and 38 after it, where the ramp climbs 6-8 MB a sample.
-    const reasons = fixtureVerdicts("one-off-step-across-gc")
-      .filter((v) => v.leaking)
-      .map((v) => v.reason);
-    expect(reasons).toEqual([]);
+    expect(leakingReasons("one-off-step-across-gc")).toEqual([]);
     // A stepwise leak fills like amounts at every cycle: no one burst carries the rise.
     // 40 MB within one sample, mid-ramp, every cycle from the 31st.
     const steps = (c: number, k: number): number =>
@@ -668,8 +670,7 @@ describe("LeakTracker", () => {
     // a drop lifted the next floor, and with floors that rose 38 and 28 MB by their scatter
     // made four rising by 140 MB. Both ramps show the cache as one burst standing alone.
     for (const name of ["cache-in-long-gc-ramp", "cache-lifting-cycle-floors"]) {
-      const leaking = fixtureVerdicts(name).filter((v) => v.leaking);
-      expect(leaking.map((v) => v.reason)).toEqual([]);
+      expect(leakingReasons(name)).toEqual([]);
     }
   });
 
@@ -680,8 +681,7 @@ describe("LeakTracker", () => {
     // every 5-10 minutes a 29 MB cache and the floors' chance drift about it read as
     // 0.005 MB/s over 2.1 hours, 40 MB, just past the 40 MB then asked of a window that long.
     for (const name of ["load-ramp-over-half-an-hour", "step-and-drift-over-two-hours"]) {
-      const leaking = fixtureVerdicts(name).filter((v) => v.leaking);
-      expect(leaking.map((v) => v.reason)).toEqual([]);
+      expect(leakingReasons(name)).toEqual([]);
     }
   });
 
@@ -691,8 +691,7 @@ describe("LeakTracker", () => {
     // collection left. Start-up growth of 88 MB read as 124 MB over three rising floors,
     // and load arriving (about 90 MB) as 133 MB over five, past the 120 MB asked of them.
     for (const name of ["start-up-on-steep-ramps", "load-on-steep-ramps"]) {
-      const leaking = fixtureVerdicts(name).filter((v) => v.leaking);
-      expect(leaking.map((v) => v.reason)).toEqual([]);
+      expect(leakingReasons(name)).toEqual([]);
     }
   });
 

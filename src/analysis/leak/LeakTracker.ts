@@ -1817,26 +1817,29 @@ export class LeakTracker {
 
   /**
    * The floors of `count` blocks of `block` buckets from bucket `firstBlock` into pt/pv
-   * (times from the first block's start, s); returns how many.
+   * (times from the first block's start, s); returns how many. `held`: a leak is reported,
+   * and its floors are each block's lowest sample; otherwise a long block counts from its
+   * first post-GC floor (see POST_GC_BLOCK_MS).
    */
-  private blockFloors(firstBlock: number, block: number, count: number): number {
+  private blockFloors(firstBlock: number, block: number, count: number, held: boolean): number {
     const t0 = firstBlock * this.config.bucketMs;
-    // To raise a leak, a block that holds a post-GC floor counts from the first one in it
-    // (see POST_GC_BLOCK_MS).
     const f = this.loggedFloors;
     const fromFloor =
-      !this.current.leaking &&
-      this.config.maxGcCycleMs > 0 &&
-      block * this.config.bucketMs >= POST_GC_BLOCK_MS;
+      !held && this.config.maxGcCycleMs > 0 && block * this.config.bucketMs >= POST_GC_BLOCK_MS;
     const m = fromFloor ? this.cycles.floorsSince(t0, f) : 0;
     let k = 0;
     let n = 0;
     for (let j = 0; j < count; j++) {
       const from = firstBlock + j * block;
       const to = from + block - 1;
-      while (k < m && this.buckets.bucketOf(f[2 * k]!) < from) k++;
-      const first = k < m ? this.buckets.bucketOf(f[2 * k]!) : Infinity;
-      if (!this.buckets.floor(first <= to ? first : from, to, this.out)) continue;
+      let start = from;
+      for (; k < m; k++) {
+        const at = this.buckets.bucketOf(f[2 * k]!);
+        if (at < from) continue;
+        if (at <= to) start = at;
+        break;
+      }
+      if (!this.buckets.floor(start, to, this.out)) continue;
       this.pv[n] = this.out[0]!;
       this.pt[n] = (this.out[1]! - t0) / 1000;
       n++;
@@ -1891,7 +1894,7 @@ export class LeakTracker {
     const t0 = firstBlock * this.config.bucketMs;
     const n = byCycles
       ? this.cycleBlockFloors(firstBlock, block, count)
-      : this.blockFloors(firstBlock, block, count);
+      : this.blockFloors(firstBlock, block, count, held);
     // Gaps in the data (a paused process) leave too few witnesses to judge; blocks that
     // saw no GC drop have no post-GC floor to give.
     if (n < (byCycles ? MIN_POINTS : Math.max(MIN_POINTS, Math.ceil(count * 0.75)))) return;

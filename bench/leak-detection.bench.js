@@ -23,6 +23,8 @@ import {
   LEAK_TARGET_MS,
   readAsHeapAfterGc,
   REGIMES,
+  START_JUDGING_SEEDS,
+  START_TUNING_SEEDS,
   STEP_MS,
   TUNING_SEEDS,
   WANDER_MEMORY_MS,
@@ -226,6 +228,29 @@ for (const [regime, make] of Object.entries(REGIMES)) {
     const total = counts.reduce((a, b) => a + b, 0);
     const weeks = counts.filter((c) => c > 0).length;
     console.log(`| ${label} | ${(total / wide.length).toFixed(2)} | ${weeks} of ${wide.length} |`);
+  }
+}
+
+// A restarted process starts its tracker afresh, with no GC cycle seen yet: the first hour
+// of many seeds per regime, voxtrace alone.
+const starts = tuning ? START_TUNING_SEEDS : START_JUDGING_SEEDS;
+console.log(
+  `\nvoxtrace at process starts: alerts in the first hour of ${starts.length} ${tuning ? "TUNING" : "JUDGING"} seeds per regime (${starts[0]}-${starts.at(-1)})`,
+);
+console.log("| regime | alerts | seeds with an alert, at minutes |\n|---|---:|---|");
+for (const [regime, make] of Object.entries(REGIMES)) {
+  const drawn = DRAWN_GC_CLASSES[regime];
+  const forced = drawn ? drawn.filter((c) => !NOT_FORCED.has(c)) : [];
+  for (const gcClass of [undefined, ...forced]) {
+    let alerts = 0;
+    const where = [];
+    for (const seed of starts) {
+      const r = run(DETECTORS.voxtrace, make(seed, 1 / 24, gcClass), 0);
+      alerts += r.alerts;
+      if (r.first !== undefined) where.push(`${seed} (${Math.round(r.first / 60_000)})`);
+    }
+    const label = gcClass ? `${regime}, ${gcClass} forced` : regime;
+    console.log(`| ${label} | ${alerts} | ${where.join(", ") || "none"} |`);
   }
 }
 

@@ -187,6 +187,12 @@ const RAMP_WINDOW_CYCLES = 1.1;
  * the longest GC cycle (5.5 min by default: a major GC every 1-5 minutes ends it sooner).
  */
 const RAMP_AGE_CYCLES = 0.55;
+/**
+ * The climb across GC cycles is judged against what the recent collections freed; until the
+ * series has been watched for this many of the longest GC cycle, the few it has seen say
+ * little of what one may free (see climbOutgrowsGc).
+ */
+const CLIMB_WATCH_CYCLES = 1.1;
 /** A rise under the allowance over this many is standing still, not a GC ramp. */
 const STILL_GROWTH = 8;
 /**
@@ -816,15 +822,22 @@ export class LeakTracker {
    * and that drop plus what start-up adds, bursts aside, over at least ONSET_MIN_MS), the
    * floors carried CLIMB_FLOORS_SHARE of its excess, no floor's rise over the one before
    * carried over ONE_CYCLE_SHARE of it (a cache that filled as a collection ran hides in
-   * its drop and lifts one floor), and the floors still climb (floorsStillClimb). The stop
-   * checks hold the leak to the excess over the climb's age, as the ramp rule's, or over a
-   * quarter hour where the climb is older (see reportClimb); see climbRate for the rate
-   * stated. Sets the verdict when so.
+   * its drop and lifts one floor), the floors still climb (floorsStillClimb), and the
+   * series has been watched for CLIMB_WATCH_CYCLES of the longest GC cycle. The stop checks
+   * hold the leak to the excess over the climb's age, as the ramp rule's, or over a quarter
+   * hour where the climb is older (see reportClimb); see climbRate for the rate stated.
+   * Sets the verdict when so.
    */
   private climbOutgrowsGc(last: number, t: number, collecting: boolean): boolean {
     // A busy series' drops hide between samples (see rampOutgrowsGc).
     const ours = this.current === this.climbReport;
     if (this.config.maxGcCycleMs === 0 || (collecting && !ours)) return false;
+    // A process just started has shown a few collections at most, and its biggest drop may
+    // be far below what its GC frees: under irregular GC, start-up growth of 87 MB and
+    // three short cycles read as a climb 125 MB past any drop, 6 minutes after the start
+    // (the first hour of 2,000 tuning seeds per regime: 2 alarms, none with this).
+    const watchMs = CLIMB_WATCH_CYCLES * this.config.maxGcCycleMs;
+    if (!ours && this.cycles.watchedFor(t) < watchMs) return false;
     // Within a drop the climb ends at a level the drop has not left yet, and the cycle's
     // floor is not there to say whether the floors still climb: a one-off ramp of 240 MB
     // over 5 minutes was raised again from the floor before it, mid-drop, 5 minutes after

@@ -38,6 +38,11 @@ const BURST_SAMPLES = 9;
  * add up to under this share of it; a stepwise leak's steps are bursts of like size.
  */
 const LONE_BURST_SHARE = 0.5;
+/**
+ * Floors this close may hold one cache between them: it fills within 30 s, and a drop in
+ * the middle of it splits it between two floors up to twice that apart (ms).
+ */
+const ONE_STEP_MS = 60_000;
 /** The floors have left their lowest at the last one within this share of a climb's excess of it. */
 const LEFT_SHARE = 0.1;
 /**
@@ -66,7 +71,10 @@ export interface Climb {
   /** ...and the floor after it. */
   nextT: number;
   nextV: number;
-  /** The largest rise from one floor to the next since the lowest (see climbExcess). */
+  /**
+   * The largest rise from one floor to the next since the lowest, or to a floor under a
+   * minute later (see climbExcess).
+   */
   largestRise: number;
   /** Cycles since the lowest floor. */
   cycles: number;
@@ -413,6 +421,14 @@ export class GcCycles {
       const i = this.floorSlot(back);
       const v = back === 0 ? this.lowSinceDrop : this.floors[i]!;
       climb.largestRise = Math.max(climb.largestRise, v - previous);
+      // A cache split by a drop lifts two floors: those within ONE_STEP_MS of this one
+      // count as one rise with it.
+      const at = back === 0 ? this.lowSinceDropT : this.floorTimes[i]!;
+      for (let earlier = back + 2; earlier <= lowBack; earlier++) {
+        const j = this.floorSlot(earlier);
+        if (at - this.floorTimes[j]! > ONE_STEP_MS) break;
+        climb.largestRise = Math.max(climb.largestRise, v - this.floors[j]!);
+      }
       previous = v;
       if (back > 0 && v <= low + LEFT_SHARE * excess) {
         climb.leftT = this.floorTimes[i]!;

@@ -12,15 +12,14 @@ export const JUDGING_SEEDS = [1001, 1002, 1003, 1004, 1005, 1006];
  * counted on 60 more seeds per regime (cheap: no leak traces): 2001-2060 were looked at
  * while tuning, 3001-3060 only for the figures.
  */
-const sixty = (from) => Array.from({ length: 60 }, (_, i) => from + i);
-export const WIDE_TUNING_SEEDS = sixty(2001);
-export const WIDE_JUDGING_SEEDS = sixty(3001);
+const range = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+export const WIDE_TUNING_SEEDS = range(2001, 2060);
+export const WIDE_JUDGING_SEEDS = range(3001, 3060);
 /**
  * A process that restarts starts its tracker afresh, and a week-long trace holds one such
  * start: the first hour of many more seeds per regime counts the false alarms a start
  * brings (7001-9000 looked at while tuning, 9001-10000 only for the figures).
  */
-const range = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 export const START_TUNING_SEEDS = range(7001, 9000);
 export const START_JUDGING_SEEDS = range(9001, 10000);
 

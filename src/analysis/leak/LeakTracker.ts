@@ -825,11 +825,10 @@ export class LeakTracker {
    * its drop and lifts one floor), nor its rise over any floor under a minute before it
    * (under irregular GC a cache of 276 MB filled across a drop and lifted two floors by 138
    * and 142 MB: one-off steps, 400 tuning seed-weeks, 2 alarms, none with this), the floors
-   * still climb (floorsStillClimb), and the series has been watched for
-   * CLIMB_WATCH_CYCLES of the longest GC cycle. The stop checks
-   * hold the leak to the excess over the climb's age, as the ramp rule's, or over a quarter
-   * hour where the climb is older (see reportClimb); see climbRate for the rate stated.
-   * Sets the verdict when so.
+   * still climb (floorsStillClimb), and the series has been watched for CLIMB_WATCH_CYCLES
+   * of the longest GC cycle. The stop checks hold the leak to the excess over the climb's
+   * age, as the ramp rule's, or over a quarter hour where the climb is older (see
+   * reportClimb); see climbRate for the rate stated. Sets the verdict when so.
    */
   private climbOutgrowsGc(last: number, t: number, collecting: boolean): boolean {
     // A busy series' drops hide between samples (see rampOutgrowsGc).

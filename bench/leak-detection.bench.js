@@ -6,7 +6,8 @@
 //  - deriv(x[30m]) > 50 kB/s and predict_linear(x[1h], 4h) > 2 GB, on a 15 s scrape;
 //  - the deployed Prometheus rule (deploy/prometheus/rules), simulated on a 15 s scrape
 //    (bench/support/deployedRule.js).
-// Tables: alerts per 7 leak-free days per regime, and delay from leak start to first
+// Tables: alerts per 7 leak-free days per regime (and, voxtrace alone, in the first hour
+// after a process start on 1,000 more seeds per regime), and delay from leak start to first
 // alert plus time from the leak's last growth (its stop, or a stepwise leak's last step)
 // to the condition clearing, per leak rate and shape; then voxtrace alone per GC class, on
 // the six seeds and on the 60 wide seeds per cell (median and 90th percentile: the tail).

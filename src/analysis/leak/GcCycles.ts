@@ -539,11 +539,6 @@ export class GcCycles {
     out[1] = fastest;
   }
 
-  /** How long the series has been watched at data time t, ms (0 before its first sample). */
-  watchedFor(t: number): number {
-    return Number.isNaN(this.firstT) ? 0 : t - this.firstT;
-  }
-
   /** Whether the last three cycles or more ended within the memory at data time t. */
   rhythmKnown(t: number): boolean {
     return this.recentCycles(t) >= MIN_CYCLES;

@@ -838,8 +838,9 @@ export class LeakTracker {
     // be far below what its GC frees: under irregular GC, start-up growth of 87 MB and
     // three short cycles read as a climb 125 MB past any drop, 6 minutes after the start
     // (the first hour of 2,000 tuning seeds per regime: 2 alarms, none with this).
-    const watchMs = CLIMB_WATCH_CYCLES * this.config.maxGcCycleMs;
-    if (!ours && this.cycles.watchedFor(t) < watchMs) return false;
+    const { bucketMs, maxGcCycleMs } = this.config;
+    if (!ours && (last - this.firstBucket) * bucketMs < CLIMB_WATCH_CYCLES * maxGcCycleMs)
+      return false;
     // Within a drop the climb ends at a level the drop has not left yet, and the cycle's
     // floor is not there to say whether the floors still climb: a one-off ramp of 240 MB
     // over 5 minutes was raised again from the floor before it, mid-drop, 5 minutes after

@@ -43,6 +43,8 @@ const LONE_BURST_SHARE = 0.5;
  * the middle of it splits it between two floors up to twice that apart (ms).
  */
 const ONE_STEP_MS = 60_000;
+/** Bursts kept, one by one, to time a leak's steps (see stepsSince). */
+const RUN_LOG = 256;
 /** The floors have left their lowest at the last one within this share of a climb's excess of it. */
 const LEFT_SHARE = 0.1;
 /**
@@ -132,9 +134,11 @@ export class GcCycles {
   private readonly floors = new Float64Array(FLOOR_LOG);
   private readonly floorTimes = new Float64Array(FLOOR_LOG).fill(NaN);
   private nextFloor = 0;
-  // The increments of the ramp under way, and for each recent floor the bursts in the ramp
-  // that rose from it: the largest, the one it began with and the one running at its drop.
+  // The increments of the ramp under way and when each came, and for each recent floor the
+  // bursts in the ramp that rose from it: the largest, the one it began with and the one
+  // running at its drop.
   private readonly ramp = new Float64Array(RAMP_SAMPLES);
+  private readonly rampTimes = new Float64Array(RAMP_SAMPLES);
   private readonly rampSorted = new Float64Array(RAMP_SAMPLES);
   private readonly runSorted = new Float64Array(RAMP_SAMPLES);
   private rampN = 0;
@@ -145,6 +149,15 @@ export class GcCycles {
   private readonly burstAtEnd = new Float64Array(FLOOR_LOG);
   private readonly burstTotal = new Float64Array(FLOOR_LOG);
   private readonly burst = new Float64Array(4);
+  // Each burst of the ramp under way (when it rose, bytes), and a ring of those of the
+  // completed ramps, with the floor each ramp rose from.
+  private readonly rampRunT = new Float64Array(RAMP_SAMPLES);
+  private readonly rampRunSize = new Float64Array(RAMP_SAMPLES);
+  private rampRuns = 0;
+  private readonly runT = new Float64Array(RUN_LOG);
+  private readonly runSize = new Float64Array(RUN_LOG);
+  private readonly runFloorT = new Float64Array(RUN_LOG).fill(NaN);
+  private nextRun = 0;
   private liftStale = true;
   private lift = 0;
   private last = NaN;
@@ -207,7 +220,10 @@ export class GcCycles {
     const increment = v - this.last;
     const ramping = !Number.isNaN(this.last) && (increment > 0 || !(dropping || continues));
     // A ring: a ramp longer than it keeps its latest increments, where a burst still counts.
-    if (ramping) this.ramp[this.rampN++ % RAMP_SAMPLES] = increment;
+    if (ramping) {
+      this.rampTimes[this.rampN % RAMP_SAMPLES] = t;
+      this.ramp[this.rampN++ % RAMP_SAMPLES] = increment;
+    }
     // A collection spread over two samples is one drop, not two cycles, and frees all it fell.
     if (dropping && continues && this.dropCounted) {
       const slot = (this.next + KEPT - 1) % KEPT;
@@ -281,11 +297,18 @@ export class GcCycles {
     this.burstAtStart[slot] = this.burst[1]!;
     this.burstAtEnd[slot] = this.burst[2]!;
     this.burstTotal[slot] = this.burst[3]!;
+    for (let r = 0; r < this.rampRuns; r++) {
+      this.runT[this.nextRun] = this.rampRunT[r]!;
+      this.runSize[this.nextRun] = this.rampRunSize[r]!;
+      this.runFloorT[this.nextRun] = this.floorTimes[slot]!;
+      this.nextRun = (this.nextRun + 1) % RUN_LOG;
+    }
   }
 
   /**
    * The bursts in the ramp under way into `burst`: the largest, the one it began with, the
-   * one running at its end, and all of them (see shortBurst).
+   * one running at its end, and all of them (see shortBurst); and each one, with when it
+   * rose, into the ramp's runs.
    */
   private bursts(): void {
     // The ramp and climb rules both ask, on the same sample.
@@ -295,6 +318,7 @@ export class GcCycles {
     let atStart = 0;
     let run = 0;
     let total = 0;
+    let runs = 0;
     const n = Math.min(this.rampN, RAMP_SAMPLES);
     const first = this.rampN - n;
     if (n >= RAMP_MIN) {
@@ -302,27 +326,39 @@ export class GcCycles {
       const over = BURST_NOISE * this.noise;
       let opening = true;
       let length = 0;
-      for (let i = 0; i < n; i++) {
-        const excess = this.ramp[(first + i) % RAMP_SAMPLES]! - middle;
+      // One pass past the end closes a run still under way.
+      for (let i = 0; i <= n; i++) {
+        const excess = i < n ? this.ramp[(first + i) % RAMP_SAMPLES]! - middle : -Infinity;
         if (excess > over) {
           run += excess;
           length++;
           largest = Math.max(largest, run);
-        } else {
-          total += this.shortBurst(run, first + i - length, length, over);
-          if (opening) atStart = run;
-          opening = false;
+          continue;
+        }
+        const part = this.shortBurst(run, first + i - length, length, over);
+        total += part;
+        if (part > 0) {
+          this.rampRunT[runs] = this.rampTimes[(first + i - 1) % RAMP_SAMPLES]!;
+          this.rampRunSize[runs++] = part;
+        }
+        if (opening) atStart = run;
+        opening = false;
+        if (i < n) {
           run = 0;
           length = 0;
         }
       }
-      total += this.shortBurst(run, first + n - length, length, over);
-      if (opening) atStart = run;
     }
     this.burst[0] = largest;
     this.burst[1] = atStart;
     this.burst[2] = run;
     this.burst[3] = total;
+    this.rampRuns = runs;
+  }
+
+  /** How far above its ramp's median increment one must stand to be part of a burst, bytes. */
+  burstOver(): number {
+    return BURST_NOISE * this.noise;
   }
 
   /**
@@ -491,6 +527,54 @@ export class GcCycles {
       if (this.floorTimes[i]! >= from) total += this.burstTotal[i]!;
     }
     return total;
+  }
+
+  /**
+   * The steps memory climbed in: the bursts (see shortBurst) in the ramps that rose from
+   * floors at or after data time `from`, the ramp under way's included, of at least `like`
+   * of the largest of them (noise makes small ones). Into `out`: how many, all they added
+   * (bytes), when the first and the last rose (NaN: none), and from when they are counted
+   * (the first such floor, as far as the bursts are kept).
+   */
+  stepsSince(from: number, like: number, out: Float64Array): void {
+    this.bursts();
+    let largest = 0;
+    for (let r = 0; r < this.rampRuns; r++) largest = Math.max(largest, this.rampRunSize[r]!);
+    for (let r = 0; r < RUN_LOG; r++)
+      if (this.runFloorT[r]! >= from) largest = Math.max(largest, this.runSize[r]!);
+    const least = like * largest;
+    let count = 0;
+    let total = 0;
+    let firstStepT = NaN;
+    let lastStepT = NaN;
+    let fromT = this.lowSinceDropT;
+    for (let back = 1; back <= KEPT; back++) {
+      const floorT = this.floorTimes[this.floorSlot(back)]!;
+      if (floorT >= from) fromT = Math.min(fromT, floorT);
+    }
+    // Oldest first; the ramp under way's come after all of these.
+    for (let k = 0; k < RUN_LOG; k++) {
+      const r = (this.nextRun + k) % RUN_LOG;
+      const size = this.runSize[r]!;
+      if (!(this.runFloorT[r]! >= from) || size < least) continue;
+      count++;
+      total += size;
+      lastStepT = this.runT[r]!;
+      if (Number.isNaN(firstStepT)) firstStepT = lastStepT;
+    }
+    for (let r = 0; r < this.rampRuns; r++) {
+      const size = this.rampRunSize[r]!;
+      if (size < least) continue;
+      count++;
+      total += size;
+      lastStepT = this.rampRunT[r]!;
+      if (Number.isNaN(firstStepT)) firstStepT = lastStepT;
+    }
+    out[0] = count;
+    out[1] = total;
+    out[2] = firstStepT;
+    out[3] = lastStepT;
+    out[4] = fromT;
   }
 
   /**

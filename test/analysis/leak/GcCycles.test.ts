@@ -59,6 +59,32 @@ describe("GcCycles bursts", () => {
     const leak = (c: number, k: number): number => 500 + 10 * Math.max(0, (c - 6) * 24 + k + 1);
     expect(cyclesOf(leak).burstsSince(0)).toBe(0);
   });
+
+  it("times a stepwise leak's steps, the ramp under way's too, and not the small bursts beside them", () => {
+    // Steps of 40 MB at the 12th sample of cycles 6-11 (5 s samples, 24 a cycle); an 8 MB
+    // burst of noise late in cycle 10. A step every 2 minutes, the last at 11 * 120 + 12 * 5 s.
+    const steps = (c: number, k: number): number =>
+      500 + 40 * Math.max(0, c - 6 + (k >= 12 ? 1 : 0)) + (c === 10 && k >= 20 ? 8 : 0);
+    const out = new Float64Array(5);
+    cyclesOf(steps).stepsSince(0, 1 / 3, out);
+    const [count, total, first, last] = out;
+    expect(count).toBe(6);
+    expect(total! / MB).toBeGreaterThan(200);
+    expect(total! / MB).toBeLessThanOrEqual(240);
+    expect(first).toBe(6 * 120_000 + 12 * 5000);
+    expect(last).toBe(11 * 120_000 + 12 * 5000);
+    // All bursts alike: the noise counts too, and is the last.
+    cyclesOf(steps).stepsSince(0, 0, out);
+    expect(out[0]).toBe(7);
+    // From a time after the last floor: the ramp under way's step alone.
+    cyclesOf(steps).stepsSince(11.5 * 120_000, 1 / 3, out);
+    expect(out[0]).toBe(1);
+    expect(out[2]).toBe(out[3]);
+    // None in a ramp of garbage.
+    cyclesOf(() => 500).stepsSince(0, 1 / 3, out);
+    expect(out[0]).toBe(0);
+    expect(out[3]).toBeNaN();
+  });
 });
 
 describe("GcCycles ramp excess", () => {

@@ -1255,6 +1255,29 @@ describe("LeakTracker", () => {
     );
   });
 
+  it("keeps one alert through a 0.2-5 MB/s leak in steps 2.5-5 minutes apart under GC every 1-5 minutes, and clears within 11 of its last step", () => {
+    // Between steps its floors stand still for longer than the stopped-growth check's 3
+    // minutes. Its steps show at once as bursts in the ramps: until the next is due, the
+    // leak goes on, and a step after its report ended resumes it. Over these 60: 2 traces
+    // raised a second alert before; none now. Cleared 4.1-10.4 minutes after the last step.
+    fc.assert(
+      fc.property(
+        seed,
+        fc.double({ min: 0.2, max: 5, noNaN: true }),
+        fc.integer({ min: 150_000, max: 300_000 }),
+        (s, mbps, stepEveryMs) => {
+          const leak = { mbps, start: HOUR, stop: 2 * HOUR, stepEveryMs };
+          const lastStep = leak.start + (Math.ceil(HOUR / stepEveryMs) - 1) * stepEveryMs;
+          const shape = series(s, 3, [MIN, 5 * MIN], 120, { leak });
+          expect(alertsFrom(0, shape)).toBe(1);
+          const times = leakingTimes(shape);
+          expect(lastLeakingAfter(times, leak.stop, lastStep)).toBeLessThanOrEqual(11 * MIN);
+        },
+      ),
+      { numRuns: 60, seed: 20261208 },
+    );
+  });
+
   it("clears within 5 minutes once a 0.05-0.15 MB/s leak stops on a series declared smooth, and not before", () => {
     // So its alert resolves within 10 (resolve_for is 5). With no GC to lift its floors, a
     // floor that rose under a quarter of the climb the leak's pace promises has stopped:

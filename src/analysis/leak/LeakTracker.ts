@@ -1668,7 +1668,8 @@ export class LeakTracker {
    * on a series declared smooth the last reading at a major GC (READING_STOP): the floors a
    * stopped-growth block apart show it only a cycle or two later under GC every minute or
    * slower. A leak in steps (STEPS_SHARE), whose ramp stands still between steps, is
-   * judged by its steps instead (stepsStop). Undefined when none tells.
+   * judged by its steps instead (stepsStop, which also says whether they go on:
+   * stepsGoOn). Undefined when none tells.
    */
   private stopShows(
     pace: number,
@@ -1714,7 +1715,6 @@ export class LeakTracker {
     const count = s[0]!;
     const total = s[1]!;
     const lastT = s[3]!;
-    this.stepsGoOn = false;
     if (count < STAIR_STEPS || !(pace > 0)) return undefined;
     // NaN (no step, or none counted yet) fails this too.
     if (!(total >= STEPS_SHARE * climbOf(pace, lastT - Math.max(from, s[4]!)))) return undefined;

@@ -131,6 +131,13 @@ function sortedDelays<T>(
   return delays.sort((a, b) => a - b);
 }
 
+/** When a stepwise leak's last step lands: steps come every `stepEveryMs` from its start until its stop. */
+function lastStepOf(leak: { start: number; stop: number; stepEveryMs: number }): number {
+  return (
+    leak.start + (Math.ceil((leak.stop - leak.start) / leak.stepEveryMs) - 1) * leak.stepEveryMs
+  );
+}
+
 /**
  * How long after `lastGrowth` the verdict last said leaking, given every time it did;
  * fails unless it said so before the leak's `stop`.
@@ -1223,7 +1230,7 @@ describe("LeakTracker", () => {
         fc.integer({ min: 30_000, max: 300_000 }),
         (s, cycleMs, mbps, stepEveryMs) => {
           const leak = { mbps, start: HOUR, stop: 2 * HOUR, stepEveryMs };
-          const lastStep = leak.start + (Math.ceil(HOUR / stepEveryMs) - 1) * stepEveryMs;
+          const lastStep = lastStepOf(leak);
           const shape = series(s, 3, cycleMs, 50, { leak });
           const times = leakingTimes(shape, cycleMs[1] === 0 ? { maxGcCycleMs: 0 } : {});
           expect(lastLeakingAfter(times, leak.stop, lastStep)).toBeLessThanOrEqual(5 * MIN);
@@ -1244,7 +1251,7 @@ describe("LeakTracker", () => {
         fc.integer({ min: 60_000, max: 240_000 }),
         (s, mbps, stepEveryMs) => {
           const leak = { mbps, start: HOUR, stop: 2 * HOUR, stepEveryMs };
-          const lastStep = leak.start + (Math.ceil(HOUR / stepEveryMs) - 1) * stepEveryMs;
+          const lastStep = lastStepOf(leak);
           const shape = series(s, 3, [5 * MIN, 10 * MIN], 120, { leak });
           const times = leakingTimes(shape);
           expect(lastLeakingAfter(times, leak.stop, lastStep)).toBeLessThanOrEqual(9 * MIN);
@@ -1267,7 +1274,7 @@ describe("LeakTracker", () => {
         fc.integer({ min: 150_000, max: 300_000 }),
         (s, mbps, stepEveryMs) => {
           const leak = { mbps, start: HOUR, stop: 2 * HOUR, stepEveryMs };
-          const lastStep = leak.start + (Math.ceil(HOUR / stepEveryMs) - 1) * stepEveryMs;
+          const lastStep = lastStepOf(leak);
           const shape = series(s, 3, [MIN, 5 * MIN], 120, { leak });
           expect(alertsFrom(0, shape)).toBe(1);
           const times = leakingTimes(shape);

@@ -323,7 +323,7 @@ export class GcCycles {
     const first = this.rampN - n;
     if (n >= RAMP_MIN) {
       const middle = this.rampStep(n);
-      const over = BURST_NOISE * this.noise;
+      const over = this.burstOver();
       let opening = true;
       let length = 0;
       // One pass past the end closes a run still under way.

@@ -34,56 +34,15 @@ import {
   WIDE_TUNING_SEEDS,
   leakTrace,
 } from "./support/leakCorpus.js";
-import { deployedRule } from "./support/deployedRule.js";
+import { PEERS } from "./support/leakPeers.js";
 import { earliestVisible, ONE_OFF_MS, STARTUP_ALLOWANCE_BYTES } from "./support/delayBound.js";
 import { missedStops, stopSeparation } from "./support/stopBound.js";
 
 const tuning = process.argv.includes("--tuning");
 const seeds = tuning ? TUNING_SEEDS : JUDGING_SEEDS;
 const DAYS = 7;
-const SCRAPE_MS = 15_000;
 /** The analyzer resolves a memory_leak alert after its condition has been false this long. */
 const RESOLVE_FOR_MS = DEFAULT_RULES.memory_leak.resolve_for;
-
-/** Least-squares slope (per s) of the samples in the ring. */
-function lsqSlope(ts, vs, n) {
-  if (n < 3) return 0;
-  let st = 0;
-  let sv = 0;
-  for (let i = 0; i < n; i++) {
-    st += ts[i];
-    sv += vs[i];
-  }
-  const mt = st / n;
-  const mv = sv / n;
-  let stt = 0;
-  let stv = 0;
-  for (let i = 0; i < n; i++) {
-    stt += (ts[i] - mt) ** 2;
-    stv += (ts[i] - mt) * (vs[i] - mv);
-  }
-  return stt > 0 ? (stv / stt) * 1000 : 0;
-}
-
-/** Samples of the last `ms`, taken every `everyMs` (a scrape), with a test on them. */
-function rangeRule(ms, everyMs, test) {
-  const ts = [];
-  const vs = [];
-  let nextScrape = -Infinity;
-  let firing = false;
-  return (t, v) => {
-    if (t < nextScrape) return firing;
-    nextScrape = t + everyMs - 1000;
-    ts.push(t);
-    vs.push(v);
-    while (ts[0] <= t - ms) {
-      ts.shift();
-      vs.shift();
-    }
-    firing = test(ts, vs, t);
-    return firing;
-  };
-}
 
 /**
  * The smooth class stands for the heap right after each major GC and GPU memory, which the
@@ -115,34 +74,8 @@ const DETECTORS = {
       return { firing, condition: leaking, verdict };
     };
   },
-  "seed: LSQ 60 s > 1 MB/s": () =>
-    wrap(rangeRule(60_000, 0, (ts, vs) => lsqSlope(ts, vs, ts.length) > 1e6)),
-  "deriv(x[30m]) > 50 kB/s": () =>
-    wrap(rangeRule(1_800_000, SCRAPE_MS, (ts, vs) => lsqSlope(ts, vs, ts.length) > 50e3)),
-  "predict_linear(x[1h], 4h) > 2 GB": () =>
-    wrap(
-      rangeRule(3_600_000, SCRAPE_MS, (ts, vs, t) => {
-        const n = ts.length;
-        if (n < 3) return false;
-        const slope = lsqSlope(ts, vs, n) / 1000;
-        let st = 0;
-        let sv = 0;
-        for (let i = 0; i < n; i++) {
-          st += ts[i];
-          sv += vs[i];
-        }
-        return sv / n + slope * (t - st / n + 4 * 3_600_000) > 2e9;
-      }),
-    ),
-  "deployed rule": () => wrap(deployedRule({ scrapeMs: SCRAPE_MS })),
+  ...PEERS,
 };
-
-function wrap(rule) {
-  return (t, v) => {
-    const firing = rule(t, v);
-    return { firing, condition: firing };
-  };
-}
 
 /**
  * Alerts raised (rising edges), first alert at or after `from` and the verdict it was

@@ -8,6 +8,7 @@
 
 import { spanOfTime } from "../../text/spanOfTime.js";
 import { LeakTracker } from "../leak/LeakTracker.js";
+import { MinuteLows } from "../leak/MinuteLows.js";
 import { DEFAULT_LEAK_TRACKER_CONFIG, type LeakTrackerConfig } from "../leak/LeakTrackerConfig.js";
 import type { LeakVerdict } from "../leak/LeakVerdict.js";
 import type { RuleConfig } from "../RulesConfig.js";
@@ -31,12 +32,27 @@ type Watched = (typeof WATCHED)[number][0];
  */
 const SMOOTH: ReadonlySet<Watched> = new Set(["heapAfterGc", "processGpu"]);
 
+/**
+ * Where the process reports its heap after GC and its native memory, RSS holds nothing
+ * else but the collector's garbage and the pages it keeps, and V8 sizes its collections
+ * by the heap that survives them: after a cache fills, its collections free more than any
+ * before, and RSS climbs past them as a leak does. The heap after GC sees past that, so RSS
+ * names a leak there only while native memory rose with it, by at least this share of
+ * its rate (RSS sees a native leak sooner than native memory's own tracker, which waits
+ * for a GC rhythm that series does not have).
+ */
+const NATIVE_SHARE = 0.5;
+const MINUTE_MS = 60_000;
+
 interface Memo {
   trackers: Partial<Record<Watched, LeakTracker>>;
   latest: Partial<Record<Watched, number>>;
   gpuLimit: number | undefined;
   /** The cgroup's memory limit, where the process has one. */
   memoryLimit: number | undefined;
+  /** Native memory's lows, once the process reports it (see NATIVE_SHARE). */
+  nativeLows: MinuteLows | undefined;
+
   judgement: Judgement | undefined;
 }
 
@@ -48,6 +64,7 @@ export const memoryLeakRule: Rule<Memo> = {
     latest: {},
     gpuLimit: undefined,
     memoryLimit: undefined,
+    nativeLows: undefined,
     judgement: undefined,
   }),
   observe(memo, input, { config, time, warmEnd }) {
@@ -67,6 +84,10 @@ export const memoryLeakRule: Rule<Memo> = {
       memo.trackers[key] = tracker;
     }
     tracker.observe(input.t, input.v);
+    if (key === "nativeMemory") {
+      memo.nativeLows ??= new MinuteLows(config.window);
+      memo.nativeLows.record(input.t, input.v);
+    }
     memo.latest[key] = input.v;
     memo.judgement = judge(memo, time);
     return memo.judgement;
@@ -77,8 +98,12 @@ export const memoryLeakRule: Rule<Memo> = {
 function judge(memo: Memo, time: number): Judgement | undefined {
   let shown: { label: string; key: Watched; verdict: LeakVerdict } | undefined;
   for (const [key, label] of WATCHED) {
-    const verdict = memo.trackers[key]?.verdict();
-    if (!verdict || verdict.windowMs === 0) continue;
+    const tracked = memo.trackers[key]?.verdict();
+    if (!tracked || tracked.windowMs === 0) continue;
+    const verdict =
+      key === "memory" && tracked.leaking && !rssCarriesLeak(memo, tracked, time)
+        ? { ...tracked, leaking: false }
+        : tracked;
     if (verdict.leaking) {
       shown = { label, key, verdict };
       break;
@@ -122,6 +147,21 @@ function judge(memo: Memo, time: number): Judgement | undefined {
     return `${text}: ${verdict.reason}`;
   };
   return { value: verdict.slope, holds: verdict.leaking, clears: !verdict.leaking, describe };
+}
+
+/**
+ * Whether RSS's leak `verdict` stands at data time `time`: always on RSS alone; where the
+ * process also reports its heap after GC and native memory, only while native memory rose
+ * since the leak began by NATIVE_SHARE of RSS's rate (lowest minute against lowest minute).
+ */
+function rssCarriesLeak(memo: Memo, verdict: LeakVerdict, time: number): boolean {
+  const lows = memo.nativeLows;
+  if (!lows || !memo.trackers.heapAfterGc) return true;
+  const since = Math.min(verdict.since ?? time - verdict.windowMs, time - MINUTE_MS);
+  const then = lows.lowest(since - MINUTE_MS, since);
+  const now = lows.lowest(time - MINUTE_MS, time);
+  if (Number.isNaN(then) || Number.isNaN(now)) return true;
+  return now - then >= (NATIVE_SHARE * verdict.slope * (time - since)) / 1000;
 }
 
 /**

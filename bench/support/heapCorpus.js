@@ -10,7 +10,7 @@
 // minutes, as an allocator returns pages. Its seeds are its own (HEAP_SEEDS), and every
 // figure from it is a judging figure.
 
-import { rng, STEP_MS, DAY_MS } from "./leakCorpus.js";
+import { DAY_MS, gauss, oneOffSteps, rng, STEP_MS, uniform } from "./leakCorpus.js";
 
 const MB = 1e6;
 const MIN = 60_000;
@@ -18,12 +18,6 @@ const HOUR = 3_600_000;
 
 /** The corpus's seeds: figures only, never tuned on. */
 export const HEAP_SEEDS = Array.from({ length: 60 }, (_, i) => 11001 + i);
-
-const uniform = (random, lo, hi) => lo + (hi - lo) * random();
-function gauss(random) {
-  const u = Math.max(random(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-}
 
 /**
  * One process drawn from `random`: live heap, how far the heap may grow past it before a
@@ -141,27 +135,7 @@ export const HEAP_REGIMES = {
   "one-off steps": (seed, days) => {
     const random = rng(seed);
     const p = drawProcess(random);
-    const steps = [];
-    let level = 0;
-    for (
-      let t = uniform(random, 0.5, 4) * HOUR;
-      t < days * DAY_MS;
-      t += uniform(random, 0.5, 4) * HOUR
-    ) {
-      let size = uniform(random, 20, 300) * MB * (random() < 0.5 ? -1 : 1);
-      if (level + size < 0 || level + size > 600 * MB) size = -size;
-      if (level + size < 0) size = -level;
-      level += size;
-      steps.push({ at: t, size, ms: uniform(random, 0, 30e3) });
-    }
-    return simulate(random, p, days * DAY_MS, (t) => {
-      let sum = 0;
-      for (const s of steps) {
-        if (t < s.at) break;
-        sum += s.size * Math.min(1, s.ms === 0 ? 1 : (t - s.at) / s.ms);
-      }
-      return sum;
-    });
+    return simulate(random, p, days * DAY_MS, oneOffSteps(random, days * DAY_MS));
   },
   // Busy stretches of 10 minutes to 3 hours hold 20-80 MB more live (work in flight).
   "load comes and goes": (seed, days) => {

@@ -41,8 +41,8 @@ export function rng(seed) {
   };
 }
 
-const uniform = (random, lo, hi) => lo + (hi - lo) * random();
-function gauss(random) {
+export const uniform = (random, lo, hi) => lo + (hi - lo) * random();
+export function gauss(random) {
   const u = Math.max(random(), 1e-12);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
@@ -205,28 +205,12 @@ export const REGIMES = {
   "one-off steps": (seed, days, gcClass) => {
     const random = rng(seed);
     const { gc } = pickGc(random, DRAWN_GC_CLASSES["one-off steps"], gcClass);
-    const steps = [];
-    let level = 0;
-    for (let t = uniform(random, 0.5, 4) * HOUR; t < days * DAY_MS;) {
-      let size = uniform(random, 20, 300) * MB * (random() < 0.5 ? -1 : 1);
-      if (level + size < 0 || level + size > 600 * MB) size = -size;
-      if (level + size < 0) size = -level;
-      level += size;
-      steps.push({ at: t, size, ms: uniform(random, 0, 30e3) });
-      t += uniform(random, 0.5, 4) * HOUR;
-    }
+    const offset = oneOffSteps(random, days * DAY_MS);
     return simulate(random, {
       durationMs: days * DAY_MS,
       gc,
       noiseMB: uniform(random, 0.5, 3),
-      offset: (t) => {
-        let sum = 0;
-        for (const s of steps) {
-          if (t < s.at) break;
-          sum += s.size * Math.min(1, s.ms === 0 ? 1 : (t - s.at) / s.ms);
-        }
-        return sum;
-      },
+      offset,
     });
   },
   // Hours of nothing (no allocation, no GC) between active stretches.
@@ -272,6 +256,32 @@ export const REGIMES = {
     });
   },
 };
+
+/**
+ * One-off steps over `durationMs`, drawn from `random`: a cache filled or dropped, a second
+ * model loaded, a buffer released, of 20-300 MB in under 30 s, every 0.5-4 hours, the level
+ * kept between 0 and 600 MB. Returns what they add at data time t (bytes).
+ */
+export function oneOffSteps(random, durationMs) {
+  const steps = [];
+  let level = 0;
+  for (let t = uniform(random, 0.5, 4) * HOUR; t < durationMs;) {
+    let size = uniform(random, 20, 300) * MB * (random() < 0.5 ? -1 : 1);
+    if (level + size < 0 || level + size > 600 * MB) size = -size;
+    if (level + size < 0) size = -level;
+    level += size;
+    steps.push({ at: t, size, ms: uniform(random, 0, 30e3) });
+    t += uniform(random, 0.5, 4) * HOUR;
+  }
+  return (t) => {
+    let sum = 0;
+    for (const s of steps) {
+      if (t < s.at) break;
+      sum += s.size * Math.min(1, s.ms === 0 ? 1 : (t - s.at) / s.ms);
+    }
+    return sum;
+  };
+}
 
 function sawTooth(seed, days, gcClass) {
   const random = rng(seed);

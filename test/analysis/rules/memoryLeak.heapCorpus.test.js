@@ -9,15 +9,17 @@ import {
   METRIC_NATIVE_MEMORY,
   METRIC_PROCESS_MEMORY_USAGE,
 } from "../../../src/semconv.js";
+import { replayMemory } from "../../../bench/support/replayMemory.js";
 import { HEAP_REGIMES, heapLeakTrace } from "../../../bench/support/heapCorpus.js";
 
-const gauge = (metric, value) => ({
-  type: "GaugeObserved",
-  data: { metric, value },
-});
+const METRICS = {
+  rss: METRIC_PROCESS_MEMORY_USAGE,
+  heapAfterGc: METRIC_HEAP_AFTER_GC,
+  native: METRIC_NATIVE_MEMORY,
+};
 
 /** Data times the memory_leak alert fired at, replayed on RSS alone or with `own` series. */
-function firedAt({ t, v, heap, native }, own) {
+function firedAt(trace, own) {
   const analyzer = new Analyzer({
     rules: applyRuleOverrides([]),
     sessionId: "test",
@@ -28,14 +30,7 @@ function firedAt({ t, v, heap, native }, own) {
   analyzer.onAlert((alert) => {
     if (alert.type === "AlertFired" && alert.data.rule === "memory_leak") fired.push(alert.time);
   });
-  for (let i = 0; i < t.length; i++) {
-    const seen = [gauge(METRIC_PROCESS_MEMORY_USAGE, v[i])];
-    if (own) {
-      if (!Number.isNaN(heap[i])) seen.push(gauge(METRIC_HEAP_AFTER_GC, heap[i]));
-      seen.push(gauge(METRIC_NATIVE_MEMORY, native[i]));
-    }
-    analyzer.observe(seen, t[i]);
-  }
+  replayMemory(analyzer, trace, own, METRICS);
   return fired;
 }
 

@@ -1,7 +1,8 @@
 // The lowest value of a series in each minute of the last few hours: enough to ask how far
 // it rose between two moments, past its noise, without keeping every sample.
 
-const MINUTE_MS = 60_000;
+/** The span each low covers, ms. */
+export const MINUTE_MS = 60_000;
 
 export class MinuteLows {
   private readonly lows: Float64Array;
@@ -39,5 +40,15 @@ export class MinuteLows {
       if (this.minutes[slot] === minute && !(this.lows[slot]! >= low)) low = this.lows[slot]!;
     }
     return low;
+  }
+
+  /**
+   * How far the series rose from data time `from` to `to` (ms): the lowest over the minute
+   * up to `to` less the lowest over the minute up to `from`, taken a minute before `to`
+   * at the latest; NaN when either is not kept.
+   */
+  rise(from: number, to: number): number {
+    const since = Math.min(from, to - MINUTE_MS);
+    return this.lowest(to - MINUTE_MS, to) - this.lowest(since - MINUTE_MS, since);
   }
 }

@@ -8,7 +8,7 @@
 
 import { spanOfTime } from "../../text/spanOfTime.js";
 import { LeakTracker } from "../leak/LeakTracker.js";
-import { MinuteLows } from "../leak/MinuteLows.js";
+import { MINUTE_MS, MinuteLows } from "../leak/MinuteLows.js";
 import { DEFAULT_LEAK_TRACKER_CONFIG, type LeakTrackerConfig } from "../leak/LeakTrackerConfig.js";
 import type { LeakVerdict } from "../leak/LeakVerdict.js";
 import type { RuleConfig } from "../RulesConfig.js";
@@ -33,8 +33,8 @@ type Watched = (typeof WATCHED)[number][0];
 const SMOOTH: ReadonlySet<Watched> = new Set(["heapAfterGc", "processGpu"]);
 
 /**
- * Where the process reports its heap after GC and its native memory, RSS holds nothing
- * else but the collector's garbage and the pages it keeps, and V8 sizes its collections
+ * Where the process reports its heap after GC and its native memory, RSS adds to them only
+ * the collector's garbage and the pages it keeps, and V8 sizes its collections
  * by the heap that survives them: after a cache fills, its collections free more than any
  * before, and RSS climbs past them as a leak does. The heap after GC sees past that, so RSS
  * names a leak there only while native memory rose with it, by at least this share of
@@ -42,7 +42,6 @@ const SMOOTH: ReadonlySet<Watched> = new Set(["heapAfterGc", "processGpu"]);
  * for a GC rhythm that series does not have).
  */
 const NATIVE_SHARE = 0.5;
-const MINUTE_MS = 60_000;
 
 interface Memo {
   trackers: Partial<Record<Watched, LeakTracker>>;
@@ -52,7 +51,6 @@ interface Memo {
   memoryLimit: number | undefined;
   /** Native memory's lows, once the process reports it (see NATIVE_SHARE). */
   nativeLows: MinuteLows | undefined;
-
   judgement: Judgement | undefined;
 }
 
@@ -157,11 +155,10 @@ function judge(memo: Memo, time: number): Judgement | undefined {
 function rssCarriesLeak(memo: Memo, verdict: LeakVerdict, time: number): boolean {
   const lows = memo.nativeLows;
   if (!lows || !memo.trackers.heapAfterGc) return true;
-  const since = Math.min(verdict.since ?? time - verdict.windowMs, time - MINUTE_MS);
-  const then = lows.lowest(since - MINUTE_MS, since);
-  const now = lows.lowest(time - MINUTE_MS, time);
-  if (Number.isNaN(then) || Number.isNaN(now)) return true;
-  return now - then >= (NATIVE_SHARE * verdict.slope * (time - since)) / 1000;
+  const since = verdict.since ?? time - verdict.windowMs;
+  const rose = lows.rise(since, time);
+  if (Number.isNaN(rose)) return true;
+  return rose >= (NATIVE_SHARE * verdict.slope * Math.max(time - since, MINUTE_MS)) / 1000;
 }
 
 /**

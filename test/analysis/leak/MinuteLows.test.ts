@@ -13,4 +13,14 @@ describe("MinuteLows", () => {
     expect(lows.lowest(10 * 60_000, 18 * 60_000)).toBeNaN();
     expect(lows.lowest(40 * 60_000, 41 * 60_000)).toBeNaN();
   });
+
+  it("gives the rise from a minute at least one before the last, and NaN past what it keeps", () => {
+    const lows = new MinuteLows(10 * 60_000);
+    for (let t = 0; t < 30 * 60_000; t += 5000) lows.record(t, 100 + t / 60_000);
+    // Lowest of minutes 28-29 (128) less lowest of minutes 24-25 (124).
+    expect(lows.rise(25 * 60_000, 30 * 60_000 - 1)).toBe(4);
+    // From within the last minute: measured from the minute before it.
+    expect(lows.rise(29.5 * 60_000, 30 * 60_000 - 1)).toBe(1);
+    expect(lows.rise(5 * 60_000, 30 * 60_000 - 1)).toBeNaN();
+  });
 });

@@ -17,12 +17,8 @@ import {
   METRIC_PROCESS_MEMORY_USAGE,
 } from "../dist/semconv.js";
 import { replayMemory } from "./support/replayMemory.js";
-import {
-  HEAP_LEAK_TARGET_MS,
-  HEAP_REGIMES,
-  HEAP_SEEDS,
-  heapLeakTrace,
-} from "./support/heapCorpus.js";
+import { HEAP_LEAK_RATES, HEAP_REGIMES, HEAP_SEEDS, heapLeakTrace } from "./support/heapCorpus.js";
+import { LEAK_TARGET_MS } from "./support/leakCorpus.js";
 import { PEERS } from "./support/leakPeers.js";
 
 const METRICS = {
@@ -117,9 +113,7 @@ console.log(
 );
 console.log(header("leak (target)"));
 for (const kind of ["js", "native"]) {
-  for (const rate of Object.keys(HEAP_LEAK_TARGET_MS)
-    .map(Number)
-    .sort((a, b) => a - b)) {
+  for (const rate of HEAP_LEAK_RATES) {
     const rows = names.map(() => ({ delays: [], resolved: [], before: 0 }));
     for (const seed of HEAP_SEEDS) {
       const trace = heapLeakTrace(seed, rate, kind);
@@ -141,9 +135,7 @@ for (const kind of ["js", "native"]) {
       return `${fmt(percentile(delays, 0.5))} / ${fmt(percentile(delays, 0.9))}${missed ? ` (${missed} missed)` : ""} [${before}]${resolvedText}`;
     });
     const what = kind === "js" ? "JS heap" : "native";
-    console.log(
-      `| ${rate} MB/s ${what} (${fmt(HEAP_LEAK_TARGET_MS[rate])}) | ${cells.join(" | ")} |`,
-    );
+    console.log(`| ${rate} MB/s ${what} (${fmt(LEAK_TARGET_MS[rate])}) | ${cells.join(" | ")} |`);
   }
 }
 console.log(`bench time ${Math.round((performance.now() - started) / 1000)} s`);

@@ -10,7 +10,7 @@
 // minutes, as an allocator returns pages. Its seeds are its own (HEAP_SEEDS), and every
 // figure from it is a judging figure.
 
-import { DAY_MS, gauss, oneOffSteps, rng, STEP_MS, uniform } from "./leakCorpus.js";
+import { DAY_MS, gauss, LEAK_TARGET_MS, oneOffSteps, rng, STEP_MS, uniform } from "./leakCorpus.js";
 
 const MB = 1e6;
 const MIN = 60_000;
@@ -184,8 +184,8 @@ export const HEAP_REGIMES = {
   },
 };
 
-/** The delay targets the issue sets, ms. */
-export const HEAP_LEAK_TARGET_MS = { 0.05: 30 * MIN, 0.2: 10 * MIN, 1: 2 * MIN, 5: 2 * MIN };
+/** The leak rates the corpus draws (MB/s); their targets are leakCorpus.js's. */
+export const HEAP_LEAK_RATES = [0.05, 0.2, 1, 5];
 
 /**
  * A steady leak of `rateMBps`, in the JS heap (`kind` "js": the collector's cycles grow
@@ -199,7 +199,7 @@ export function heapLeakTrace(seed, rateMBps, kind = "js") {
   const p = drawProcess(random);
   const start = Math.round(uniform(random, 0.5, 3) * HOUR);
   const rate = (rateMBps * MB) / 1000;
-  const lastsMs = Math.max(2 * HEAP_LEAK_TARGET_MS[rateMBps], Math.min(HOUR, (1200 * MB) / rate));
+  const lastsMs = Math.max(2 * LEAK_TARGET_MS[rateMBps], Math.min(HOUR, (1200 * MB) / rate));
   const stop = start + lastsMs;
   const grown = (t) => (t < start ? 0 : rate * (Math.min(t, stop) - start));
   const none = () => 0;

@@ -7,7 +7,7 @@
 import { deployedRule } from "./deployedRule.js";
 
 /** The scrape interval the Prometheus-style rules see. */
-export const SCRAPE_MS = 15_000;
+const SCRAPE_MS = 15_000;
 
 /** Least-squares slope (per s) of the samples in the ring. */
 function lsqSlope(ts, vs, n) {

@@ -32,6 +32,14 @@ export interface LeakTrackerConfig {
    * fires it again, and a resumed report never raises a new one.
    */
   resumeMs: number;
+  /**
+   * The series is a reading taken at each major GC and repeated until the next (the heap
+   * after GC): each change is one post-GC level, however soon after the one before. Other
+   * series declared smooth (maxGcCycleMs 0) count a change as a reading only a minute or
+   * more after the one before, since GPU memory may change at any sample. Needs
+   * maxGcCycleMs 0.
+   */
+  readAtGc: boolean;
 }
 
 export const DEFAULT_LEAK_TRACKER_CONFIG: Readonly<LeakTrackerConfig> = Object.freeze({
@@ -47,6 +55,7 @@ export const DEFAULT_LEAK_TRACKER_CONFIG: Readonly<LeakTrackerConfig> = Object.f
   ]),
   z: 3.09,
   resumeMs: 300_000,
+  readAtGc: false,
 });
 
 /** Fills in defaults and rejects settings the tracker cannot work with. */
@@ -75,6 +84,12 @@ export function leakTrackerConfig(partial: Partial<LeakTrackerConfig> = {}): Lea
         `leak tracker: ${key} must be zero or more, got ${String(config[key])}; fix the memory_leak rule settings`,
       );
     }
+  }
+  if (typeof config.readAtGc !== "boolean" || (config.readAtGc && config.maxGcCycleMs !== 0)) {
+    throw new VoxtraceError(
+      "usage",
+      `leak tracker: readAtGc must be true or false, and true only with maxGcCycleMs 0, got ${String(config.readAtGc)}; fix the memory_leak rule settings`,
+    );
   }
   const windows = config.windowsMs;
   if (

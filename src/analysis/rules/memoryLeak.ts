@@ -78,6 +78,7 @@ export const memoryLeakRule: Rule<Memo> = {
       tracker = new LeakTracker({
         ...trackerConfig(config),
         ...(SMOOTH.has(key) ? { maxGcCycleMs: 0 } : {}),
+        ...(key === "heapAfterGc" ? { readAtGc: true } : {}),
       });
       memo.trackers[key] = tracker;
     }

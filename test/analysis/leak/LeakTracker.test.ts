@@ -1756,5 +1756,7 @@ describe("LeakTracker", () => {
     expect(() => new LeakTracker({ minSlope: -1 })).toThrow(VoxtraceError);
     expect(() => new LeakTracker({ windowsMs: [600_000, 300_000] })).toThrow(/windowsMs/);
     expect(() => new LeakTracker({ resumeMs: -1 })).toThrow(/resumeMs/);
+    // Readings at major GCs have no saw-tooth: the setting needs a series declared smooth.
+    expect(() => new LeakTracker({ readAtGc: true })).toThrow(/readAtGc/);
   });
 });

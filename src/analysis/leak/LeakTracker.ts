@@ -121,6 +121,8 @@ const LONG_RUN_READINGS = 6;
  * and no false alarm came in its 300 leak-free seed-weeks.
  */
 const READING_GAP_MS = 60_000;
+/** The span whose lowest sample stands for a level in lowRise, ms. */
+export const LOW_SPAN_MS = 60_000;
 /**
  * Windows at least this long do not stretch to six floors of the GC horizon while a GC
  * rhythm is known: they judge the post-GC floors of the cycles within them (see
@@ -621,6 +623,19 @@ export class LeakTracker {
 
   verdict(): LeakVerdict {
     return this.current;
+  }
+
+  /**
+   * How far the series rose from data time `fromMs` to `toMs`, past its noise and GC
+   * cycles: its lowest sample over the minute up to `toMs` less its lowest over the minute
+   * up to `fromMs` (a minute before `toMs` at the latest). NaN where that reaches past the
+   * floors kept (the longest window) or into a gap.
+   */
+  lowRise(fromMs: number, toMs: number): number {
+    const minute = Math.max(1, Math.round(LOW_SPAN_MS / this.config.bucketMs));
+    const last = this.buckets.bucketOf(toMs);
+    const since = Math.min(this.buckets.bucketOf(fromMs), last - minute);
+    return this.floorRise(last, last - since, minute) ?? NaN;
   }
 
   private judge(last: number, t: number): void {

@@ -7,8 +7,7 @@
 // fixed warm-up: the tracker tells growth that flattens from a leak.
 
 import { spanOfTime } from "../../text/spanOfTime.js";
-import { LeakTracker } from "../leak/LeakTracker.js";
-import { MINUTE_MS, MinuteLows } from "../leak/MinuteLows.js";
+import { LOW_SPAN_MS, LeakTracker } from "../leak/LeakTracker.js";
 import { DEFAULT_LEAK_TRACKER_CONFIG, type LeakTrackerConfig } from "../leak/LeakTrackerConfig.js";
 import type { LeakVerdict } from "../leak/LeakVerdict.js";
 import type { RuleConfig } from "../RulesConfig.js";
@@ -49,8 +48,6 @@ interface Memo {
   gpuLimit: number | undefined;
   /** The cgroup's memory limit, where the process has one. */
   memoryLimit: number | undefined;
-  /** Native memory's lows, once the process reports it (see NATIVE_SHARE). */
-  nativeLows: MinuteLows | undefined;
   judgement: Judgement | undefined;
 }
 
@@ -62,7 +59,6 @@ export const memoryLeakRule: Rule<Memo> = {
     latest: {},
     gpuLimit: undefined,
     memoryLimit: undefined,
-    nativeLows: undefined,
     judgement: undefined,
   }),
   observe(memo, input, { config, time, warmEnd }) {
@@ -83,10 +79,6 @@ export const memoryLeakRule: Rule<Memo> = {
       memo.trackers[key] = tracker;
     }
     tracker.observe(input.t, input.v);
-    if (key === "nativeMemory") {
-      memo.nativeLows ??= new MinuteLows(config.window);
-      memo.nativeLows.record(input.t, input.v);
-    }
     memo.latest[key] = input.v;
     memo.judgement = judge(memo, time);
     return memo.judgement;
@@ -154,12 +146,12 @@ function judge(memo: Memo, time: number): Judgement | undefined {
  * since the leak began by NATIVE_SHARE of RSS's rate (lowest minute against lowest minute).
  */
 function rssCarriesLeak(memo: Memo, verdict: LeakVerdict, time: number): boolean {
-  const lows = memo.nativeLows;
-  if (!lows || !memo.trackers.heapAfterGc) return true;
+  const native = memo.trackers.nativeMemory;
+  if (!native || !memo.trackers.heapAfterGc) return true;
   const since = verdict.since ?? time - verdict.windowMs;
-  const rose = lows.rise(since, time);
+  const rose = native.lowRise(since, time);
   if (Number.isNaN(rose)) return true;
-  return rose >= (NATIVE_SHARE * verdict.slope * Math.max(time - since, MINUTE_MS)) / 1000;
+  return rose >= (NATIVE_SHARE * verdict.slope * Math.max(time - since, LOW_SPAN_MS)) / 1000;
 }
 
 /**

@@ -1748,6 +1748,18 @@ describe("LeakTracker", () => {
     expect(leaking.since).toBeGreaterThan(HOUR + 30 * MIN);
   });
 
+  it("says how far its lowest level rose between two moments, and NaN past the floors it keeps", () => {
+    // 1 MB/s, kept for the one 10-minute window (62 buckets of 10 s).
+    const tracker = new LeakTracker({ windowsMs: [600_000] });
+    for (let t = 0; t < 30 * MIN; t += 5000) tracker.observe(t, 100e6 + 1000 * t);
+    // The lowest of the minute up to 30:00 is at 29:00; of the minute up to 25:00 (its
+    // bucket included), at 24:10: 290 s apart.
+    expect(tracker.lowRise(25 * MIN, 30 * MIN - 1)).toBe(290e6);
+    // From within the last minute: from the minute before it, whose lowest is at 28:00.
+    expect(tracker.lowRise(29.5 * MIN, 30 * MIN - 1)).toBe(60e6);
+    expect(tracker.lowRise(5 * MIN, 30 * MIN - 1)).toBeNaN();
+  });
+
   it("skips samples it cannot use and rejects settings it cannot work with", () => {
     const tracker = new LeakTracker();
     tracker.observe(NaN, 1);

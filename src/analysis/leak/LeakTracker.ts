@@ -126,8 +126,9 @@ const LONG_RUN_READINGS = 6;
  * at major GCs (readAtGc: the heap after GC) counts every change: a fast JS-heap leak
  * brings major GCs 20-50 s apart, and asking a minute between readings, 5 MB/s for 4
  * minutes went unreported until it had stopped in 10 of 60 (the second corpus's tuning
- * seeds 12001-12060, with the process's own series), now 2; no other leak's delay moved,
- * and no false alarm came in its 300 leak-free seed-weeks.
+ * seeds 12001-12060, with the process's own series), now 2 (none since
+ * READING_JUMPS_MIN_MS); no other leak's delay moved, and no false alarm came in its 300
+ * leak-free seed-weeks.
  */
 const READING_GAP_MS = 60_000;
 /** The span whose lowest sample stands for a level in lowRise, ms. */
@@ -1526,10 +1527,10 @@ export class LeakTracker {
    * more than twice what a cache or a model adds at once, by like amounts, over at least two
    * minutes (readings: one). A one-off step jumps once; this needs two in a row. Waiting
    * for the four floors cyclesRising wants would take half an hour when GC runs every ten
-   * minutes. `readings`:
-   * the floors are readings at major GCs (see readingsRising), which come at no rhythm, so
-   * their jumps are compared as paces, over gaps of READING_JUMPS_MIN_MS to READING_JUMPS_MS
-   * in all, and the first may hold the leak's start (LEAK_START_SHARE).
+   * minutes. `readings`: the floors are readings at major GCs (see readingsRising), which
+   * come at no rhythm, so their jumps are compared as paces, over gaps of
+   * READING_JUMPS_MIN_MS to READING_JUMPS_MS in all, and the first may hold the leak's
+   * start (LEAK_START_SHARE).
    */
   private cyclesJumping(t: number, n: number, readings = false): boolean {
     if (n < 3) return false;

@@ -16,45 +16,26 @@ import {
   METRIC_NATIVE_MEMORY,
   METRIC_PROCESS_MEMORY_USAGE,
 } from "../dist/semconv.js";
-import { replayMemory } from "./support/replayMemory.js";
+import { memoryLeakAlerts } from "./support/replayMemory.js";
 import { HEAP_LEAK_RATES, HEAP_REGIMES, HEAP_SEEDS, heapLeakTrace } from "./support/heapCorpus.js";
 import { LEAK_TARGET_MS } from "./support/leakCorpus.js";
 import { PEERS } from "./support/leakPeers.js";
 
-const METRICS = {
-  rss: METRIC_PROCESS_MEMORY_USAGE,
-  heapAfterGc: METRIC_HEAP_AFTER_GC,
-  native: METRIC_NATIVE_MEMORY,
+const ANALYSIS = {
+  Analyzer,
+  rules: applyRuleOverrides([]),
+  metrics: {
+    rss: METRIC_PROCESS_MEMORY_USAGE,
+    heapAfterGc: METRIC_HEAP_AFTER_GC,
+    native: METRIC_NATIVE_MEMORY,
+  },
 };
 
 const DAYS = 7;
 /** Leak-free seed-weeks per process kind: the analyzer replays a week in about a second. */
 const WEEKS = HEAP_SEEDS.slice(0, 30);
-const RULES = applyRuleOverrides([]);
 
-/**
- * The memory_leak alerts over `trace` as [fired, resolved] data times (resolved: Infinity
- * while still firing at the end), replayed through the analyzer on RSS alone or, with
- * `own`, on the process's own series too.
- */
-function ruleAlerts(trace, own) {
-  const analyzer = new Analyzer({
-    rules: RULES,
-    sessionId: "bench",
-    intervalMs: 5000,
-    now: () => 0,
-  });
-  const alerts = [];
-  analyzer.onAlert((alert) => {
-    if (alert.data.rule !== "memory_leak") return;
-    if (alert.type === "AlertFired") alerts.push([alert.time, Infinity]);
-    else if (alert.type === "AlertResolved" && alerts.length > 0) alerts.at(-1)[1] = alert.time;
-  });
-  replayMemory(analyzer, trace, own, METRICS);
-  return alerts;
-}
-
-/** A peer's alerts over `trace` (RSS), as ruleAlerts gives them. */
+/** A peer's alerts over `trace` (RSS), as memoryLeakAlerts gives them. */
 function peerAlerts(make, { t, v }) {
   const detect = make();
   const alerts = [];
@@ -69,8 +50,9 @@ function peerAlerts(make, { t, v }) {
 }
 
 const DETECTORS = {
-  "voxtrace, RSS alone": (trace) => ruleAlerts(trace, false),
-  "voxtrace, with heap after GC and native memory": (trace) => ruleAlerts(trace, true),
+  "voxtrace, RSS alone": (trace) => memoryLeakAlerts(ANALYSIS, trace, false),
+  "voxtrace, with heap after GC and native memory": (trace) =>
+    memoryLeakAlerts(ANALYSIS, trace, true),
   ...Object.fromEntries(
     Object.entries(PEERS).map(([name, make]) => [name, (trace) => peerAlerts(make, trace)]),
   ),

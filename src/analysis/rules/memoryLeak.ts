@@ -25,11 +25,16 @@ const WATCHED = [
 type Watched = (typeof WATCHED)[number][0];
 
 /**
- * Series with no GC saw-tooth by construction: the heap is read right after each major
- * GC, and GPU memory is not garbage-collected. Their trackers wait for no GC cycle, so a
- * ramp is judged at once; RSS and native memory may be a GC ramp until it has lasted one.
+ * Tracker settings of series with no GC saw-tooth by construction: the heap is read right
+ * after each major GC, and GPU memory is not garbage-collected. Their trackers wait for no
+ * GC cycle, so a ramp is judged at once; RSS and native memory may be a GC ramp until it
+ * has lasted one. The heap after GC is a reading at each major GC, repeated until the
+ * next: each change is one, however soon after the last.
  */
-const SMOOTH: ReadonlySet<Watched> = new Set(["heapAfterGc", "processGpu"]);
+const SERIES_CONFIG: Partial<Record<Watched, Partial<LeakTrackerConfig>>> = {
+  heapAfterGc: { maxGcCycleMs: 0, readAtGc: true },
+  processGpu: { maxGcCycleMs: 0 },
+};
 
 /**
  * Where the process reports its heap after GC and its native memory, RSS adds to them only
@@ -71,11 +76,7 @@ export const memoryLeakRule: Rule<Memo> = {
     if (input.t < warmEnd) return undefined;
     let tracker = memo.trackers[key];
     if (!tracker) {
-      tracker = new LeakTracker({
-        ...trackerConfig(config),
-        ...(SMOOTH.has(key) ? { maxGcCycleMs: 0 } : {}),
-        ...(key === "heapAfterGc" ? { readAtGc: true } : {}),
-      });
+      tracker = new LeakTracker({ ...trackerConfig(config), ...SERIES_CONFIG[key] });
       memo.trackers[key] = tracker;
     }
     tracker.observe(input.t, input.v);

@@ -9,29 +9,22 @@ import {
   METRIC_NATIVE_MEMORY,
   METRIC_PROCESS_MEMORY_USAGE,
 } from "../../../src/semconv.js";
-import { replayMemory } from "../../../bench/support/replayMemory.js";
+import { memoryLeakAlerts } from "../../../bench/support/replayMemory.js";
 import { HEAP_REGIMES, heapLeakTrace } from "../../../bench/support/heapCorpus.js";
 
-const METRICS = {
-  rss: METRIC_PROCESS_MEMORY_USAGE,
-  heapAfterGc: METRIC_HEAP_AFTER_GC,
-  native: METRIC_NATIVE_MEMORY,
+const ANALYSIS = {
+  Analyzer,
+  rules: applyRuleOverrides([]),
+  metrics: {
+    rss: METRIC_PROCESS_MEMORY_USAGE,
+    heapAfterGc: METRIC_HEAP_AFTER_GC,
+    native: METRIC_NATIVE_MEMORY,
+  },
 };
 
 /** Data times the memory_leak alert fired at, replayed on RSS alone or with `own` series. */
 function firedAt(trace, own) {
-  const analyzer = new Analyzer({
-    rules: applyRuleOverrides([]),
-    sessionId: "test",
-    intervalMs: 5000,
-    now: () => 0,
-  });
-  const fired = [];
-  analyzer.onAlert((alert) => {
-    if (alert.type === "AlertFired" && alert.data.rule === "memory_leak") fired.push(alert.time);
-  });
-  replayMemory(analyzer, trace, own, METRICS);
-  return fired;
+  return memoryLeakAlerts(ANALYSIS, trace, own).map(([fired]) => fired);
 }
 
 /** How long after its start the leak in `trace` was reported, with the own series; Infinity if not before it stopped. */
